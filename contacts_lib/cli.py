@@ -1,0 +1,153 @@
+"""The ``contacts-efficaces`` command: score files, write the blank workbook, serve the app.
+
+User errors (missing or bad file, bad value) print one French message on stderr and exit with
+status 2; nothing is printed or written before every input has been read and checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+from pathlib import Path
+
+from contacts_lib.answers import InputError
+from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+
+USER_ERROR = 2
+
+_ARGPARSE_FR = (
+    (r"the following arguments are required: (.*)", r"argument(s) obligatoire(s) manquant(s) : \1"),
+    (r"unrecognized arguments: (.*)", r"argument(s) non reconnu(s) : \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"commande inconnue \2 (au choix : \3)"),
+    (r"argument (\S+): invalid int value: (.*)", r"\1 attend un nombre entier, pas \2"),
+    (r"argument (\S+): expected one argument", r"\1 attend une valeur"),
+)
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, replacement in _ARGPARSE_FR:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(USER_ERROR, f"{self.prog} : erreur : {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _FrenchParser(
+        prog="contacts-efficaces",
+        description="Autodiagnostic « 100 % Contacts efficaces » : scores, modèle Excel, application.",
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
+    commands.required = True
+
+    score = commands.add_parser(
+        "score", help="calculer les scores de fichiers JSON, CSV ou XLSX", add_help=False,
+        description="Calcule la couverture des quatre leviers et la moyenne, comme l'outil d'origine.",
+    )
+    score.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    score.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx")
+    score.add_argument(
+        "--csv", action="store_true",
+        help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
+    )
+
+    template = commands.add_parser(
+        "template", help="écrire le classeur vierge d'autodiagnostic (.xlsx)", add_help=False,
+        description="Écrit un classeur d'autodiagnostic vierge, utilisable seul dans Excel ou LibreOffice.",
+    )
+    template.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    template.add_argument("file", metavar="FICHIER.xlsx", type=Path)
+    template.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe déjà")
+
+    app = commands.add_parser(
+        "app", help="lancer l'application (Voilà) dans le navigateur", add_help=False,
+        description="Sert l'application d'autodiagnostic avec Voilà sur http://127.0.0.1:PORT.",
+    )
+    app.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    app.add_argument("--port", type=int, default=8866, help="port du serveur (8866 par défaut)")
+    app.add_argument("--no-browser", action="store_true", help="ne pas ouvrir le navigateur")
+    return parser
+
+
+def _terminal_text(text: str, width: int) -> str:
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def score_rows(paths: list[Path]) -> list[tuple[str, object]]:
+    """Read every file first (all or nothing), then score each structure in input order."""
+    from contacts_lib.formats import read_autodiagnostics
+    from contacts_lib.scoring import score
+
+    diagnostics = [d for path in paths for d in read_autodiagnostics(path)]
+    return [(d.structure, score(d)) for d in diagnostics]
+
+
+def _print_table(rows) -> None:
+    from contacts_lib.scoring import format_percent
+
+    levers = load_catalogue().levers
+    name_width = min(40, max([len("Structure")] + [len(name) for name, _ in rows]))
+    columns = [lever.short_name for lever in levers] + ["Moyenne", "Réponses"]
+    widths = [max(len(c), 7) for c in columns]
+    print("  ".join(["Structure".ljust(name_width)] + [c.rjust(w) for c, w in zip(columns, widths, strict=True)]))
+    for name, scores in rows:
+        cells = [format_percent(scores.coverage[lever.key]) for lever in levers]
+        cells += [format_percent(scores.moyenne), f"{scores.answered}/{QUESTION_COUNT}"]
+        print("  ".join([_terminal_text(name, name_width).ljust(name_width)]
+                        + [c.rjust(w) for c, w in zip(cells, widths, strict=True)]))
+
+
+def _print_csv(rows) -> None:
+    levers = load_catalogue().levers
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["structure", *(lever.key for lever in levers), "moyenne", "reponses"])
+    for name, scores in rows:
+        writer.writerow(
+            [name, *(repr(scores.percent(lever.key)) for lever in levers),
+             repr(scores.percent("moyenne")), scores.answered]
+        )
+    sys.stdout.write(buffer.getvalue())
+
+
+def _template(path: Path, force: bool) -> None:
+    from contacts_lib.formats import write_workbook
+
+    if path.suffix.casefold() != ".xlsx":
+        raise InputError(f"{path} : le modèle est un classeur Excel ; donnez un nom en .xlsx.")
+    if path.exists() and not force:
+        raise InputError(f"{path} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
+    write_workbook(None, path)
+    print(f"Modèle d'autodiagnostic écrit : {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        if arguments.command == "score":
+            rows = score_rows(arguments.files)
+            (_print_csv if arguments.csv else _print_table)(rows)
+        elif arguments.command == "template":
+            _template(arguments.file, arguments.force)
+        elif arguments.command == "app":
+            from contacts_lib.server import serve
+
+            return serve(port=arguments.port, open_browser=not arguments.no_browser)
+    except InputError as error:
+        print(f"contacts-efficaces : {error}", file=sys.stderr)
+        return USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""CSV: one row per structure.
+
+Columns ``structure, date, reseau, region, usagers, visites_guichet, appels, courriers,
+courriels, visiteurs_web_mensuels, q01 … q36``; only ``structure`` and the ``qNN`` columns are
+required, other columns are kept as they are. Read as UTF-8 (with or without BOM) or cp1252,
+separated by ``,`` or ``;``. Written as UTF-8 with ``,``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from contacts_lib.answers import (
+    HEADER_KEYS,
+    QUESTION_KEYS,
+    Autodiagnostic,
+    InputError,
+    answer_text,
+    build_autodiagnostic,
+    show_value,
+)
+from contacts_lib.formats.files import write_atomically
+
+CSV_COLUMNS = HEADER_KEYS + QUESTION_KEYS
+_SEPARATORS = (";", ",", "\t")
+
+
+def _decode(content: bytes, source: str) -> str:
+    if content.startswith(b"PK\x03\x04"):
+        raise InputError(
+            f"{source} : ce fichier est un classeur Excel (XLSX), pas un CSV ; "
+            "donnez-lui l'extension .xlsx."
+        )
+    if b"\x00" in content[:65536]:
+        raise InputError(f"{source} : ce n'est pas un fichier texte CSV (contenu binaire).")
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        f"{source} : encodage non reconnu ; enregistrez le fichier en CSV UTF-8 ou Windows (cp1252)."
+    )
+
+
+def _column_key(name: str) -> str:
+    """Normalise a header cell: ``Q7``, `` q07 `` → ``q07``; ``Structure`` → ``structure``."""
+    key = name.strip().lstrip("\ufeff").casefold()
+    match = re.fullmatch(r"q\s*0*(\d{1,2})", key)
+    if match and 1 <= int(match.group(1)) <= len(QUESTION_KEYS):
+        return f"q{int(match.group(1)):02d}"
+    return key
+
+
+def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
+    text = _decode(content, source)
+    first_line = text.lstrip().splitlines()[0]
+    separator = max(_SEPARATORS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        header = next(reader)
+        while not any(cell.strip() for cell in header):
+            header = next(reader)
+        keys = [_column_key(cell) for cell in header]
+        duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
+        if duplicates:
+            raise InputError(f"{source}, ligne {reader.line_num} : colonne en double : {', '.join(duplicates)}.")
+        missing = [k for k in ("structure", *QUESTION_KEYS) if k not in keys]
+        if missing:
+            shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+            raise InputError(
+                f"{source} : colonne(s) obligatoire(s) manquante(s) : {shown} "
+                f"(séparateur lu : « {separator} »)."
+            )
+        known = set(CSV_COLUMNS)
+        diagnostics = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            line = reader.line_num
+            if len(row) != len(keys):
+                raise InputError(
+                    f"{source}, ligne {line} : {len(row)} valeurs pour {len(keys)} colonnes d'en-tête."
+                )
+            values = dict(zip(keys, row, strict=True))
+            extra = {
+                header[i].strip() or f"colonne {i + 1}": row[i]
+                for i, k in enumerate(keys)
+                if k not in known and (k or row[i].strip())
+            }
+
+            def locate(key: str, line: int = line) -> str:
+                return f"{source}, ligne {line}, colonne {key}"
+
+            answers = {n: values[k] for n, k in enumerate(QUESTION_KEYS, start=1)}
+            diagnostics.append(build_autodiagnostic(values, answers, locate, extra))
+    except StopIteration:
+        raise InputError(f"{source} : le fichier est vide.") from None
+    except csv.Error as error:
+        raise InputError(
+            f"{source}, ligne {reader.line_num} : CSV illisible ({_csv_reason(error)})."
+        ) from error
+    if not diagnostics:
+        raise InputError(f"{source} : aucune structure (l'en-tête est là, mais aucune ligne de réponses).")
+    return diagnostics
+
+
+def _csv_reason(error: csv.Error) -> str:
+    message = str(error)
+    if "field larger than field limit" in message:
+        return f"une cellule dépasse {csv.field_size_limit()} caractères"
+    return show_value(message)
+
+
+
+def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
+    diagnostics = list(diagnostics)
+    extra_columns: list[str] = []
+    for diagnostic in diagnostics:
+        extra_columns += [k for k in diagnostic.extra if k not in extra_columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*CSV_COLUMNS, *extra_columns])
+    for diagnostic in diagnostics:
+        header = [
+            "" if value is None else value.isoformat() if hasattr(value, "isoformat") else value
+            for value in diagnostic.header().values()
+        ]
+        writer.writerow(
+            [
+                *header,
+                *(answer_text(a) for a in diagnostic.answers),
+                *(diagnostic.extra.get(k, "") for k in extra_columns),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def write_csv(diagnostics: Iterable[Autodiagnostic], path: Path) -> None:
+    text = dumps_csv(diagnostics)
+    write_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))

@@ -1,0 +1,112 @@
+"""JSON: one structure per file.
+
+    {"format": "100-contacts-efficaces/autodiagnostic", "version": 1,
+     "structure": "CAF de l'Isère", "date": "2015-06-15", "usagers": 120000, …,
+     "reponses": {"q01": "OUI", "q02": "NON", …, "q36": null},
+     "resultats": {…}}
+
+``resultats`` is written for the reader's convenience and ignored on reading: scores are
+always recomputed. Missing ``qNN`` keys are unanswered questions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contacts_lib.answers import (
+    HEADER_KEYS,
+    QUESTION_KEYS,
+    Autodiagnostic,
+    InputError,
+    answer_text,
+    build_autodiagnostic,
+    show_value,
+)
+from contacts_lib.formats.files import write_atomically
+from contacts_lib.reference import load_catalogue
+from contacts_lib.scoring import rounded_percent, score
+
+FORMAT_NAME = "100-contacts-efficaces/autodiagnostic"
+FORMAT_VERSION = 1
+_ANSWERS_KEY = "reponses"
+_RESULTS_KEY = "resultats"
+_RESERVED = {"format", "version", _ANSWERS_KEY, _RESULTS_KEY, *HEADER_KEYS}
+
+
+def parse_json(content: bytes, source: str) -> Autodiagnostic:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{source} : le fichier JSON n'est pas encodé en UTF-8 (octet {error.start})."
+        ) from error
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno} ({error.msg})."
+        ) from error
+    if not isinstance(document, dict):
+        raise InputError(
+            f"{source} : un fichier JSON d'autodiagnostic contient un seul objet "
+            "{{…}} décrivant une structure."
+        )
+    raw_answers = document.get(_ANSWERS_KEY)
+    if not isinstance(raw_answers, dict):
+        raise InputError(
+            f"{source} : la clé « {_ANSWERS_KEY} » manque ou n'est pas un objet "
+            '{"q01": "OUI", …}.'
+        )
+    unknown = [key for key in raw_answers if key not in QUESTION_KEYS]
+    if unknown:
+        raise InputError(
+            f"{source} : dans « {_ANSWERS_KEY} », clé {show_value(unknown[0])} inconnue ; "
+            "les questions sont q01 … q36."
+        )
+    answers = {QUESTION_KEYS.index(key) + 1: value for key, value in raw_answers.items()}
+    for key in HEADER_KEYS:
+        if isinstance(document.get(key), (dict, list)):
+            raise InputError(f"{source}, clé « {key} » : valeur {show_value(document[key])} invalide.")
+    extra = {
+        key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for key, value in document.items()
+        if key not in _RESERVED
+    }
+
+    def locate(key: str) -> str:
+        return f"{source}, clé « {_ANSWERS_KEY}.{key} »" if key in QUESTION_KEYS else f"{source}, clé « {key} »"
+
+    return build_autodiagnostic(document, answers, locate, extra)
+
+
+
+def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
+    """The JSON document of an autodiagnostic, with its results."""
+    scores = score(autodiagnostic)
+    document: dict[str, object] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    for key, value in autodiagnostic.header().items():
+        document[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    document[_ANSWERS_KEY] = {
+        key: answer_text(answer) or None
+        for key, answer in zip(QUESTION_KEYS, autodiagnostic.answers, strict=True)
+    }
+    document[_RESULTS_KEY] = {
+        **{
+            lever.key: rounded_percent(scores.coverage[lever.key])
+            for lever in load_catalogue().levers
+        },
+        "moyenne": rounded_percent(scores.moyenne),
+        "reponses": scores.answered,
+    }
+    document.update(autodiagnostic.extra)
+    return document
+
+
+def dumps_json(autodiagnostic: Autodiagnostic) -> str:
+    return json.dumps(to_json_document(autodiagnostic), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(autodiagnostic: Autodiagnostic, path: Path) -> None:
+    text = dumps_json(autodiagnostic)
+    write_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))

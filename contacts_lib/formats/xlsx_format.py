@@ -1,0 +1,318 @@
+"""XLSX: the autodiagnostic workbook, blank (the template) or filled, as the original tool was.
+
+Sheet « Autodiagnostic »: the header fields and the 36 questions, input cells in grey in
+column D, answers chosen from an OUI/NON drop-down. Sheet « Résultats »: formulas computing the
+four lever coverages and the moyenne, a native radar chart, and the status of each practice.
+The workbook works on its own in Excel or LibreOffice; the reader finds the header fields by
+their label and the answers by question number, so rows moved by hand are still read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import RadarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from contacts_lib.answers import (
+    HEADER_FIELDS,
+    NO,
+    QUESTION_KEYS,
+    YES,
+    Autodiagnostic,
+    InputError,
+    answer_text,
+    build_autodiagnostic,
+)
+from contacts_lib.formats.files import write_atomically
+from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+
+ANSWER_SHEET = "Autodiagnostic"
+RESULTS_SHEET = "Résultats"
+INPUT_COLUMN = "D"  # header values and answers
+LABEL_COLUMN = "C"  # header labels and question texts
+FIRST_HEADER_ROW = 4
+FIRST_QUESTION_ROW = FIRST_HEADER_ROW + len(HEADER_FIELDS) + 3
+MAX_ROWS_READ = 2000
+QUESTION_WIDTH = 90
+TITLE_WIDTH = 70
+
+_GREY = PatternFill("solid", fgColor="D9D9D9")
+_BLUE = PatternFill("solid", fgColor="1F4E79")
+_THIN = Side(style="thin", color="808080")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_TITLE = Font(bold=True, size=14, color="1F4E79")
+_HEAD = Font(bold=True, color="FFFFFF")
+
+
+def _wrap(sheet, coordinate: str, text: str, width: int) -> None:
+    """Write wrapped text and give its row the height it needs (spreadsheets don't on load)."""
+    cell = sheet[coordinate]
+    cell.value, cell.alignment = text, _WRAP
+    lines = max(1, math.ceil(len(text) / (width * 1.05)))
+    sheet.row_dimensions[cell.row].height = max(sheet.row_dimensions[cell.row].height or 15, 15 * lines)
+
+
+def question_row(number: int) -> int:
+    return FIRST_QUESTION_ROW + number - 1
+
+
+def _label_key(text: object) -> str:
+    if not isinstance(text, str):
+        return ""
+    text = re.sub(r"\(si connu\)", "", text.casefold())
+    return re.sub(r"[\s:]+", " ", text).strip()
+
+
+_HEADER_BY_LABEL = {_label_key(spec.label): spec.key for spec in HEADER_FIELDS}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
+    """The autodiagnostic workbook: blank when ``autodiagnostic`` is None, else filled."""
+    catalogue = load_catalogue()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = ANSWER_SHEET
+    for column, width in zip("ABCD", (6, 14, QUESTION_WIDTH, 22), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet["A1"] = "Autodiagnostic — Initiative 100 % Contacts efficaces"
+    sheet["A1"].font = _TITLE
+    sheet["A2"] = "Renseigner les champs grisés."
+
+    header = autodiagnostic.header() if autodiagnostic else {}
+    for offset, spec in enumerate(HEADER_FIELDS):
+        row = FIRST_HEADER_ROW + offset
+        sheet[f"{LABEL_COLUMN}{row}"] = spec.label
+        cell = sheet[f"{INPUT_COLUMN}{row}"]
+        cell.value = header.get(spec.key)
+        cell.fill, cell.border = _GREY, _BOX
+        if spec.kind == "date":
+            cell.number_format = "DD/MM/YYYY"
+        elif spec.kind == "count":
+            cell.number_format = "# ##0"
+            count_rule = DataValidation(
+                type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                showErrorMessage=True, errorTitle="Valeur invalide",
+                error="Saisir un nombre entier positif ou nul, ou laisser vide.",
+            )
+            sheet.add_data_validation(count_rule)
+            count_rule.add(cell)
+
+    intro_row = FIRST_QUESTION_ROW - 2
+    sheet[f"A{intro_row}"] = (
+        "Renseigner les champs grisés en sélectionnant OUI ou NON dans le menu déroulant. "
+        "Une question laissée vide compte comme une pratique non mise en œuvre."
+    )
+    for column, title in zip("ABCD", ("N°", "Levier", "Question", "Réponse (OUI ou NON)"), strict=True):
+        cell = sheet[f"{column}{FIRST_QUESTION_ROW - 1}"]
+        cell.value, cell.font, cell.fill = title, _HEAD, _BLUE
+
+    answer_rule = DataValidation(
+        type="list", formula1=f'"{YES},{NO}"', allow_blank=True,
+        showErrorMessage=True, errorTitle="Réponse invalide", error="Choisir OUI ou NON.",
+        showInputMessage=True, promptTitle="Réponse", prompt="OUI ou NON",
+    )
+    sheet.add_data_validation(answer_rule)
+    answers = autodiagnostic.answers if autodiagnostic else (None,) * QUESTION_COUNT
+    for question, answer in zip(catalogue.questions, answers, strict=True):
+        row = question_row(question.number)
+        sheet[f"A{row}"] = question.number
+        sheet[f"B{row}"] = question.lever.short_name
+        _wrap(sheet, f"C{row}", question.text, QUESTION_WIDTH)
+        cell = sheet[f"{INPUT_COLUMN}{row}"]
+        cell.value = answer_text(answer) or None
+        cell.fill, cell.border = _GREY, _BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        answer_rule.add(cell)
+    sheet.page_setup.fitToWidth = 1
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToHeight = 0
+
+    _build_results_sheet(workbook.create_sheet(RESULTS_SHEET))
+    return workbook
+
+
+def _answer_range(first: int, last: int) -> str:
+    return f"{ANSWER_SHEET}!${INPUT_COLUMN}${question_row(first)}:${INPUT_COLUMN}${question_row(last)}"
+
+
+def _build_results_sheet(sheet) -> None:
+    catalogue = load_catalogue()
+    for column, width in zip("ABCDEF", (14, TITLE_WIDTH, 11, 12, 10, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet["A1"] = "Résultats et plan d'actions — Initiative 100 % Contacts efficaces"
+    sheet["A1"].font = _TITLE
+    source = f"{ANSWER_SHEET}!${INPUT_COLUMN}$"
+    sheet["A3"], sheet["B3"] = "Structure", f'=IF({source}{FIRST_HEADER_ROW}="","",{source}{FIRST_HEADER_ROW})'
+    sheet["A4"], sheet["B4"] = "Date", f'=IF({source}{FIRST_HEADER_ROW + 1}="","",{source}{FIRST_HEADER_ROW + 1})'
+    sheet["B4"].number_format = "DD/MM/YYYY"
+    sheet["B3"].alignment = sheet["B4"].alignment = Alignment(horizontal="left")
+
+    table_row = 6
+    titles = ("Levier", "Intitulé", "Questions", "OUI", "Réponses", "Couverture")
+    for column, title in zip("ABCDEF", titles, strict=True):
+        cell = sheet[f"{column}{table_row}"]
+        cell.value, cell.font, cell.fill = title, _HEAD, _BLUE
+    row = table_row
+    for lever in catalogue.levers:
+        row += 1
+        numbers = [q.number for q in catalogue.questions_of(lever)]
+        answers = _answer_range(numbers[0], numbers[-1])
+        sheet[f"A{row}"] = lever.short_name
+        _wrap(sheet, f"B{row}", f"{lever.number}. {lever.title}", TITLE_WIDTH)
+        sheet[f"C{row}"] = len(numbers)
+        sheet[f"D{row}"] = f'=COUNTIF({answers},"{YES}")'
+        sheet[f"E{row}"] = f'=COUNTIF({answers},"{YES}")+COUNTIF({answers},"{NO}")'
+        sheet[f"F{row}"] = f"=D{row}/C{row}"
+        sheet[f"F{row}"].number_format = "0%"
+    first, last = table_row + 1, row
+    total = row + 1
+    sheet[f"A{total}"] = "Moyenne"
+    sheet[f"B{total}"] = "Moyenne des quatre leviers"
+    sheet[f"C{total}"] = f"=SUM(C{first}:C{last})"
+    sheet[f"D{total}"] = f"=SUM(D{first}:D{last})"
+    sheet[f"E{total}"] = f"=SUM(E{first}:E{last})"
+    sheet[f"F{total}"] = f"=AVERAGE(F{first}:F{last})"
+    sheet[f"F{total}"].number_format = "0%"
+    for column in "ABCDEF":
+        sheet[f"{column}{total}"].font = Font(bold=True)
+    sheet[f"A{total + 1}"] = f"Réponses : colonne E ; sur {QUESTION_COUNT} questions, une question sans réponse compte comme NON."
+
+    chart = RadarChart()
+    chart.type = "marker"
+    chart.title = "Couverture par levier"
+    chart.style = 26
+    chart.add_data(Reference(sheet, min_col=6, min_row=table_row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.majorUnit = 0.2
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = 9, 12
+    sheet.add_chart(chart, "H3")
+
+    plan_row = total + 3
+    sheet[f"A{plan_row}"] = "Axes d'amélioration : bonnes pratiques et état de mise en œuvre"
+    sheet[f"A{plan_row}"].font = Font(bold=True, size=12, color="1F4E79")
+    for column, title in zip("ABCDEF", ("Question", "Bonne pratique", "Page", "Levier", "", "État"), strict=True):
+        cell = sheet[f"{column}{plan_row + 1}"]
+        cell.value, cell.font, cell.fill = title, _HEAD, _BLUE
+    for question in catalogue.questions:
+        row = plan_row + 1 + question.number
+        practice = question.practice
+        sheet[f"A{row}"] = question.number
+        _wrap(sheet, f"B{row}", f"{practice.number}. {practice.title}", TITLE_WIDTH)
+        sheet[f"C{row}"] = practice.page
+        sheet[f"D{row}"] = question.lever.short_name
+        answer = f"{source}{question_row(question.number)}"
+        sheet[f"F{row}"] = f'=IF({answer}="{YES}","En place","À mettre en œuvre")'
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToHeight = 0
+
+
+def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:
+    """Write the filled workbook of ``autodiagnostic``, or the blank template if it is None."""
+    workbook = build_workbook(autodiagnostic)
+    write_atomically(Path(path), lambda tmp: workbook.save(tmp))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
+        raise InputError(
+            f"{source} : classeur illisible (fichier tronqué ou qui n'est pas au format XLSX)."
+        ) from error
+    except Exception as error:  # openpyxl raises many kinds for a broken archive
+        raise InputError(
+            f"{source} : classeur illisible ({type(error).__name__}) ; "
+            "enregistrez-le à nouveau au format Excel .xlsx."
+        ) from error
+    try:
+        if ANSWER_SHEET not in workbook.sheetnames:
+            raise InputError(
+                f"{source} : feuille « {ANSWER_SHEET} » introuvable (feuilles présentes : "
+                f"{', '.join(workbook.sheetnames)}) ; partez du modèle "
+                "« contacts-efficaces template »."
+            )
+        sheet = workbook[ANSWER_SHEET]
+        header: dict[str, object] = {}
+        answers: dict[int, object] = {}
+        places: dict[str, str] = {}
+        columns = "ABCD"
+        try:
+            rows = sheet.iter_rows(min_row=1, max_row=MAX_ROWS_READ, max_col=4, values_only=True)
+            for row_number, cells in enumerate(rows, start=1):
+                cells = tuple(cells) + (None,) * (4 - len(cells))
+                number, label, value = cells[0], cells[columns.index(LABEL_COLUMN)], cells[3]
+                place = f"{source}, feuille {ANSWER_SHEET}, cellule {INPUT_COLUMN}{row_number}"
+                key = _HEADER_BY_LABEL.get(_label_key(label))
+                if key and key not in header:
+                    header[key], places[key] = value, place
+                question = _question_number(number)
+                if question is not None and label:
+                    if question in answers:
+                        raise InputError(
+                            f"{source}, feuille {ANSWER_SHEET}, cellule A{row_number} : "
+                            f"la question {question} apparaît deux fois."
+                        )
+                    answers[question], places[QUESTION_KEYS[question - 1]] = value, place
+        except InputError:
+            raise
+        except Exception as error:
+            raise InputError(f"{source} : classeur illisible ({type(error).__name__}).") from error
+    finally:
+        workbook.close()
+    missing = [n for n in range(1, QUESTION_COUNT + 1) if n not in answers]
+    if missing:
+        raise InputError(
+            f"{source}, feuille {ANSWER_SHEET} : question(s) {', '.join(map(str, missing[:8]))}"
+            f"{' …' if len(missing) > 8 else ''} introuvable(s) (numéro en colonne A, "
+            f"réponse en colonne {INPUT_COLUMN})."
+        )
+    if "structure" not in header:
+        raise InputError(
+            f"{source}, feuille {ANSWER_SHEET} : la ligne « Nom de la structure » est introuvable."
+        )
+    return build_autodiagnostic(
+        {key: _cell_value(value) for key, value in header.items()},
+        answers,
+        lambda key: places.get(key, f"{source}, feuille {ANSWER_SHEET}"),
+    )
+
+
+def _question_number(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and 1 <= value <= QUESTION_COUNT:
+        return value
+    return None
+
+
+def _cell_value(value: object) -> object:
+    # A date typed in a cell comes back as a datetime at midnight.
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
+

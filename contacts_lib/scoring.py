@@ -1,0 +1,69 @@
+"""Scores of an autodiagnostic, exactly as the original SGMAP spreadsheet computes them.
+
+- lever coverage = OUI answers in the lever ÷ questions in the lever (the lever of a question is
+  given by its position in the sheet, see ``data/questions.csv``);
+- moyenne = plain mean of the four lever coverages;
+- an unanswered question counts as not applied; the number answered is reported beside;
+- percentages are shown as whole numbers rounded half away from zero, as the spreadsheet does.
+
+Arithmetic is exact (fractions), so a coverage of 87.5 % is exactly 87.5 and shows as 88 %.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from contacts_lib.answers import Autodiagnostic
+from contacts_lib.reference import QUESTION_COUNT, Catalogue, load_catalogue
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Coverage of each lever (keyed by lever key), the moyenne, and how many questions are answered."""
+
+    coverage: dict[str, Fraction]
+    moyenne: Fraction
+    answered: int
+
+    def percent(self, lever_key: str) -> float:
+        """Unrounded percentage (0–100) of a lever, or of the moyenne with ``"moyenne"``."""
+        value = self.moyenne if lever_key == "moyenne" else self.coverage[lever_key]
+        return float(value * 100)
+
+    @property
+    def unanswered(self) -> int:
+        return QUESTION_COUNT - self.answered
+
+
+def score_answers(answers: Sequence[bool | None], catalogue: Catalogue | None = None) -> Scores:
+    """Score 36 answers (True = OUI, False = NON, None = unanswered)."""
+    catalogue = catalogue or load_catalogue()
+    if len(answers) != QUESTION_COUNT:
+        raise ValueError(f"expected {QUESTION_COUNT} answers, got {len(answers)}")
+    coverage = {}
+    for lever in catalogue.levers:
+        questions = catalogue.questions_of(lever)
+        applied = sum(answers[q.number - 1] is True for q in questions)
+        coverage[lever.key] = Fraction(applied, len(questions))
+    moyenne = sum(coverage.values(), Fraction(0)) / len(coverage)
+    answered = sum(answer is not None for answer in answers)
+    return Scores(coverage=coverage, moyenne=moyenne, answered=answered)
+
+
+def score(autodiagnostic: Autodiagnostic) -> Scores:
+    return score_answers(autodiagnostic.answers)
+
+
+def rounded_percent(share: Fraction) -> int:
+    """A share (0–1) as a whole percentage, rounded half away from zero like the spreadsheet."""
+    hundredths = share * 100
+    magnitude = math.floor(abs(hundredths) + Fraction(1, 2))
+    return magnitude if hundredths >= 0 else -magnitude
+
+
+def format_percent(share: Fraction) -> str:
+    """A share as the original tool shows it: ``64 %`` (French spacing)."""
+    return f"{rounded_percent(share)} %"

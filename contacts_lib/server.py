@@ -1,0 +1,52 @@
+"""Serving the notebooks as an app with Voilà (the ``contacts-efficaces app`` command)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+from contacts_lib.answers import InputError
+
+APP_NOTEBOOK = "autodiagnostic.ipynb"
+
+
+def project_root() -> Path:
+    """The folder holding ``notebooks/`` and ``voila.json`` (Voilà reads its settings there)."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "notebooks" / APP_NOTEBOOK).is_file():
+        raise InputError(
+            f"notebooks introuvables dans {root} : installez le projet depuis son dépôt "
+            "(make app, ou pip install -e .)."
+        )
+    return root
+
+
+def voila_command(port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "voila", "notebooks",
+        f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
+    ]
+
+
+def app_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/voila/render/{APP_NOTEBOOK}"
+
+
+def serve(port: int = 8866, open_browser: bool = True) -> int:
+    """Run Voilà until interrupted; return its exit status."""
+    if not 1 <= port <= 65535:
+        raise InputError(f"port {port} invalide : choisir un nombre entre 1 et 65535.")
+    root = project_root()
+    print(f"Application d'autodiagnostic : {app_url(port)}  (Ctrl+C pour arrêter)", flush=True)
+    if open_browser:
+        threading.Timer(3.0, webbrowser.open, args=(app_url(port),)).start()
+    process = subprocess.Popen(voila_command(port), cwd=root)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait()
+        return 0
