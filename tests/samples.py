@@ -1,0 +1,42 @@
+"""Sample autodiagnostics and a way to run the CLI, shared by the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from contacts_lib import Autodiagnostic
+from contacts_lib.reference import QUESTION_COUNT
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def random_autodiagnostic(seed: int, unanswered: float = 0.1) -> Autodiagnostic:
+    rng = random.Random(seed)
+    answers = tuple(
+        None if rng.random() < unanswered else rng.random() < 0.5 for _ in range(QUESTION_COUNT)
+    )
+    return Autodiagnostic(
+        structure=f"Structure n°{seed} — « test » ; virgule, point-virgule",
+        answers=answers,
+        date=dt.date(2015, 1, 1) + dt.timedelta(days=seed),
+        reseau=rng.choice([None, "CAF", "CPAM", "Préfecture"]),
+        region=rng.choice([None, "Auvergne-Rhône-Alpes", "Île-de-France"]),
+        usagers=rng.choice([None, 0, 125000]),
+        visites_guichet=rng.choice([None, 42000]),
+        appels=rng.choice([None, 310000]),
+        courriers=None,
+        courriels=rng.choice([None, 9000]),
+        visiteurs_web_mensuels=rng.choice([None, 1_500_000]),
+    )
+
+
+def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script as a user would."""
+    script = Path(sys.executable).with_name("contacts-efficaces")
+    return subprocess.run(
+        [str(script), *arguments], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
+    )

@@ -1,0 +1,72 @@
+"""The ``contacts-efficaces`` command as a user runs it."""
+
+import csv
+import io
+
+import pytest
+
+from contacts_lib import write_csv, write_json, write_workbook
+from contacts_lib.reference import example_path
+from tests.samples import random_autodiagnostic, run_cli
+
+
+def test_score_prints_the_worked_example_as_the_original_shows_it():
+    result = run_cli("score", str(example_path()))
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert header.split() == ["Structure", "Orientation", "Excellence", "Pilotage", "Innovation", "Moyenne", "Réponses"]
+    assert row.split()[-11:] == ["40", "%", "27", "%", "88", "%", "100", "%", "64", "%", "36/36"]
+
+
+def test_score_csv_has_exact_columns_unrounded_values_in_input_order(tmp_path):
+    samples = [random_autodiagnostic(seed) for seed in range(3)]
+    write_csv(samples, tmp_path / "reseau.csv")
+    write_workbook(samples[1], tmp_path / "une.xlsx")
+    write_json(samples[2], tmp_path / "une.json")
+    result = run_cli("score", "--csv", str(example_path()), str(tmp_path / "reseau.csv"),
+                     str(tmp_path / "une.xlsx"), str(tmp_path / "une.json"))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["structure", "orientation", "excellence", "pilotage", "innovation", "moyenne", "reponses"]
+    assert [r[0] for r in rows[1:]] == ["Exemple du recueil (SGMAP, 2015)"] + [s.structure for s in samples] + [samples[1].structure, samples[2].structure]
+    example = [float(v) for v in rows[1][1:6]]
+    assert example == pytest.approx([40, 300 / 11, 87.5, 100, (40 + 300 / 11 + 87.5 + 100) / 4])
+    assert rows[1][6] == "36"
+    # The same answers give the same line, whatever the format they came in.
+    assert rows[3] == rows[5] and rows[4] == rows[6]
+    assert int(rows[2][6]) == samples[0].answered
+
+
+def test_template_writes_a_workbook_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "modele.xlsx"
+    assert run_cli("template", str(target)).returncode == 0
+    first = target.read_bytes()
+    again = run_cli("template", str(target))
+    assert again.returncode == 2
+    assert "existe déjà" in again.stderr and "--force" in again.stderr
+    assert target.read_bytes() == first
+    assert run_cli("template", "--force", str(target)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ((), "argument(s) obligatoire(s) manquant(s)"),
+        (("noter",), "commande inconnue"),
+        (("score",), "argument(s) obligatoire(s) manquant(s) : FICHIER"),
+        (("app", "--port", "abc"), "--port attend un nombre entier"),
+        (("template", "modele.ods"), "donnez un nom en .xlsx"),
+        (("template", "/dossier/inexistant/modele.xlsx"), "le dossier /dossier/inexistant n'existe pas"),
+    ],
+)
+def test_usage_errors_are_french_and_exit_2(arguments, expected, tmp_path):
+    result = run_cli(*arguments, cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_help_is_in_french():
+    result = run_cli("score", "--help")
+    assert result.returncode == 0
+    assert "fichiers .json, .csv ou .xlsx" in result.stdout
