@@ -1,0 +1,107 @@
+"""The workbook in a real spreadsheet application (LibreOffice, headless).
+
+A blank template is filled as a person would, then LibreOffice opens it, recomputes the
+formulas and saves it: the numbers its own formulas show must be the library's, and the file
+the spreadsheet saved must read back to the same scores.
+"""
+
+import csv
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from contacts_lib import read_autodiagnostics, rounded_percent, score, write_workbook
+from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, RESULTS_SHEET, question_row
+from contacts_lib.reference import load_catalogue
+from tests.samples import random_autodiagnostic
+
+pytestmark = pytest.mark.slow
+
+RESULTS_SHEET_NUMBER = 2  # LibreOffice's CSV filter exports one sheet, by position
+# CSV filter options: separator, quote, UTF-8, … , token 9 « save cell contents as shown », token 12 the sheet.
+CSV_AS_SHOWN = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,{RESULTS_SHEET_NUMBER}"
+
+
+@pytest.fixture(scope="module")
+def soffice(tmp_path_factory):
+    program = shutil.which("soffice")
+    if program is None:
+        pytest.fail("LibreOffice manque : sudo apt-get install -y libreoffice-calc-nogui (make system-deps)")
+    profile = tmp_path_factory.mktemp("lo-profile")
+
+    def convert(source, target_format, outdir):
+        subprocess.run(
+            [program, f"-env:UserInstallation=file://{profile}", "--headless",
+             "--convert-to", target_format, "--outdir", str(outdir), str(source)],
+            check=True, capture_output=True, timeout=180,
+        )
+
+    return convert
+
+
+def _fill_by_hand(template, target, diagnostic):
+    """What a person does: open the blank workbook, type the name, pick OUI/NON, save."""
+    workbook = load_workbook(template)
+    sheet = workbook[ANSWER_SHEET]
+    sheet["D4"] = diagnostic.structure
+    for number, answer in enumerate(diagnostic.answers, start=1):
+        if answer is not None:
+            sheet[f"{INPUT_COLUMN}{question_row(number)}"] = "OUI" if answer else "NON"
+    workbook.save(target)
+
+
+def _shown_results(csv_path):
+    rows = list(csv.reader(csv_path.read_text(encoding="utf-8").splitlines()))
+    names = {lever.short_name for lever in load_catalogue().levers} | {"Moyenne"}
+    return {row[0]: row for row in rows if row and row[0] in names}
+
+
+def _cases():
+    from contacts_lib.reference import example_path
+
+    example = read_autodiagnostics(example_path())[0]
+    half = list(random_autodiagnostic(0).answers)
+    half[:] = [False] * 36
+    half[21:25] = [True] * 4  # Pilotage 4/8 only: moyenne exactly 12.5 %
+    return [example, example.__class__(structure="Demi", answers=tuple(half))] + [
+        random_autodiagnostic(seed) for seed in (3, 7)
+    ]
+
+
+@pytest.mark.parametrize("diagnostic", _cases(), ids=["exemple", "demi", "alea3", "alea7"])
+def test_formulas_show_the_library_numbers_and_the_saved_file_reads_back(diagnostic, soffice, tmp_path):
+    write_workbook(None, tmp_path / "modele.xlsx")
+    _fill_by_hand(tmp_path / "modele.xlsx", tmp_path / "rempli.xlsx", diagnostic)
+    expected = score(diagnostic)
+    levers = load_catalogue().levers
+
+    soffice(tmp_path / "rempli.xlsx", CSV_AS_SHOWN, tmp_path / "shown")
+    shown = _shown_results(next((tmp_path / "shown").glob("*.csv")))
+    for lever in levers:
+        row = shown[lever.short_name]
+        assert row[5] == f"{rounded_percent(expected.coverage[lever.key])}%", lever.short_name
+        assert int(row[4]) == sum(diagnostic.answers[q.number - 1] is not None for q in load_catalogue().questions_of(lever))
+    assert shown["Moyenne"][5] == f"{rounded_percent(expected.moyenne)}%"
+    assert int(shown["Moyenne"][4]) == expected.answered
+
+    soffice(tmp_path / "rempli.xlsx", "xlsx", tmp_path / "saved")
+    saved = tmp_path / "saved" / "rempli.xlsx"
+    values = load_workbook(saved, data_only=True)[RESULTS_SHEET]
+    computed = {row[0]: row[5] for row in values.iter_rows(values_only=True) if row and row[0]}
+    for lever in levers:
+        assert computed[lever.short_name] == pytest.approx(expected.percent(lever.key) / 100, abs=1e-12)
+    assert computed["Moyenne"] == pytest.approx(expected.percent("moyenne") / 100, abs=1e-12)
+    [read_back] = read_autodiagnostics(saved)
+    assert read_back.structure == diagnostic.structure
+    assert score(read_back) == expected
+
+
+def test_filled_workbook_from_the_library_computes_in_the_spreadsheet(worked_example, soffice, tmp_path):
+    write_workbook(worked_example, tmp_path / "resultats.xlsx")
+    soffice(tmp_path / "resultats.xlsx", CSV_AS_SHOWN, tmp_path / "shown")
+    shown = _shown_results(next((tmp_path / "shown").glob("*.csv")))
+    assert [shown[name][5] for name in ("Orientation", "Excellence", "Pilotage", "Innovation", "Moyenne")] == [
+        "40%", "27%", "88%", "100%", "64%",
+    ]
