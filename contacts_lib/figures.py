@@ -9,6 +9,7 @@ from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import Scores, rounded_percent
 
 RADAR_COLOR = "#1f4e79"
+RADIAL_TICKS = [0, 20, 40, 60, 80, 100]
 
 
 def radar_traces_values(scores: Scores) -> tuple[list[float], list[str], list[str]]:
@@ -39,8 +40,9 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
     figure.update_layout(
         title={"text": title} if title else None,
         polar={
-            "radialaxis": {"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100],
-                           "ticksuffix": " %", "angle": 90, "tickangle": 90},
+            "radialaxis": {"range": [0, 100], "tickmode": "array", "tickvals": RADIAL_TICKS,
+                           "ticktext": [f"{tick} %" for tick in RADIAL_TICKS], "angle": 45,
+                           "tickangle": 45, "tickfont": {"size": 10}},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
         showlegend=False,
