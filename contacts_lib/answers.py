@@ -182,6 +182,11 @@ _PARSERS: dict[str, Callable[[object, str, str], object]] = {
 }
 
 
+def parse_header_value(spec: HeaderField, value: object, where: str) -> object:
+    """Check one header value as typed (text, date or count); blank is ``None``."""
+    return _PARSERS[spec.kind](value, where, spec.label)
+
+
 def build_autodiagnostic(
     header: Mapping[str, object],
     answers: Mapping[int, object],
@@ -194,9 +199,7 @@ def build_autodiagnostic(
     values (a missing question is unanswered), ``locate(key)`` returns where the value of a
     header key or question key (``q07``) sits, e.g. ``"exemple.csv, ligne 3, colonne q07"``.
     """
-    values: dict[str, object] = {}
-    for spec in HEADER_FIELDS:
-        values[spec.key] = _PARSERS[spec.kind](header.get(spec.key), locate(spec.key), spec.label)
+    values = {spec.key: parse_header_value(spec, header.get(spec.key), locate(spec.key)) for spec in HEADER_FIELDS}
     if values["structure"] is None:
         raise InputError(f"{locate('structure')} : le nom de la structure est vide ; il est obligatoire.")
     parsed = tuple(

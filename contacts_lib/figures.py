@@ -51,3 +51,10 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
         separators=", ",
     )
     return figure
+
+
+def radar_summary(scores: Scores) -> str:
+    """The radar in words, for screen readers and printed reports."""
+    return ", ".join(
+        f"{lever.short_name} {rounded_percent(scores.coverage[lever.key])} %" for lever in load_catalogue().levers
+    ) + f" ; moyenne {rounded_percent(scores.moyenne)} %"

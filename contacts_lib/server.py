@@ -10,13 +10,13 @@ from pathlib import Path
 
 from contacts_lib.answers import InputError
 
-APP_NOTEBOOK = "autodiagnostic.ipynb"
+LANDING_NOTEBOOK = "index.ipynb"
 
 
 def project_root() -> Path:
     """The folder holding ``notebooks/`` and ``voila.json`` (Voilà reads its settings there)."""
     root = Path(__file__).resolve().parents[1]
-    if not (root / "notebooks" / APP_NOTEBOOK).is_file():
+    if not (root / "notebooks" / LANDING_NOTEBOOK).is_file():
         raise InputError(
             f"notebooks introuvables dans {root} : installez le projet depuis son dépôt "
             "(make app, ou pip install -e .)."
@@ -32,7 +32,7 @@ def voila_command(port: int) -> list[str]:
 
 
 def app_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}/voila/render/{APP_NOTEBOOK}"
+    return f"http://127.0.0.1:{port}/voila/render/{LANDING_NOTEBOOK}"
 
 
 def serve(port: int = 8866, open_browser: bool = True) -> int:

@@ -1,0 +1,270 @@
+"""The autodiagnostic app: one widget holding the questionnaire, live results, radar, action plan,
+import and export.
+
+The page is a single anywidget (``static/autodiagnostic.js``) so that it paints fast in Voilà; all
+the rules stay here in Python: the browser only sends what the person typed or clicked, and
+shows what this class computes. pytest drives it by setting ``header`` and ``answers`` and by
+calling :meth:`import_file`, :meth:`pick` and :meth:`export`, as the browser does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+from fractions import Fraction
+from pathlib import Path
+
+import anywidget
+import plotly.graph_objects as go
+import traitlets
+
+from contacts_lib.action_plan import action_plan, fiche
+from contacts_lib.answers import (
+    HEADER_FIELDS,
+    NO,
+    QUESTION_KEYS,
+    YES,
+    Autodiagnostic,
+    InputError,
+    answer_text,
+    build_autodiagnostic,
+    parse_header_value,
+)
+from contacts_lib.figures import radar_figure, radar_summary
+from contacts_lib.formats import build_workbook, dumps_json, parse_file
+from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.report import report_html
+from contacts_lib.scoring import Scores, format_percent, rounded_percent, score_answers
+
+STATIC = Path(__file__).parent / "static"
+EXPORTS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "json": ("application/json", "json"),
+    "html": ("text/html", "html"),
+}
+FORM = "Formulaire"
+
+
+def _catalogue_for_page() -> dict[str, object]:
+    catalogue = load_catalogue()
+    return {
+        "header": [{"key": f.key, "label": f.label, "kind": f.kind} for f in HEADER_FIELDS],
+        "levers": [
+            {
+                "key": lever.key,
+                "number": lever.number,
+                "name": lever.short_name,
+                "title": lever.title,
+                "questions": [
+                    {"number": q.number, "key": q.key, "text": q.text}
+                    for q in catalogue.questions_of(lever)
+                ],
+            }
+            for lever in catalogue.levers
+        ],
+    }
+
+
+def _form_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def file_name_for(structure: str, extension: str) -> str:
+    """A safe download name from the structure's name: « autodiagnostic-caf-de-l-isere.xlsx »."""
+    ascii_name = unicodedata.normalize("NFKD", structure).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "structure"
+    return f"autodiagnostic-{slug}.{extension}"
+
+
+class AutodiagnosticApp(anywidget.AnyWidget):
+    """The questionnaire and its results, kept in step with every answer."""
+
+    _esm = STATIC / "autodiagnostic.js"
+    _css = STATIC / "autodiagnostic.css"
+    _plotly_js = traitlets.Bytes().tag(sync=True)
+    _catalogue = traitlets.Dict().tag(sync=True)
+
+    header = traitlets.Dict().tag(sync=True)
+    answers = traitlets.List(traitlets.Unicode(), default_value=[""] * QUESTION_COUNT).tag(sync=True)
+
+    results = traitlets.Dict().tag(sync=True)
+    plan = traitlets.List().tag(sync=True)
+    field_errors = traitlets.Dict().tag(sync=True)
+    notice = traitlets.Dict().tag(sync=True)
+    choices = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    def __init__(self, autodiagnostic: Autodiagnostic | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._plotly_js = (STATIC / "plotly-radar.min.js").read_bytes()
+        self._catalogue = _catalogue_for_page()
+        self._extra: dict[str, str] = {}
+        self._imported: list[Autodiagnostic] = []
+        self.figure = go.Figure()
+        self._revision = 0
+        if autodiagnostic is not None:
+            self.load(autodiagnostic)
+        else:
+            self.header = {spec.key: "" for spec in HEADER_FIELDS}
+        self._refresh()
+        self.on_msg(self._on_message)
+
+    # ------------------------------------------------------------------ state
+
+    def load(self, autodiagnostic: Autodiagnostic) -> None:
+        """Fill the form with an autodiagnostic (replaces what it held)."""
+        self._extra = dict(autodiagnostic.extra)
+        with self.hold_sync():
+            self.header = {key: _form_text(value) for key, value in autodiagnostic.header().items()}
+            self.answers = [answer_text(a) for a in autodiagnostic.answers]
+
+    def _parsed_answers(self) -> tuple[bool | None, ...]:
+        return tuple({YES: True, NO: False}.get(a) for a in self.answers)
+
+    def current(self) -> Autodiagnostic:
+        """The autodiagnostic in the form; :class:`InputError` if a field is invalid or the name empty."""
+        answers = {n: value for n, value in enumerate(self.answers, start=1)}
+        return build_autodiagnostic(self.header, answers, lambda key: FORM, self._extra)
+
+    @traitlets.validate("answers")
+    def _valid_answers(self, proposal):
+        value = list(proposal["value"])
+        if len(value) != QUESTION_COUNT or any(a not in (YES, NO, "") for a in value):
+            raise traitlets.TraitError(f"answers must be {QUESTION_COUNT} of 'OUI', 'NON' or ''")
+        return value
+
+    @traitlets.observe("answers", "header")
+    def _on_change(self, change) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        scores = score_answers(self._parsed_answers())
+        self._revision += 1
+        self.figure = radar_figure(scores)
+        with self.hold_sync():
+            self.results = self._results(scores)
+            self.plan = self._plan()
+            self.field_errors = self._field_errors()
+
+    def _results(self, scores: Scores) -> dict[str, object]:
+        levers = load_catalogue().levers
+        unanswered = scores.unanswered
+        return {
+            "revision": self._revision,
+            "levers": [
+                {"key": lever.key, "name": lever.short_name, "title": lever.title,
+                 "percent": format_percent(scores.coverage[lever.key])}
+                for lever in levers
+            ],
+            "moyenne": format_percent(scores.moyenne),
+            "answered": scores.answered,
+            "progress": f"{scores.answered} / {QUESTION_COUNT} réponses",
+            "unanswered": (
+                "Toutes les questions ont une réponse."
+                if unanswered == 0
+                else f"Questions sans réponse : {unanswered} / {QUESTION_COUNT} "
+                f"({rounded_percent(Fraction(unanswered, QUESTION_COUNT))} %), "
+                "comptées comme non mises en œuvre."
+            ),
+            "summary": radar_summary(scores),
+            "figure": self.figure.to_plotly_json(),
+        }
+
+    def _plan(self) -> list[dict[str, object]]:
+        return [
+            {
+                "lever": f"{plan.lever.number}. {plan.lever.short_name}",
+                "title": plan.lever.title,
+                "percent": format_percent(plan.coverage),
+                "practices": [
+                    {
+                        "number": practice.number,
+                        "title": practice.title,
+                        "retours": " ; ".join(practice.retours_experience),
+                        "page": practice.page,
+                        "fiche": [{"title": s.title, "items": list(s.items)} for s in fiche(practice.number)],
+                    }
+                    for practice in plan.practices
+                ],
+            }
+            for plan in action_plan(self._parsed_answers())
+        ]
+
+    def _field_errors(self) -> dict[str, str]:
+        errors = {}
+        for spec in HEADER_FIELDS:
+            try:
+                parse_header_value(spec, self.header.get(spec.key, ""), FORM)
+            except InputError as error:
+                errors[spec.key] = str(error).removeprefix(f"{FORM} : ")
+        return errors
+
+    # ------------------------------------------------------------------ import / export
+
+    def import_file(self, content: bytes, name: str) -> None:
+        """Fill the form from a JSON, CSV or XLSX file; on error, say why and change nothing."""
+        try:
+            diagnostics = parse_file(content, name)
+        except InputError as error:
+            self.notice = {"kind": "error", "text": f"Import impossible : {error}"}
+            return
+        if len(diagnostics) == 1:
+            self._imported, self.choices = [], []
+            self.load(diagnostics[0])
+            self.notice = {"kind": "info", "text": f"Formulaire rempli avec « {diagnostics[0].structure} » ({name})."}
+            return
+        self._imported = diagnostics
+        self.choices = [d.structure for d in diagnostics]
+        self.notice = {
+            "kind": "info",
+            "text": f"{name} contient {len(diagnostics)} structures : choisissez celle à charger.",
+        }
+
+    def pick(self, index: int) -> None:
+        """Load one structure of the multi-structure file imported last."""
+        if not 0 <= index < len(self._imported):
+            self.notice = {"kind": "error", "text": "Choix de structure invalide ; importez le fichier à nouveau."}
+            return
+        chosen = self._imported[index]
+        self.load(chosen)
+        self.notice = {"kind": "info", "text": f"Formulaire rempli avec « {chosen.structure} »."}
+
+    def export(self, kind: str) -> tuple[str, str, bytes]:
+        """(file name, MIME type, content) of an export; :class:`InputError` if the form is invalid."""
+        if kind not in EXPORTS:
+            raise ValueError(f"unknown export {kind!r}")
+        autodiagnostic = self.current()
+        mime, extension = EXPORTS[kind]
+        if kind == "xlsx":
+            buffer = io.BytesIO()
+            build_workbook(autodiagnostic).save(buffer)
+            content = buffer.getvalue()
+        elif kind == "json":
+            content = dumps_json(autodiagnostic).encode("utf-8")
+        else:
+            content = report_html(autodiagnostic).encode("utf-8")
+        return file_name_for(autodiagnostic.structure, extension), mime, content
+
+    def _on_message(self, _widget, message, buffers) -> None:
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "import":
+            if not buffers:
+                self.notice = {"kind": "error", "text": "Import impossible : fichier vide."}
+                return
+            self.import_file(bytes(buffers[0]), str(message.get("name") or "fichier"))
+        elif kind == "pick":
+            self.pick(int(message.get("index", -1)))
+        elif kind == "export":
+            try:
+                name, mime, content = self.export(str(message.get("format")))
+            except (InputError, ValueError) as error:
+                self.notice = {"kind": "error", "text": f"Export impossible : {error}"}
+                return
+            self.send({"type": "download", "name": name, "mime": mime}, buffers=[content])
+            self.notice = {"kind": "info", "text": f"Fichier {name} prêt."}
+
