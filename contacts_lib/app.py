@@ -1,10 +1,12 @@
 """The autodiagnostic app: one widget holding the questionnaire, live results, radar, action plan,
 import and export.
 
-The page is a single anywidget (``static/autodiagnostic.js``) so that it paints fast in Voilà; all
-the rules stay here in Python: the browser only sends what the person typed or clicked, and
-shows what this class computes. pytest drives it by setting ``header`` and ``answers`` and by
-calling :meth:`import_file`, :meth:`pick` and :meth:`export`, as the browser does.
+Displaying the app puts two outputs in the notebook: the page as HTML (``contacts_lib.page``), which
+Voilà shows at once with its radar, and the widget (``static/autodiagnostic.js``), which binds to
+that page when it connects to the kernel. All the rules stay here in Python: the browser only
+sends what the person typed or clicked, and shows what this class computes. pytest drives it by
+setting ``header`` and ``answers`` and by calling :meth:`import_file`, :meth:`pick` and
+:meth:`export`, as the browser does.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import secrets
 import unicodedata
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +23,7 @@ import anywidget
 import plotly.graph_objects as go
 import traitlets
 
-from contacts_lib.action_plan import action_plan, fiche
+from contacts_lib.action_plan import action_plan
 from contacts_lib.answers import (
     HEADER_FIELDS,
     NO,
@@ -34,6 +37,7 @@ from contacts_lib.answers import (
 )
 from contacts_lib.figures import radar_figure, radar_summary
 from contacts_lib.formats import build_workbook, dumps_json, parse_file
+from contacts_lib.page import app_markup, plan_markup
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.report import report_html
 from contacts_lib.scoring import Scores, format_percent, rounded_percent, score_answers
@@ -45,26 +49,6 @@ EXPORTS = {
     "html": ("text/html", "html"),
 }
 FORM = "Formulaire"
-
-
-def _catalogue_for_page() -> dict[str, object]:
-    catalogue = load_catalogue()
-    return {
-        "header": [{"key": f.key, "label": f.label, "kind": f.kind} for f in HEADER_FIELDS],
-        "levers": [
-            {
-                "key": lever.key,
-                "number": lever.number,
-                "name": lever.short_name,
-                "title": lever.title,
-                "questions": [
-                    {"number": q.number, "key": q.key, "text": q.text}
-                    for q in catalogue.questions_of(lever)
-                ],
-            }
-            for lever in catalogue.levers
-        ],
-    }
 
 
 def _form_text(value: object) -> str:
@@ -86,23 +70,20 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     """The questionnaire and its results, kept in step with every answer."""
 
     _esm = STATIC / "autodiagnostic.js"
-    _css = STATIC / "autodiagnostic.css"
-    _plotly_js = traitlets.Bytes().tag(sync=True)
-    _catalogue = traitlets.Dict().tag(sync=True)
+    _dom_id = traitlets.Unicode().tag(sync=True)
 
     header = traitlets.Dict().tag(sync=True)
     answers = traitlets.List(traitlets.Unicode(), default_value=[""] * QUESTION_COUNT).tag(sync=True)
 
     results = traitlets.Dict().tag(sync=True)
-    plan = traitlets.List().tag(sync=True)
+    plan_html = traitlets.Unicode().tag(sync=True)
     field_errors = traitlets.Dict().tag(sync=True)
     notice = traitlets.Dict().tag(sync=True)
     choices = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(self, autodiagnostic: Autodiagnostic | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._plotly_js = (STATIC / "plotly-radar.min.js").read_bytes()
-        self._catalogue = _catalogue_for_page()
+        self._dom_id = f"ce-{secrets.token_hex(4)}"
         self._extra: dict[str, str] = {}
         self._imported: list[Autodiagnostic] = []
         self.figure = go.Figure()
@@ -113,6 +94,18 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             self.header = {spec.key: "" for spec in HEADER_FIELDS}
         self._refresh()
         self.on_msg(self._on_message)
+
+    def page_html(self) -> str:
+        """The app's page as it stands, to show before the widget connects."""
+        return app_markup(
+            self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors
+        )
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(self.page_html()))
+        display(self._repr_mimebundle_(), raw=True)
 
     # ------------------------------------------------------------------ state
 
@@ -143,12 +136,13 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         self._refresh()
 
     def _refresh(self) -> None:
-        scores = score_answers(self._parsed_answers())
+        answers = self._parsed_answers()
+        scores = score_answers(answers)
         self._revision += 1
         self.figure = radar_figure(scores)
         with self.hold_sync():
             self.results = self._results(scores)
-            self.plan = self._plan()
+            self.plan_html = plan_markup(action_plan(answers))
             self.field_errors = self._field_errors()
 
     def _results(self, scores: Scores) -> dict[str, object]:
@@ -174,26 +168,6 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             "summary": radar_summary(scores),
             "figure": self.figure.to_plotly_json(),
         }
-
-    def _plan(self) -> list[dict[str, object]]:
-        return [
-            {
-                "lever": f"{plan.lever.number}. {plan.lever.short_name}",
-                "title": plan.lever.title,
-                "percent": format_percent(plan.coverage),
-                "practices": [
-                    {
-                        "number": practice.number,
-                        "title": practice.title,
-                        "retours": " ; ".join(practice.retours_experience),
-                        "page": practice.page,
-                        "fiche": [{"title": s.title, "items": list(s.items)} for s in fiche(practice.number)],
-                    }
-                    for practice in plan.practices
-                ],
-            }
-            for plan in action_plan(self._parsed_answers())
-        ]
 
     def _field_errors(self) -> dict[str, str]:
         errors = {}
@@ -257,6 +231,9 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                 self.notice = {"kind": "error", "text": "Import impossible : fichier vide."}
                 return
             self.import_file(bytes(buffers[0]), str(message.get("name") or "fichier"))
+        elif kind == "markup":
+            # The page was not in the notebook's output (a notebook reopened, say): send it.
+            self.send({"type": "markup"}, buffers=[self.page_html().encode("utf-8")])
         elif kind == "pick":
             self.pick(int(message.get("index", -1)))
         elif kind == "export":

@@ -1,321 +1,149 @@
-// Front end of contacts_lib.app.AutodiagnosticApp. It only renders what Python computes and sends
-// back what the person typed or clicked. Every text is set with textContent: file contents and
-// typed values are never interpreted as HTML.
+// Widget of contacts_lib.app.AutodiagnosticApp. The page itself is HTML made in Python
+// (contacts_lib.page) and already shown by Voilà; this module binds to it: it sends what the person
+// types or clicks, and shows what Python computes. Texts are set with textContent; the only HTML
+// it inserts (the page when it is missing, the action plan) is escaped by Python.
 
-let plotlyLoading = null;
-
-function loadPlotly(model) {
-  if (globalThis.Plotly && globalThis.Plotly.react) return Promise.resolve(globalThis.Plotly);
-  if (!plotlyLoading) {
-    const url = URL.createObjectURL(new Blob([model.get("_plotly_js")], { type: "text/javascript" }));
-    plotlyLoading = import(/* webpackIgnore: true */ url).then(() => {
-      URL.revokeObjectURL(url);
-      return globalThis.Plotly;
-    });
-  }
-  return plotlyLoading;
+function onceMessage(model, type) {
+  return new Promise((resolve) => {
+    const listener = (message, buffers) => {
+      if (message && message.type === type) {
+        model.off("msg:custom", listener);
+        resolve(buffers);
+      }
+    };
+    model.on("msg:custom", listener);
+  });
 }
 
-function h(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name === "text") node.textContent = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
+// The page is missing when the notebook's HTML output is not there (a notebook reopened in
+// JupyterLab): ask Python for it, insert it and run its first-paint script.
+async function insertPage(model, el) {
+  const reply = onceMessage(model, "markup");
+  model.send({ type: "markup" });
+  const [buffer] = await reply;
+  el.innerHTML = new TextDecoder().decode(buffer);
+  for (const inert of el.querySelectorAll("script:not([type])")) {
+    const script = document.createElement("script");
+    script.textContent = inert.textContent;
+    inert.replaceWith(script);
   }
-  for (const child of children) if (child) node.append(child);
-  return node;
+  return document.getElementById(model.get("_dom_id"));
 }
 
-const CHOICES = [
-  ["OUI", "Oui"],
-  ["NON", "Non"],
-  ["", "Sans réponse"],
-];
+function answersInPage(root) {
+  const answers = new Array(36).fill("");
+  for (const radio of root.querySelectorAll("input[type=radio][data-question]:checked")) {
+    answers[Number(radio.dataset.question) - 1] = radio.value;
+  }
+  return answers;
+}
 
-function render({ model, el }) {
-  const uid = "ce" + Math.random().toString(36).slice(2, 8);
-  const catalogue = model.get("_catalogue");
-  el.classList.add("ce-app");
-  el.setAttribute("lang", "fr");
+function bind(root, model) {
+  const find = (selector) => root.querySelector(selector);
+  const radios = [...root.querySelectorAll("input[type=radio][data-question]")];
+  const fields = [...root.querySelectorAll("input[data-field]")];
+  const fileInput = find(".ce-file");
+  const pickBox = find(".ce-pick");
+  const pickSelect = find(".ce-pick select");
+  const errorBox = find(".ce-error");
+  const infoBox = find(".ce-info");
+  const radar = find(".ce-radar");
+  const planBody = find(".ce-plan-body");
 
-  // ---------------------------------------------------------------- import
-  const fileInput = h("input", { type: "file", id: `${uid}-file`, accept: ".json,.csv,.xlsx" });
-  const errorBox = h("div", { class: "ce-notice ce-error", role: "alert" });
-  const infoBox = h("div", { class: "ce-notice ce-info", role: "status" });
-  const pickSelect = h("select", { id: `${uid}-pick` });
-  const pickBox = h(
-    "div",
-    { class: "ce-pick", hidden: true },
-    h("label", { for: `${uid}-pick`, text: "Structure à charger" }),
-    pickSelect,
-    h("button", {
-      type: "button",
-      class: "ce-button",
-      text: "Remplir le formulaire avec cette structure",
-      onclick: () => model.send({ type: "pick", index: Number(pickSelect.value) }),
-    }),
-  );
-  fileInput.addEventListener("change", async () => {
+  function sendAnswers(answers) {
+    model.set("answers", answers);
+    model.save_changes();
+  }
+  function sendField(input) {
+    model.set("header", { ...model.get("header"), [input.dataset.field]: input.value });
+    model.save_changes();
+  }
+  function sendFile() {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
-    const content = await file.arrayBuffer();
-    model.send({ type: "import", name: file.name }, undefined, [content]);
-    fileInput.value = "";
-  });
-  const importSection = h(
-    "section",
-    { class: "ce-import", "aria-labelledby": `${uid}-import-title` },
-    h("h2", { id: `${uid}-import-title`, text: "Importer un autodiagnostic" }),
-    h("label", {
-      for: `${uid}-file`,
-      text: "Fichier JSON, CSV ou XLSX (par exemple le classeur modèle rempli) :",
-    }),
-    fileInput,
-    pickBox,
-    errorBox,
-    infoBox,
-  );
-
-  // ---------------------------------------------------------------- form
-  const headerInputs = {};
-  const headerErrors = {};
-  const headerFields = catalogue.header.map((field) => {
-    const id = `${uid}-${field.key}`;
-    const input = h("input", {
-      id,
-      name: field.key,
-      type: field.kind === "date" ? "date" : "text",
-      inputmode: field.kind === "count" ? "numeric" : false,
-      autocomplete: "off",
-      required: field.key === "structure",
-      "aria-describedby": `${id}-error`,
+    file.arrayBuffer().then((content) => {
+      model.send({ type: "import", name: file.name }, undefined, [content]);
+      fileInput.value = "";
     });
-    input.addEventListener("change", () => {
-      model.set("header", { ...model.get("header"), [field.key]: input.value });
-      model.save_changes();
+  }
+
+  const handlers = [];
+  function listen(target, event, handler) {
+    target.addEventListener(event, handler);
+    handlers.push(() => target.removeEventListener(event, handler));
+  }
+  for (const radio of radios) {
+    listen(radio, "change", () => {
+      if (!radio.checked) return;
+      const answers = [...model.get("answers")];
+      answers[Number(radio.dataset.question) - 1] = radio.value;
+      sendAnswers(answers);
     });
-    headerInputs[field.key] = input;
-    headerErrors[field.key] = h("span", { id: `${id}-error`, class: "ce-field-error" });
-    return h(
-      "div",
-      { class: "ce-field" },
-      h("label", { for: id, text: field.label + (field.key === "structure" ? " (obligatoire)" : "") }),
-      input,
-      headerErrors[field.key],
-    );
-  });
-
-  const progressTop = h("p", { class: "ce-progress" });
-  const radios = [];
-  const leverSections = catalogue.levers.map((lever) => {
-    const questions = lever.questions.map((question) => {
-      const index = question.number - 1;
-      const group = CHOICES.map(([value, label]) => {
-        const input = h("input", {
-          type: "radio",
-          name: `${uid}-${question.key}`,
-          value,
-          id: `${uid}-${question.key}-${value || "vide"}`,
-        });
-        input.addEventListener("change", () => {
-          if (!input.checked) return;
-          const answers = [...model.get("answers")];
-          answers[index] = value;
-          model.set("answers", answers);
-          model.save_changes();
-        });
-        return input;
-      });
-      radios[index] = group;
-      return h(
-        "fieldset",
-        { class: "ce-question", "data-question": question.number },
-        h(
-          "legend",
-          {},
-          h("span", { class: "ce-qnum", text: `${question.number}.` }),
-          document.createTextNode(" " + question.text),
-        ),
-        h(
-          "div",
-          { class: "ce-choices" },
-          ...group.map((input, i) => h("label", { for: input.id, class: "ce-choice" }, input, document.createTextNode(CHOICES[i][1]))),
-        ),
-      );
-    });
-    return h(
-      "section",
-      { class: "ce-lever", "aria-labelledby": `${uid}-lever-${lever.number}` },
-      h("h3", { id: `${uid}-lever-${lever.number}`, text: `Levier ${lever.number} — ${lever.name} : ${lever.title}` }),
-      ...questions,
-    );
-  });
-  const form = h(
-    "form",
-    { class: "ce-form", "aria-labelledby": `${uid}-form-title`, onsubmit: (event) => event.preventDefault() },
-    h("h2", { id: `${uid}-form-title`, text: "Questionnaire" }),
-    h("fieldset", { class: "ce-header" }, h("legend", { text: "La structure" }), ...headerFields),
-    progressTop,
-    ...leverSections,
-  );
-
-  // ---------------------------------------------------------------- results
-  const leverCells = {};
-  const resultRows = catalogue.levers.map((lever) => {
-    leverCells[lever.key] = h("td", { class: "ce-num" });
-    return h("tr", {}, h("th", { scope: "row", text: `${lever.number}. ${lever.name}` }), leverCells[lever.key]);
-  });
-  const moyenneCell = h("td", { class: "ce-num" });
-  const progress = h("p", { class: "ce-progress", "aria-live": "polite" });
-  const unanswered = h("p", { class: "ce-unanswered" });
-  const radar = h("div", { class: "ce-radar", role: "img" });
-  const exportButtons = [
-    ["xlsx", "Classeur Excel (.xlsx)"],
-    ["json", "Fichier JSON"],
-    ["html", "Rapport HTML (à imprimer)"],
-  ].map(([format, label]) =>
-    h("button", {
-      type: "button",
-      class: "ce-button",
-      "data-export": format,
-      text: label,
-      onclick: () => model.send({ type: "export", format }),
-    }),
-  );
-  const results = h(
-    "aside",
-    { class: "ce-results", "aria-labelledby": `${uid}-results-title` },
-    h("h2", { id: `${uid}-results-title`, text: "Résultats" }),
-    progress,
-    h(
-      "table",
-      { class: "ce-scores" },
-      h("caption", { text: "Pourcentage de bonnes pratiques appliquées, par levier" }),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Levier" }), h("th", { scope: "col", text: "Couverture" }))),
-      h("tbody", {}, ...resultRows, h("tr", { class: "ce-total" }, h("th", { scope: "row", text: "Moyenne" }), moyenneCell)),
-    ),
-    unanswered,
-    radar,
-    h("h2", { text: "Exporter" }),
-    h("div", { class: "ce-exports" }, ...exportButtons),
-  );
-
-  // ---------------------------------------------------------------- action plan
-  const planBody = h("div", { class: "ce-plan-body" });
-  const planSection = h(
-    "section",
-    { class: "ce-plan", "aria-labelledby": `${uid}-plan-title` },
-    h("h2", { id: `${uid}-plan-title`, text: "Axes d'amélioration" }),
-    h("p", { class: "ce-meta", text: "Bonnes pratiques pas encore en place, levier le plus faible d'abord." }),
-    planBody,
-  );
-
-  el.append(importSection, h("div", { class: "ce-columns" }, form, results), planSection);
+  }
+  for (const input of fields) listen(input, "change", () => sendField(input));
+  listen(fileInput, "change", sendFile);
+  listen(find(".ce-pick-button"), "click", () => model.send({ type: "pick", index: Number(pickSelect.value) }));
+  for (const button of root.querySelectorAll("[data-export]")) {
+    listen(button, "click", () => model.send({ type: "export", format: button.dataset.export }));
+  }
 
   // ---------------------------------------------------------------- updates from Python
   function showAnswers() {
-    model.get("answers").forEach((answer, index) => {
-      for (const input of radios[index]) input.checked = input.value === answer;
-    });
+    const answers = model.get("answers");
+    for (const radio of radios) radio.checked = answers[Number(radio.dataset.question) - 1] === radio.value;
   }
-
   function showHeader() {
     const header = model.get("header");
-    for (const [key, input] of Object.entries(headerInputs)) {
-      const value = header[key] ?? "";
+    for (const input of fields) {
+      const value = header[input.dataset.field] ?? "";
       if (input.value !== value) input.value = value;
     }
   }
-
   function showErrors() {
     const errors = model.get("field_errors");
-    for (const [key, input] of Object.entries(headerInputs)) {
-      headerErrors[key].textContent = errors[key] || "";
-      if (errors[key]) input.setAttribute("aria-invalid", "true");
+    for (const input of fields) {
+      const message = errors[input.dataset.field] || "";
+      document.getElementById(input.getAttribute("aria-describedby")).textContent = message;
+      if (message) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
     }
   }
-
-  let drawing = Promise.resolve();
   function showResults() {
-    const data = model.get("results");
-    for (const lever of data.levers) leverCells[lever.key].textContent = lever.percent;
-    moyenneCell.textContent = data.moyenne;
-    progress.textContent = progressTop.textContent = data.progress;
-    unanswered.textContent = data.unanswered;
-    radar.setAttribute("aria-label", `Radar de couverture : ${data.summary}`);
-    drawing = drawing
-      .then(() => loadPlotly(model))
-      .then((Plotly) =>
-        Plotly.react(radar, data.figure.data, { ...data.figure.layout, autosize: true, height: undefined }, {
-          displayModeBar: false,
-          responsive: true,
-        }),
-      )
-      .then(() => {
-        radar.dataset.revision = String(data.revision);
-      })
-      .catch((error) => {
-        radar.textContent = "Radar indisponible : " + error;
-      });
+    const results = model.get("results");
+    for (const lever of results.levers) find(`[data-lever="${lever.key}"]`).textContent = lever.percent;
+    find('[data-result="moyenne"]').textContent = results.moyenne;
+    for (const line of root.querySelectorAll('[data-result="progress"]')) line.textContent = results.progress;
+    find('[data-result="unanswered"]').textContent = results.unanswered;
+    radar.setAttribute("aria-label", `Radar de couverture : ${results.summary}`);
+    window.ceDraw(radar, results.figure, results.revision);
   }
-
   function showPlan() {
-    const plan = model.get("plan");
-    const parts = plan.map((lever) =>
-      h(
-        "div",
-        { class: "ce-plan-lever" },
-        h("h3", { text: `${lever.lever} — ${lever.percent}` }),
-        h("p", { class: "ce-meta", text: lever.title }),
-        h(
-          "ul",
-          {},
-          ...lever.practices.map((practice) =>
-            h(
-              "li",
-              { class: "ce-practice" },
-              h("span", { class: "ce-practice-title", text: `Bonne pratique n° ${practice.number} : ${practice.title}` }),
-              h("span", {
-                class: "ce-meta",
-                text: `Retours d'expérience : ${practice.retours} — recueil, page ${practice.page}`,
-              }),
-              practice.fiche.length
-                ? h(
-                    "details",
-                    { class: "ce-fiche" },
-                    h("summary", { text: "Lire la fiche de la bonne pratique" }),
-                    ...practice.fiche.map((section) =>
-                      h("div", {}, h("h4", { text: section.title }), h("ul", {}, ...section.items.map((item) => h("li", { text: item })))),
-                    ),
-                  )
-                : null,
-            ),
-          ),
-        ),
-      ),
-    );
-    planBody.replaceChildren(...(parts.length ? parts : [h("p", { text: "Toutes les bonnes pratiques sont en place." })]));
+    planBody.innerHTML = model.get("plan_html"); // built and escaped by contacts_lib.page.plan_markup
   }
-
   function showNotice() {
     const notice = model.get("notice") || {};
     errorBox.textContent = notice.kind === "error" ? notice.text : "";
     infoBox.textContent = notice.kind === "info" ? notice.text : "";
   }
-
   function showChoices() {
     const choices = model.get("choices");
     pickBox.hidden = choices.length < 2;
-    pickSelect.replaceChildren(...choices.map((name, index) => h("option", { value: String(index), text: name })));
+    pickSelect.replaceChildren(
+      ...choices.map((name, index) => {
+        const option = document.createElement("option");
+        option.value = String(index);
+        option.textContent = name;
+        return option;
+      }),
+    );
   }
-
   function download(message, buffers) {
     if (!message || message.type !== "download") return;
     const url = URL.createObjectURL(new Blob([buffers[0]], { type: message.mime }));
-    const link = h("a", { href: url, download: message.name, hidden: true });
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = message.name;
+    link.hidden = true;
     document.body.append(link);
     link.click();
     link.remove();
@@ -327,22 +155,38 @@ function render({ model, el }) {
     ["change:header", showHeader],
     ["change:field_errors", showErrors],
     ["change:results", showResults],
-    ["change:plan", showPlan],
+    ["change:plan_html", showPlan],
     ["change:notice", showNotice],
     ["change:choices", showChoices],
     ["msg:custom", download],
   ];
   for (const [event, listener] of listeners) model.on(event, listener);
-  showHeader();
-  showAnswers();
-  showErrors();
-  showResults();
-  showPlan();
+
+  // What the person did before the widget connected is kept: it becomes the state.
+  const typed = fields.filter((input) => input.value !== (model.get("header")[input.dataset.field] ?? ""));
+  if (typed.length) {
+    const header = { ...model.get("header") };
+    for (const input of typed) header[input.dataset.field] = input.value;
+    model.set("header", header);
+    model.save_changes();
+  }
+  const clicked = answersInPage(root);
+  if (clicked.some((answer, index) => answer !== model.get("answers")[index])) sendAnswers(clicked);
+  sendFile();
   showNotice();
   showChoices();
+  root.dataset.live = "true";
+
   return () => {
     for (const [event, listener] of listeners) model.off(event, listener);
+    for (const remove of handlers) remove();
+    delete root.dataset.live;
   };
+}
+
+async function render({ model, el }) {
+  const root = document.getElementById(model.get("_dom_id")) || (await insertPage(model, el));
+  return bind(root, model);
 }
 
 export default { render };

@@ -1,0 +1,124 @@
+"""Benchmark of the Voilà app, in headless Chromium, against a one-cell print notebook.
+
+Both pages are served by one Voilà server (the project's voila.json, preheated kernels), in one
+run, so the machine's noise touches both alike; the figure that counts is the ratio.
+
+- time to interactive: from navigation to the questionnaire and the radar drawn, against the
+  time until the print notebook shows its text (medians over --rounds loads, fresh browser
+  context each time, kernels preheated); the time until the widget is live (a click updates
+  the scores; clicks made before are kept) is printed too;
+- click latency: from a click on an answer to the percentages and the radar updated in place
+  (the radar's ``data-revision`` attribute, set once Plotly has redrawn), over 36 clicks.
+
+Run: ``.venv/bin/python benchmarks/app_speed.py`` (needs Debian's chromium). Prints a table and
+exits non-zero if a target is missed: interactive ratio ≤ 1.3, click p95 ≤ 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.app_server import running_app  # noqa: E402
+from tests.browser import launch  # noqa: E402
+
+APP = "autodiagnostic.ipynb"
+BASELINE = "baseline_print.ipynb"
+INTERACTIVE_TARGET = 1.3
+CLICK_TARGET_MS = 150
+
+# Questionnaire and radar drawn (the page's HTML output, radar drawn by plotly.js) …
+DRAWN = ".ce-radar[data-revision]"
+# … and live: the widget has connected, a click now updates the scores.
+LIVE = ".ce-app[data-live]"
+
+CLICK_AND_WAIT = """async ([questionKey, value]) => {
+  const radar = document.querySelector('.ce-radar');
+  const before = radar.dataset.revision;
+  const input = document.querySelector(`input[name$='-${questionKey}'][value='${value}']`);
+  const start = performance.now();
+  input.click();
+  await new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (radar.dataset.revision !== before) { observer.disconnect(); resolve(); }
+    });
+    observer.observe(radar, { attributes: true, attributeFilter: ['data-revision'] });
+  });
+  return performance.now() - start;
+}"""
+
+
+def load_times(browser, url: str, *ready: str) -> list[float]:
+    """Seconds from navigation until each selector in turn is on the page."""
+    context = browser.new_context()
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    elapsed = []
+    for selector in ready:
+        page.wait_for_selector(selector, timeout=120_000)
+        elapsed.append(time.perf_counter() - start)
+    context.close()
+    return elapsed
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--pause", type=float, default=6.0, help="seconds for the kernel pool to refill")
+    arguments = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        served = Path(folder)
+        shutil.copytree(ROOT / "notebooks", served / "notebooks")
+        shutil.copy(ROOT / "benchmarks" / BASELINE, served / "notebooks" / BASELINE)
+        shutil.copy(ROOT / "voila.json", served / "voila.json")
+        with running_app(served / "voila.log", root=served) as base, sync_playwright() as playwright:
+            browser = launch(playwright)
+            time.sleep(arguments.pause * 2)  # every pool filled
+            app_times, live_times, baseline_times = [], [], []
+            for _ in range(arguments.rounds):
+                baseline_times += load_times(browser, f"{base}/voila/render/{BASELINE}", "text=Bonjour")
+                drawn, live = load_times(browser, f"{base}/voila/render/{APP}", DRAWN, LIVE)
+                app_times.append(drawn)
+                live_times.append(live)
+                time.sleep(arguments.pause)
+
+            page = browser.new_page()
+            page.goto(f"{base}/voila/render/{APP}")
+            page.wait_for_selector(LIVE, timeout=120_000)
+            clicks = [
+                page.evaluate(CLICK_AND_WAIT, [f"q{n:02d}", "OUI" if n % 3 else "NON"]) for n in range(1, 37)
+            ]
+            browser.close()
+
+    app, baseline = statistics.median(app_times), statistics.median(baseline_times)
+    live = statistics.median(live_times)
+    ratio = app / baseline
+    p95 = percentile(clicks, 0.95)
+    print(f"questionnaire and radar drawn   : {app:.2f} s (median of {arguments.rounds}; {', '.join(f'{t:.2f}' for t in app_times)})")
+    print(f"widget live (a click updates)   : {live:.2f} s (median; ratio to print {live / baseline:.2f})")
+    print(f"time to text, one-cell print    : {baseline:.2f} s (median of {arguments.rounds}; {', '.join(f'{t:.2f}' for t in baseline_times)})")
+    print(f"ratio app / print               : {ratio:.2f} (target ≤ {INTERACTIVE_TARGET})")
+    print(f"click → scores and radar updated: median {statistics.median(clicks):.0f} ms, p95 {p95:.0f} ms, "
+          f"max {max(clicks):.0f} ms over {len(clicks)} clicks (target p95 ≤ {CLICK_TARGET_MS} ms)")
+    return 0 if ratio <= INTERACTIVE_TARGET and p95 <= CLICK_TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

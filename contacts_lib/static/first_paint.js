@@ -1,0 +1,61 @@
+// Draws the app's radar as soon as Voilà shows the page, before the widget has connected to the
+// kernel; the widget (autodiagnostic.js) then redraws through the same functions. Classic script:
+// it is inlined in the page's HTML output by contacts_lib.page.app_markup.
+(function () {
+  if (window.ceFirstPaint) return;
+  var loading = null;
+
+  // plotly.js (core + scatterpolar) travels in the page as <script type="text/plain">, so that it is
+  // parsed only when needed and never blocks the page.
+  window.ceLoadPlotly = function () {
+    if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var source = document.getElementById("ce-plotly-source");
+        if (!source) return reject(new Error("plotly.js manquant"));
+        var url = URL.createObjectURL(new Blob([source.textContent], { type: "text/javascript" }));
+        var script = document.createElement("script");
+        script.src = url;
+        script.onload = function () { URL.revokeObjectURL(url); resolve(window.Plotly); };
+        script.onerror = function () { reject(new Error("plotly.js illisible")); };
+        document.head.appendChild(script);
+      });
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  };
+
+  function whenVisible(element) {
+    return new Promise(function (resolve) {
+      (function check() {
+        if (element.offsetParent !== null && element.clientWidth > 0) resolve();
+        else requestAnimationFrame(check);
+      })();
+    });
+  }
+
+  // Draw or update the radar in place; draws are chained so that the last one wins.
+  window.ceDraw = function (radar, figure, revision) {
+    var previous = radar.ceDrawing || Promise.resolve();
+    radar.ceDrawing = previous
+      .then(window.ceLoadPlotly)
+      .then(function (Plotly) {
+        return whenVisible(radar).then(function () {
+          var layout = Object.assign({}, figure.layout, { autosize: true });
+          delete layout.height;
+          delete layout.width;
+          return Plotly.react(radar, figure.data, layout, { displayModeBar: false, responsive: true });
+        });
+      })
+      .then(function () { radar.setAttribute("data-revision", String(revision)); })
+      .catch(function (error) { radar.textContent = "Radar indisponible : " + error.message; });
+    return radar.ceDrawing;
+  };
+
+  window.ceFirstPaint = function (id) {
+    var root = document.getElementById(id);
+    if (!root) return;
+    var data = root.querySelector(".ce-figure");
+    window.ceDraw(root.querySelector(".ce-radar"), JSON.parse(data.textContent), data.getAttribute("data-revision"));
+  };
+})();
