@@ -17,7 +17,6 @@ exits non-zero if a target is missed: interactive ratio ≤ 1.3, click p95 ≤ 1
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contacts_lib.server import page_path  # noqa: E402
 from tests.app_server import running_app  # noqa: E402
 from tests.browser import launch  # noqa: E402
 
@@ -83,29 +83,25 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=6.0, help="seconds for the kernel pool to refill")
     arguments = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        served = Path(folder)
-        shutil.copytree(ROOT / "notebooks", served / "notebooks")
-        shutil.copy(ROOT / "benchmarks" / BASELINE, served / "notebooks" / BASELINE)
-        shutil.copy(ROOT / "voila.json", served / "voila.json")
-        with running_app(served / "voila.log", root=served) as base, sync_playwright() as playwright:
-            browser = launch(playwright)
-            time.sleep(arguments.pause * 2)  # every pool filled
-            app_times, live_times, baseline_times = [], [], []
-            for _ in range(arguments.rounds):
-                baseline_times += load_times(browser, f"{base}/voila/render/{BASELINE}", "text=Bonjour")
-                drawn, live = load_times(browser, f"{base}/voila/render/{APP}", DRAWN, LIVE)
-                app_times.append(drawn)
-                live_times.append(live)
-                time.sleep(arguments.pause)
+    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "voila.log") as base, \
+            sync_playwright() as playwright:
+        browser = launch(playwright)
+        time.sleep(arguments.pause * 2)  # every pool filled
+        app_times, live_times, baseline_times = [], [], []
+        for _ in range(arguments.rounds):
+            baseline_times += load_times(browser, f"{base}/voila/render/benchmarks/{BASELINE}", "text=Bonjour")
+            drawn, live = load_times(browser, f"{base}{page_path(APP)}", DRAWN, LIVE)
+            app_times.append(drawn)
+            live_times.append(live)
+            time.sleep(arguments.pause)
 
-            page = browser.new_page()
-            page.goto(f"{base}/voila/render/{APP}")
-            page.wait_for_selector(LIVE, timeout=120_000)
-            clicks = [
-                page.evaluate(CLICK_AND_WAIT, [f"q{n:02d}", "OUI" if n % 3 else "NON"]) for n in range(1, 37)
-            ]
-            browser.close()
+        page = browser.new_page()
+        page.goto(f"{base}{page_path(APP)}")
+        page.wait_for_selector(LIVE, timeout=120_000)
+        clicks = [
+            page.evaluate(CLICK_AND_WAIT, [f"q{n:02d}", "OUI" if n % 3 else "NON"]) for n in range(1, 37)
+        ]
+        browser.close()
 
     app, baseline = statistics.median(app_times), statistics.median(baseline_times)
     live = statistics.median(live_times)

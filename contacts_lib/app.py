@@ -96,7 +96,11 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         self.on_msg(self._on_message)
 
     def page_html(self) -> str:
-        """The app's page as it stands, to show before the widget connects."""
+        """The app's page as it stands, to show before the widget connects.
+
+        plotly.js is not in it: the notebook preloads it (notebooks/autodiagnostic.ipynb), or the
+        widget asks the kernel for it.
+        """
         return app_markup(
             self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors
         )
@@ -105,7 +109,9 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         from IPython.display import HTML, display
 
         display(HTML(self.page_html()))
-        display(self._repr_mimebundle_(), raw=True)
+        bundle = self._repr_mimebundle_()
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        display(data, metadata=metadata, raw=True)
 
     # ------------------------------------------------------------------ state
 
@@ -234,6 +240,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         elif kind == "markup":
             # The page was not in the notebook's output (a notebook reopened, say): send it.
             self.send({"type": "markup"}, buffers=[self.page_html().encode("utf-8")])
+        elif kind == "plotly":
+            self.send({"type": "plotly"}, buffers=[(STATIC / "plotly-radar.min.js").read_bytes()])
         elif kind == "pick":
             self.pick(int(message.get("index", -1)))
         elif kind == "export":

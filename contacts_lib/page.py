@@ -19,7 +19,6 @@ from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import format_percent
 
 STATIC = Path(__file__).parent / "static"
-PLOTLY_SOURCE_ID = "ce-plotly-source"
 CHOICES = ((YES, "Oui"), (NO, "Non"), ("", "Sans réponse"))
 EXPORTS = (("xlsx", "Classeur Excel (.xlsx)"), ("json", "Fichier JSON"), ("html", "Rapport HTML (à imprimer)"))
 
@@ -181,7 +180,6 @@ def app_markup(
     results: Mapping[str, object],
     plan_html: str,
     field_errors: Mapping[str, str],
-    with_plotly: bool = True,
 ) -> str:
     """The whole app as HTML, with its styles and the script that draws the radar at once."""
     import_section = tag(
@@ -228,10 +226,6 @@ def app_markup(
         lang="fr",
     )
     style = f"<style>{(STATIC / 'autodiagnostic.css').read_text(encoding='utf-8')}</style>"
-    plotly = ""
-    if with_plotly:
-        source = (STATIC / "plotly-radar.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-        plotly = f'<script type="text/plain" id="{PLOTLY_SOURCE_ID}">{source}</script>'
     first_paint = (STATIC / "first_paint.js").read_text(encoding="utf-8")
-    return f"{style}{plotly}{app}<script>{first_paint}\nceFirstPaint({json.dumps(uid)});</script>"
+    return f"{style}{app}<script>{first_paint}\nceFirstPaint({json.dumps(uid)});</script>"
 

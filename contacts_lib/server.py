@@ -25,14 +25,17 @@ def project_root() -> Path:
 
 
 def voila_command(port: int) -> list[str]:
-    return [
-        sys.executable, "-m", "voila", "notebooks",
-        f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
-    ]
+    """Voilà serving the project's folder, so that pages have the same addresses as on Binder."""
+    return [sys.executable, "-m", "voila", ".", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"]
+
+
+def page_path(notebook: str) -> str:
+    """Path of a notebook's page, here and on Binder: ``/voila/render/notebooks/NAME``."""
+    return f"/voila/render/notebooks/{notebook}"
 
 
 def app_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}/voila/render/{LANDING_NOTEBOOK}"
+    return f"http://127.0.0.1:{port}{page_path(LANDING_NOTEBOOK)}"
 
 
 def serve(port: int = 8866, open_browser: bool = True) -> int:

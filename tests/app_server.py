@@ -13,7 +13,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from contacts_lib.server import voila_command
 
 
 def free_port() -> int:
@@ -23,21 +22,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(log_path: Path, root: Path | None = None, timeout: float = 90) -> Iterator[str]:
-    """Serve the app, wait until it answers, yield its base URL, then stop it.
-
-    By default the app is started as a user does, with ``contacts-efficaces app``; with ``root``,
-    Voilà serves ``root/notebooks`` with ``root/voila.json`` instead (the same command line).
-    """
+def running_app(log_path: Path, timeout: float = 90) -> Iterator[str]:
+    """Serve the app as a user does (``contacts-efficaces app``), yield its base URL, then stop it."""
     port = free_port()
-    if root is None:
-        script = Path(sys.executable).with_name("contacts-efficaces")
-        command, cwd = [str(script), "app", "--port", str(port), "--no-browser"], None
-    else:
-        command, cwd = voila_command(port), root
+    script = Path(sys.executable).with_name("contacts-efficaces")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [str(script), "app", "--port", str(port), "--no-browser"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -186,6 +186,13 @@ function bind(root, model) {
 
 async function render({ model, el }) {
   const root = document.getElementById(model.get("_dom_id")) || (await insertPage(model, el));
+  // Where the page could not preload plotly.js (JupyterLab), the kernel sends it on demand.
+  window.ceAddPlotlyProvider(async () => {
+    const reply = onceMessage(model, "plotly");
+    model.send({ type: "plotly" });
+    const [buffer] = await reply;
+    return new TextDecoder().decode(buffer);
+  });
   return bind(root, model);
 }
 

@@ -4,22 +4,48 @@
 (function () {
   if (window.ceFirstPaint) return;
   var loading = null;
+  var providers = [];
+  var waiting = [];
 
-  // plotly.js (core + scatterpolar) travels in the page as <script type="text/plain">, so that it is
-  // parsed only when needed and never blocks the page.
+  function run(code) {
+    return new Promise(function (resolve, reject) {
+      var url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+      var script = document.createElement("script");
+      script.src = url;
+      script.onload = function () { URL.revokeObjectURL(url); resolve(window.Plotly); };
+      script.onerror = function () { reject(new Error("plotly.js illisible")); };
+      document.head.appendChild(script);
+    });
+  }
+
+  // 1. In Voilà, the notebook's first cell loads plotly.js early with <script id="ce-plotly-preload">.
+  function fromPreload() {
+    var tag = document.getElementById("ce-plotly-preload");
+    if (!tag || window.cePlotlyPreload === "error") return Promise.reject(new Error("pas de préchargement"));
+    return new Promise(function (resolve, reject) {
+      if (window.Plotly && window.Plotly.react) return resolve(window.Plotly);
+      tag.addEventListener("load", function () { window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js absent")); });
+      tag.addEventListener("error", function () { reject(new Error("plotly.js introuvable")); });
+    });
+  }
+
+  // 2. Elsewhere (JupyterLab), the widget asks the kernel for the code.
+  function fromSource() {
+    var code = providers.length
+      ? providers[0]()
+      : new Promise(function (resolve, reject) { waiting.push({ resolve: resolve, reject: reject }); });
+    return code.then(run);
+  }
+
+  window.ceAddPlotlyProvider = function (fetchCode) {
+    providers.push(fetchCode);
+    waiting.splice(0).forEach(function (pending) { fetchCode().then(pending.resolve, pending.reject); });
+  };
+
   window.ceLoadPlotly = function () {
     if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
     if (!loading) {
-      loading = new Promise(function (resolve, reject) {
-        var source = document.getElementById("ce-plotly-source");
-        if (!source) return reject(new Error("plotly.js manquant"));
-        var url = URL.createObjectURL(new Blob([source.textContent], { type: "text/javascript" }));
-        var script = document.createElement("script");
-        script.src = url;
-        script.onload = function () { URL.revokeObjectURL(url); resolve(window.Plotly); };
-        script.onerror = function () { reject(new Error("plotly.js illisible")); };
-        document.head.appendChild(script);
-      });
+      loading = fromPreload().catch(fromSource);
       loading.catch(function () { loading = null; });
     }
     return loading;
