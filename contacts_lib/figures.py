@@ -46,7 +46,7 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
         showlegend=False,
-        margin={"l": 60, "r": 60, "t": 60 if title else 30, "b": 30},
+        margin={"l": 72, "r": 72, "t": 60 if title else 30, "b": 30},
         height=380,
         separators=", ",
     )

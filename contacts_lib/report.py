@@ -35,7 +35,7 @@ td.num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; }
 .results { display: flex; gap: 6mm; align-items: flex-start; break-inside: avoid; }
 .results table { width: 80mm; flex: none; }
-#radar { width: 95mm; height: 80mm; flex: none; }
+#radar { flex: none; }
 .practice { margin: 0 0 2mm; break-inside: avoid; }
 .meta { color: #444; font-size: 9.5pt; }
 .answers td:nth-child(1), .answers td:nth-child(4) { white-space: nowrap; }
@@ -88,7 +88,7 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
         f"<td>{answer_text(autodiagnostic.answers[q.number - 1]) or 'sans réponse'}</td></tr>"
         for q in catalogue.questions
     )
-    figure = radar_figure(scores).update_layout(width=360, height=300, margin={"l": 50, "r": 50, "t": 20, "b": 20})
+    figure = radar_figure(scores).update_layout(width=360, height=300, margin={"l": 75, "r": 75, "t": 25, "b": 25})
     figure_json = json.dumps(figure.to_plotly_json()).replace("</", "<\\/")
     plotly_js = PLOTLY_BUNDLE.read_text(encoding="utf-8").replace("</script", "<\\/script")
     title = f"Autodiagnostic 100 % Contacts efficaces — {autodiagnostic.structure}"

@@ -1,0 +1,190 @@
+"""The app's widget driven from pytest, as the browser drives it: set values, read what it shows."""
+
+import json
+import re
+
+import pytest
+
+from contacts_lib import dumps_csv, dumps_json, parse_file, score
+from contacts_lib.app import AutodiagnosticApp, file_name_for
+from contacts_lib.formats import build_workbook
+from contacts_lib.reference import example_path
+from tests.samples import random_autodiagnostic
+
+
+@pytest.fixture
+def app():
+    return AutodiagnosticApp()
+
+
+def _percents(app):
+    return [lever["percent"] for lever in app.results["levers"]] + [app.results["moyenne"]]
+
+
+def _example_answers(worked_example):
+    return ["OUI" if a else "NON" for a in worked_example.answers]
+
+
+def test_a_new_app_is_empty_and_says_so(app):
+    assert app.answers == [""] * 36
+    assert app.results["progress"] == "0 / 36 réponses"
+    assert _percents(app) == ["0 %"] * 5
+    assert app.results["unanswered"].startswith("Questions sans réponse : 36 / 36 (100 %)")
+    assert app.field_errors == {}
+
+
+def test_answers_update_scores_progress_and_radar(app, worked_example):
+    answers = _example_answers(worked_example)
+    answers[35] = ""  # one question not answered yet
+    app.answers = answers
+    assert app.results["progress"] == "35 / 36 réponses"
+    assert _percents(app) == ["40 %", "27 %", "88 %", "86 %", "60 %"]
+    assert "1 / 36 (3 %)" in app.results["unanswered"]
+    trace = app.figure.data[0]
+    assert list(trace.theta) == ["Orientation", "Excellence", "Pilotage", "Innovation", "Orientation"]
+    assert list(trace.r) == pytest.approx([40, 300 / 11, 87.5, 600 / 7, 40])
+    assert app.figure.layout.polar.radialaxis.range == (0, 100)
+    assert app.results["figure"]["data"][0]["r"] == pytest.approx(list(trace.r))
+
+
+def test_worked_example_gives_the_source_numbers(worked_example):
+    app = AutodiagnosticApp(worked_example)
+    assert _percents(app) == ["40 %", "27 %", "88 %", "100 %", "64 %"]
+    assert app.results["summary"] == "Orientation 40 %, Excellence 27 %, Pilotage 88 %, Innovation 100 % ; moyenne 64 %"
+
+
+def test_action_plan_lists_missing_practices_weakest_lever_first(app, worked_example):
+    app.answers = _example_answers(worked_example)
+    titles = re.findall(r"<h3>([^<]*)</h3>", app.plan_html)
+    assert titles == ["2. Excellence — 27 %", "1. Orientation — 40 %", "3. Pilotage — 88 %"]
+    # Question 25 (libre service) is practice 11; it is answered OUI in the example: not listed.
+    assert "Bonne pratique n° 11 :" not in app.plan_html
+    assert "Bonne pratique n° 2 : Communiquer aux usagers les horaires" in app.plan_html
+    assert "Retours d&#x27;expérience : Préfecture de Police de Paris — recueil, page 16" in app.plan_html
+    assert "Lire la fiche de la bonne pratique" not in app.plan_html  # practice 1 is in place here
+    app.answers = [""] * 36
+    assert app.plan_html.count("Lire la fiche de la bonne pratique") == 1
+    assert "Pourquoi ?" in app.plan_html
+    app.answers = ["OUI"] * 36
+    assert app.plan_html == "<p>Toutes les bonnes pratiques sont en place.</p>"
+
+
+def test_header_fields_are_checked_and_kept_as_typed(app):
+    app.header = {**app.header, "structure": "CAF", "usagers": "beaucoup", "date": "2026-02-30"}
+    assert set(app.field_errors) == {"usagers", "date"}
+    assert "« beaucoup » n'est pas un nombre entier" in app.field_errors["usagers"]
+    assert app.header["usagers"] == "beaucoup"
+    with pytest.raises(Exception, match="n'est pas une date"):
+        app.export("json")
+    app.header = {**app.header, "usagers": "12 000", "date": "2026-02-28"}
+    assert app.field_errors == {}
+    assert app.current().usagers == 12000
+
+
+def test_invalid_answer_values_are_refused_by_the_widget(app):
+    with pytest.raises(Exception):
+        app.answers = ["peut-être"] * 36
+
+
+def test_import_fills_the_form(app, worked_example):
+    app.import_file(example_path().read_bytes(), "exemple.json")
+    assert app.header["structure"] == "Exemple du recueil (SGMAP, 2015)"
+    assert _percents(app) == ["40 %", "27 %", "88 %", "100 %", "64 %"]
+    assert app.notice == {"kind": "info", "text": "Formulaire rempli avec « Exemple du recueil (SGMAP, 2015) » (exemple.json)."}
+
+
+def test_bad_import_says_why_and_keeps_the_form(app):
+    app.header = {**app.header, "structure": "Ma CAF"}
+    app.answers = ["OUI"] * 10 + [""] * 26
+    before = (dict(app.header), list(app.answers))
+    content = ("structure," + ",".join(f"q{n:02d}" for n in range(1, 37)) + "\nCAF," + ",".join(["bof"] * 36)).encode()
+    app.import_file(content, "reseau.csv")
+    assert app.notice["kind"] == "error"
+    assert app.notice["text"] == (
+        "Import impossible : reseau.csv, ligne 2, colonne q01 : réponse « bof » non reconnue ; "
+        "attendu OUI ou NON (ou vide si la question n'a pas encore de réponse)."
+    )
+    assert (app.header, app.answers) == before
+
+
+def test_csv_with_several_structures_lets_the_user_pick(app):
+    samples = [random_autodiagnostic(seed) for seed in range(3)]
+    app.import_file(dumps_csv(samples).encode(), "reseau.csv")
+    assert app.choices == [s.structure for s in samples]
+    assert app.answers == [""] * 36  # nothing loaded before a choice
+    app.pick(2)
+    assert app.current().answers == samples[2].answers
+    assert app.current().structure == samples[2].structure
+    app.pick(7)
+    assert app.notice["kind"] == "error"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "json", "html"])
+def test_exports_read_back(kind, worked_example):
+    app = AutodiagnosticApp(worked_example)
+    name, mime, content = app.export(kind)
+    assert name == f"autodiagnostic-exemple-du-recueil-sgmap-2015.{kind}"
+    if kind == "html":
+        text = content.decode("utf-8")
+        assert mime == "text/html" and "Exemple du recueil (SGMAP, 2015)" in text
+        assert all(shown in text for shown in ("40 %", "27 %", "88 %", "100 %", "64 %"))
+        return
+    [read_back] = parse_file(content, name)
+    assert read_back == worked_example
+    assert score(read_back) == score(worked_example)
+
+
+def test_export_needs_a_structure_name(app):
+    with pytest.raises(Exception, match="le nom de la structure est vide"):
+        app.export("xlsx")
+
+
+def test_messages_from_the_browser(app, worked_example):
+    sent = []
+    app.send = lambda content, buffers=None: sent.append((content, buffers))
+    app._on_message(app, {"type": "import", "name": "e.json"}, [memoryview(dumps_json(worked_example).encode())])
+    assert app.results["moyenne"] == "64 %"
+    app._on_message(app, {"type": "export", "format": "json"}, [])
+    content, buffers = sent[-1]
+    assert content == {"type": "download", "name": "autodiagnostic-exemple-du-recueil-sgmap-2015.json", "mime": "application/json"}
+    assert json.loads(bytes(buffers[0]))["resultats"]["moyenne"] == 64
+    app._on_message(app, {"type": "export", "format": "exe"}, [])
+    assert app.notice["kind"] == "error"
+    app._on_message(app, {"type": "markup"}, [])
+    assert sent[-1][0] == {"type": "markup"} and app._dom_id.encode() in bytes(sent[-1][1][0])
+
+
+def test_page_shows_file_text_as_text(app):
+    hostile = '<img src=x onerror="alert(1)"> & </script><script>alert(2)</script>'
+    app.header = {**app.header, "structure": hostile}
+    page = app.page_html()
+    assert hostile not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;/script&gt;" in page
+    name, _, content = app.export("html")
+    assert hostile not in content.decode() and name.startswith("autodiagnostic-img-src-x")
+
+
+def test_page_has_labels_for_every_control(app):
+    page = app.page_html()
+    ids = re.findall(r'<input[^>]* id="([^"]+)"', page)
+    assert len(ids) == 10 + 36 * 3 + 1  # header fields, three choices per question, file
+    for control_id in ids:
+        assert f'for="{control_id}"' in page, control_id
+    assert page.count("<fieldset") == 1 + 36 and page.count("<legend>") == 1 + 36
+
+
+def test_download_names_are_safe():
+    assert file_name_for("CAF de l'Isère / Grenoble", "xlsx") == "autodiagnostic-caf-de-l-isere-grenoble.xlsx"
+    assert file_name_for("«»", "json") == "autodiagnostic-structure.json"
+
+
+def test_workbook_export_is_the_template_filled(worked_example):
+    _, _, content = AutodiagnosticApp(worked_example).export("xlsx")
+    import io
+
+    from openpyxl import load_workbook
+
+    exported = load_workbook(io.BytesIO(content))
+    template = build_workbook(None)
+    assert exported.sheetnames == template.sheetnames
+    assert exported["Résultats"]["F11"].value == template["Résultats"]["F11"].value == "=AVERAGE(F7:F10)"

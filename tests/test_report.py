@@ -1,0 +1,34 @@
+"""The self-contained HTML report."""
+
+import datetime as dt
+import re
+
+from contacts_lib.report import report_html
+
+
+def test_report_has_structure_scores_radar_plan_and_answers(worked_example):
+    html = report_html(worked_example, generated=dt.date(2026, 11, 26))
+    assert "<title>Autodiagnostic 100 % Contacts efficaces — Exemple du recueil (SGMAP, 2015)</title>" in html
+    table = re.search(r"<tbody><tr><td>1\. Orientation.*?</tbody>", html).group(0)
+    assert re.findall(r"(\d+ %)</td>", table) == ["40 %", "27 %", "88 %", "100 %", "64 %"]
+    assert "36 / 36 réponses" in html
+    assert html.index("2. Excellence — 27 %") < html.index("1. Orientation — 40 %") < html.index("3. Pilotage — 88 %")
+    assert 'aria-label="Orientation 40 %, Excellence 27 %, Pilotage 88 %, Innovation 100 % ; moyenne 64 %"' in html
+    assert "Plotly.newPlot" in html and "@page { size: A4" in html
+    assert "Rapport généré le 26/11/2026" in html
+
+
+def test_report_is_self_contained(worked_example):
+    html = report_html(worked_example)
+    markup = re.sub(r"<script>.*?</script>", "<script></script>", html, flags=re.S)
+    assert not re.search(r"\b(src|href)=", markup)  # nothing fetched: no image, stylesheet or script file
+    assert markup.count("<script></script>") == 2  # plotly.js and the radar's data, inline
+
+
+def test_report_escapes_text_from_files(worked_example):
+    hostile = worked_example.__class__(
+        structure="<script>alert(1)</script>", answers=worked_example.answers, reseau='"><b>x</b>'
+    )
+    html = report_html(hostile)
+    assert "<script>alert(1)</script>" not in html and "<b>x</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
