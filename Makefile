@@ -10,7 +10,7 @@ PORT ?= 8866
 
 .PHONY: install app test test-fast test-slow system-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(wildcard share/jupyter/voila/templates/contacts/*)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -61,6 +61,7 @@ window.__milestones = {};
 new MutationObserver(() => {
   const now = performance.now(), seen = window.__milestones;
   const cells = document.getElementById("rendered_cells");
+  if (!seen.shown && cells && cells.style.display !== "none") seen.shown = now;
   if (!seen.text && cells && cells.style.display !== "none" && cells.innerText.includes("Bonjour")) seen.text = now;
   if (!seen.drawn && document.querySelector(".ce-question") && document.querySelector(".ce-radar[data-revision] .main-svg")) seen.drawn = now;
   if (!seen.live && document.querySelector(".ce-app[data-live]")) seen.live = now;
@@ -89,7 +90,8 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--pause", type=float, default=6.0, help="seconds for the kernel pool to refill")
+    parser.add_argument("--pause", type=float, default=8.0,
+                        help="seconds for the kernel pool to refill (voila.json: fill_delay 4 s, then the notebook runs)")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "voila.log") as base, \

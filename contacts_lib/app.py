@@ -49,6 +49,7 @@ EXPORTS = {
     "html": ("text/html", "html"),
 }
 FORM = "Formulaire"
+FIRST_PAINT = "contacts-efficaces/first-paint"
 
 
 def _form_text(value: object) -> str:
@@ -108,7 +109,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, display
 
-        display(HTML(self.page_html()))
+        # The metadata lets Voilà's "contacts" template write this page in at once (share/jupyter/voila).
+        display(HTML(self.page_html()), metadata={FIRST_PAINT: True})
         bundle = self._repr_mimebundle_()
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         display(data, metadata=metadata, raw=True)

@@ -36,6 +36,13 @@ def test_app_page_renders_without_an_error_output(app):
     assert "import AutodiagnosticApp" not in html  # sources stripped
 
 
+def test_app_page_is_written_by_the_server(app):
+    """The "contacts" Voilà template puts the questionnaire in the page itself (quick first paint)."""
+    _, html = _get(app + page_path("autodiagnostic.ipynb"))
+    assert html.count('class="ce-app"') == 1 and html.count('class="ce-question"') == 36
+    assert html.count("application/vnd.voila.cell-output+json") == 1  # only the widget is left to the browser
+
+
 @pytest.mark.parametrize(
     "path",
     ["notebooks/autodiagnostic.ipynb", "contacts_lib/app.py", "pyproject.toml", "data/exemples/exemple-recueil.json"],
