@@ -255,3 +255,22 @@ def test_accessibility_audit_has_no_critical_or_serious_violation(page, server):
     landing.get_by_role("link", name="Remplir l'autodiagnostic").wait_for(timeout=60_000)
     landing_results = Axe().run(landing, context={"include": [["#rendered_cells"]]})
     assert [v["id"] for v in landing_results.response["violations"] if v["impact"] in ("critical", "serious")] == []
+
+
+CLICK_BEFORE_LIVE = """
+new MutationObserver((_, observer) => {
+  const radio = document.querySelector("input[type=radio][data-question='1'][value='OUI']");
+  if (!radio || window.__clickedBeforeLive !== undefined) return;
+  window.__clickedBeforeLive = !document.querySelector(".ce-app[data-live]");
+  radio.click();
+  observer.disconnect();
+}).observe(document, { subtree: true, childList: true });
+"""
+
+
+def test_answer_given_before_the_widget_connects_is_kept(page, server):
+    page.add_init_script(CLICK_BEFORE_LIVE)
+    open_app(page, server)
+    assert page.evaluate("window.__clickedBeforeLive") is True
+    expect(page.locator('.ce-results [data-result="progress"]')).to_have_text("1 / 36 réponses")
+    assert shown_scores(page)[0] == "10 %"

@@ -76,3 +76,15 @@ def test_repo2docker_builds_from_binder_folder(tmp_path):
     assert 'env update -p ${NB_PYTHON_PREFIX} --file "binder/environment.yml"' in dockerfile
     assert "RUN ./binder/postBuild" in dockerfile
     assert "pyproject.toml" not in dockerfile and "requirements.txt" not in dockerfile
+
+
+def test_voila_finds_the_app_template():
+    """voila.json names the "contacts" template; the package installs it where Voilà looks."""
+    from voila.paths import collect_template_paths
+
+    template = json.loads((ROOT / "voila.json").read_text())["VoilaConfiguration"]["template"]
+    paths = collect_template_paths(["voila", "nbconvert"], template)
+    installed = [Path(p) for p in paths if Path(p).name == template and (Path(p) / "index.html.j2").is_file()]
+    assert installed, paths
+    source = ROOT / "share" / "jupyter" / "voila" / "templates" / template / "index.html.j2"
+    assert installed[0].joinpath("index.html.j2").read_text() == source.read_text(), "reinstall: make install"
