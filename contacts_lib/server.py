@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -24,9 +25,22 @@ def project_root() -> Path:
     return root
 
 
-def voila_command(port: int) -> list[str]:
+def voila_command(port: int, *options: str) -> list[str]:
     """Voilà serving the project's folder, so that pages have the same addresses as on Binder."""
-    return [sys.executable, "-m", "voila", ".", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"]
+    return [sys.executable, "-m", "voila", ".", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1", *options]
+
+
+def check_port_free(port: int) -> None:
+    """Voilà would quietly move to another port; say it instead, before starting."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise InputError(
+                f"le port {port} est déjà utilisé (l'application tourne peut-être déjà : "
+                f"{app_url(port)}) ; choisissez-en un autre avec --port."
+            ) from None
 
 
 def page_path(notebook: str) -> str:
@@ -43,6 +57,7 @@ def serve(port: int = 8866, open_browser: bool = True) -> int:
     if not 1 <= port <= 65535:
         raise InputError(f"port {port} invalide : choisir un nombre entre 1 et 65535.")
     root = project_root()
+    check_port_free(port)
     print(f"Application d'autodiagnostic : {app_url(port)}  (Ctrl+C pour arrêter)", flush=True)
     if open_browser:
         threading.Timer(3.0, webbrowser.open, args=(app_url(port),)).start()

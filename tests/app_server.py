@@ -13,6 +13,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from contacts_lib.server import project_root, voila_command
+
 
 
 def free_port() -> int:
@@ -22,14 +24,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(log_path: Path, timeout: float = 90) -> Iterator[str]:
-    """Serve the app as a user does (``contacts-efficaces app``), yield its base URL, then stop it."""
+def running_app(log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90) -> Iterator[str]:
+    """Serve the app as a user does (``contacts-efficaces app``), yield its base URL, then stop it.
+
+    With ``voila_options``, Voilà is started with the same command line as the app's plus them.
+    """
     port = free_port()
     script = Path(sys.executable).with_name("contacts-efficaces")
+    command = [str(script), "app", "--port", str(port), "--no-browser"]
+    if voila_options:
+        command = voila_command(port, *voila_options)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(script), "app", "--port", str(port), "--no-browser"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            command, cwd=project_root(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
