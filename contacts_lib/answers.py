@@ -156,23 +156,31 @@ def _parse_date(value: object, where: str, label: str) -> dt.date | None:
     )
 
 
+MAX_COUNT = 10**12  # far above any volume of contacts; beyond it, a typing error
+
+
 def _parse_count(value: object, where: str, label: str) -> int | None:
     if _is_blank(value):
         return None
-    number: float | None = None
+    number: int | None = None
     if isinstance(value, bool):
         number = None
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, int):
         number = value
+    elif isinstance(value, float):
+        number = int(value) if value.is_integer() else None
     elif isinstance(value, str):
-        digits = re.sub(r"[\s\u00a0\u202f]", "", value)
-        if re.fullmatch(r"\d+([.,]0*)?", digits):
+        digits = re.sub(r"[\s\u00a0\u202f']", "", value)
+        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):  # 12.000 or 12,000: thousands
+            number = int(re.sub(r"[.,]", "", digits))
+        elif re.fullmatch(r"\d{1,16}([.,]0*)?", digits):  # 1200, or 1200.0 from a spreadsheet
             number = int(re.split(r"[.,]", digits)[0])
-    if number is None or number != number or number < 0 or not float(number).is_integer():
+    if number is None or number < 0 or number > MAX_COUNT:
         raise InputError(
-            f"{where} : « {label} » {show_value(value)} n'est pas un nombre entier positif ou nul."
+            f"{where} : « {label} » {show_value(value)} n'est pas un nombre entier positif ou nul"
+            f"{' plausible' if number is not None and number > MAX_COUNT else ''}."
         )
-    return int(number)
+    return number
 
 
 _PARSERS: dict[str, Callable[[object, str, str], object]] = {

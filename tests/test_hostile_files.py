@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from contacts_lib import write_workbook
+from contacts_lib import InputError, parse_file, write_workbook
 from contacts_lib.answers import QUESTION_KEYS
 from contacts_lib.reference import example_path
 from tests.samples import run_cli
@@ -124,10 +124,10 @@ def test_template_is_never_half_written(tmp_path, monkeypatch):
     def broken_save(self, filename):
         with open(filename, "wb") as handle:
             handle.write(b"PK partial")
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(xlsx_format.Workbook, "save", broken_save)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="écriture impossible \\(disque plein\\) ; rien n'a été modifié"):
         xlsx_format.write_workbook(None, target)
     assert target.read_bytes() == b"previous content"
     assert os.listdir(tmp_path) == ["modele.xlsx"]
@@ -137,3 +137,33 @@ def test_json_with_nested_header_value(tmp_path):
     (tmp_path / "f.json").write_text(json.dumps({"structure": {"nom": "CAF"}, "reponses": {}}), encoding="utf-8")
     result = run_cli("score", "f.json", cwd=tmp_path)
     assert result.returncode == 2 and "clé « structure » : valeur" in result.stderr
+
+
+def test_template_onto_a_folder_is_a_french_error(tmp_path):
+    (tmp_path / "dossier.xlsx").mkdir()
+    result = run_cli("template", "--force", "dossier.xlsx", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "dossier.xlsx : c'est un dossier" in result.stderr
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_hostile_content_is_refused_by_the_parsers_too(case):
+    """The app parses uploads without the file checks of the CLI: same French messages."""
+    name, content, expected = CASES[case]
+    with pytest.raises(InputError) as caught:
+        parse_file(content, name)
+    assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"structure": "CAF", "usagers": ' + b"9" * 5000 + b', "reponses": {}}', "JSON illisible"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON illisible"),
+        (b'{"structure": "CAF", "usagers": ' + b"9" * 400 + b', "reponses": {}}', "n'est pas un nombre entier positif ou nul plausible"),
+    ],
+    ids=["long number", "deep nesting", "huge count"],
+)
+def test_json_numbers_and_nesting_that_python_cannot_take(content, expected):
+    with pytest.raises(InputError, match=expected):
+        parse_file(content, "f.json")

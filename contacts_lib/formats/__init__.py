@@ -34,14 +34,17 @@ def _parser_for(name: str):
 
 def parse_file(content: bytes, name: str) -> list[Autodiagnostic]:
     """Autodiagnostics in the bytes of a file called ``name`` (an upload, say)."""
-    return _parser_for(name)(content, name)
+    parser = _parser_for(name)
+    if not content.strip():
+        raise InputError(f"{name} : le fichier est vide.")
+    return parser(content, name)
 
 
 def read_autodiagnostics(path: Path | str) -> list[Autodiagnostic]:
     """Every autodiagnostic in a JSON, CSV or XLSX file (a CSV may hold several structures)."""
     path = Path(path)
-    parser = _parser_for(str(path))
-    return parser(read_user_file(path), str(path))
+    _parser_for(str(path))  # an unknown extension is said before the file is even opened
+    return parse_file(read_user_file(path), str(path))
 
 
 __all__ = [

@@ -21,7 +21,6 @@ from contacts_lib.answers import (
     InputError,
     answer_text,
     build_autodiagnostic,
-    show_value,
 )
 from contacts_lib.formats.files import write_atomically
 
@@ -35,6 +34,11 @@ def _decode(content: bytes, source: str) -> str:
             f"{source} : ce fichier est un classeur Excel (XLSX), pas un CSV ; "
             "donnez-lui l'extension .xlsx."
         )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's « Texte Unicode »
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InputError(f"{source} : fichier UTF-16 illisible (octet {error.start}).") from error
     if b"\x00" in content[:65536]:
         raise InputError(f"{source} : ce n'est pas un fichier texte CSV (contenu binaire).")
     if content.startswith(b"\xef\xbb\xbf"):
@@ -60,6 +64,8 @@ def _column_key(name: str) -> str:
 
 def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
     text = _decode(content, source)
+    if not text.strip():
+        raise InputError(f"{source} : le fichier est vide.")
     first_line = text.lstrip().splitlines()[0]
     separator = max(_SEPARATORS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -84,9 +90,12 @@ def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
             if not any(cell.strip() for cell in row):
                 continue
             line = reader.line_num
+            while len(row) > len(keys) and not row[-1].strip():
+                row = row[:-1]  # trailing separators, as some spreadsheets write them
             if len(row) != len(keys):
                 raise InputError(
-                    f"{source}, ligne {line} : {len(row)} valeurs pour {len(keys)} colonnes d'en-tête."
+                    f"{source}, ligne {line} : {len(row)} valeur{'s' if len(row) > 1 else ''} "
+                    f"pour {len(keys)} colonnes d'en-tête{_quote_hint(row)}."
                 )
             values = dict(zip(keys, row, strict=True))
             extra = {
@@ -111,11 +120,19 @@ def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
     return diagnostics
 
 
+def _quote_hint(row: list[str]) -> str:
+    return " (un guillemet « \" » n'est peut-être pas refermé)" if any("\n" in cell for cell in row) else ""
+
+
 def _csv_reason(error: csv.Error) -> str:
     message = str(error)
     if "field larger than field limit" in message:
         return f"une cellule dépasse {csv.field_size_limit()} caractères"
-    return show_value(message)
+    if "end of data" in message or "EOF" in message:
+        return "un guillemet « \" » n'est pas refermé"
+    if "NUL" in message:
+        return "caractère nul dans le texte"
+    return "format non reconnu"
 
 
 

@@ -14,7 +14,8 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 def read_user_file(path: Path) -> bytes:
-    """The bytes of a file given by a user, or an :class:`InputError` saying why not."""
+    """The bytes of a file given by a user, or an :class:`InputError` saying why not (missing,
+    a folder, too big, unreadable); what the bytes hold is the parsers' business."""
     if not path.exists():
         raise InputError(f"{path} : fichier introuvable.")
     if path.is_dir():
@@ -28,9 +29,7 @@ def read_user_file(path: Path) -> bytes:
             )
         content = path.read_bytes()
     except OSError as error:
-        raise InputError(f"{path} : lecture impossible ({error.strerror or error}).") from error
-    if not content.strip():
-        raise InputError(f"{path} : le fichier est vide.")
+        raise InputError(f"{path} : lecture impossible ({_reason(error)}).") from error
     return content
 
 
@@ -40,18 +39,34 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"{path} : le dossier {directory} n'existe pas.")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    os.close(handle)
+    if path.is_dir():
+        raise InputError(f"{path} : c'est un dossier ; donnez un nom de fichier.")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        os.close(handle)
+    except OSError as error:
+        raise InputError(f"{path} : écriture impossible ({_reason(error)}).") from error
     try:
         write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"{path} : écriture impossible ({_reason(error)}) ; rien n'a été modifié.") from error
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
+def _reason(error: OSError) -> str:
+    reasons = {13: "permission refusée", 28: "disque plein", 30: "système de fichiers en lecture seule"}
+    return reasons.get(error.errno, "erreur du système de fichiers")
+
+
+def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK = _current_umask()  # read once, at import: changing it later would race with other threads

@@ -44,13 +44,13 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(
-            f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno} ({error.msg})."
-        ) from error
+        raise InputError(f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno}.") from error
+    except (ValueError, RecursionError) as error:  # a number of thousands of digits, [[[[…
+        raise InputError(f"{source} : JSON illisible (nombre trop long ou imbrication trop profonde).") from error
     if not isinstance(document, dict):
         raise InputError(
             f"{source} : un fichier JSON d'autodiagnostic contient un seul objet "
-            "{{…}} décrivant une structure."
+            "{…} décrivant une structure."
         )
     raw_answers = document.get(_ANSWERS_KEY)
     if not isinstance(raw_answers, dict):
@@ -99,7 +99,9 @@ def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
         "moyenne": rounded_percent(scores.moyenne),
         "reponses": scores.answered,
     }
-    document.update(autodiagnostic.extra)
+    # Columns kept from a CSV go last, renamed if they clash with the format's own keys.
+    for key, value in autodiagnostic.extra.items():
+        document[f"{key} (colonne d'origine)" if key in _RESERVED else key] = value
     return document
 
 

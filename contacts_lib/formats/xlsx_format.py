@@ -9,7 +9,6 @@ their label and the answers by question number, so rows moved by hand are still 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import re
@@ -96,11 +95,13 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
         sheet[f"{LABEL_COLUMN}{row}"] = spec.label
         cell = sheet[f"{INPUT_COLUMN}{row}"]
         cell.value = header.get(spec.key)
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # a name starting with « = » is text, never a formula
         cell.fill, cell.border = _GREY, _BOX
         if spec.kind == "date":
             cell.number_format = "DD/MM/YYYY"
         elif spec.kind == "count":
-            cell.number_format = "# ##0"
+            cell.number_format = "#,##0"
             count_rule = DataValidation(
                 type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                 showErrorMessage=True, errorTitle="Valeur invalide",
@@ -242,8 +243,7 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
         ) from error
     except Exception as error:  # openpyxl raises many kinds for a broken archive
         raise InputError(
-            f"{source} : classeur illisible ({type(error).__name__}) ; "
-            "enregistrez-le à nouveau au format Excel .xlsx."
+            f"{source} : classeur illisible ; enregistrez-le à nouveau au format Excel .xlsx."
         ) from error
     try:
         if ANSWER_SHEET not in workbook.sheetnames:
@@ -277,7 +277,7 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
         except InputError:
             raise
         except Exception as error:
-            raise InputError(f"{source} : classeur illisible ({type(error).__name__}).") from error
+            raise InputError(f"{source} : classeur illisible (contenu endommagé).") from error
     finally:
         workbook.close()
     missing = [n for n in range(1, QUESTION_COUNT + 1) if n not in answers]
@@ -292,7 +292,7 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
             f"{source}, feuille {ANSWER_SHEET} : la ligne « Nom de la structure » est introuvable."
         )
     return build_autodiagnostic(
-        {key: _cell_value(value) for key, value in header.items()},
+        header,
         answers,
         lambda key: places.get(key, f"{source}, feuille {ANSWER_SHEET}"),
     )
@@ -308,11 +308,3 @@ def _question_number(value: object) -> int | None:
     if isinstance(value, int) and 1 <= value <= QUESTION_COUNT:
         return value
     return None
-
-
-def _cell_value(value: object) -> object:
-    # A date typed in a cell comes back as a datetime at midnight.
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date()
-    return value
-
