@@ -17,7 +17,6 @@ import re
 import secrets
 import unicodedata
 from fractions import Fraction
-from pathlib import Path
 
 import anywidget
 import plotly.graph_objects as go
@@ -37,18 +36,11 @@ from contacts_lib.answers import (
 )
 from contacts_lib.figures import radar_figure, radar_summary
 from contacts_lib.formats import build_workbook, dumps_json, parse_file
-from contacts_lib.page import app_markup, plan_markup
+from contacts_lib.page import EXPORTS, PLOTLY_BUNDLE, STATIC, app_markup, plan_markup
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.report import report_html
-from contacts_lib.scoring import Scores, format_percent, rounded_percent, score_answers
+from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score_answers
 
-STATIC = Path(__file__).parent / "static"
-EXPORTS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "json": ("application/json", "json"),
-    "html": ("text/html", "html"),
-}
-FORM = "Formulaire"
 FIRST_PAINT = "contacts-efficaces/first-paint"
 
 
@@ -58,6 +50,12 @@ def _form_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _place_in_form(key: str) -> str:
+    """Where a value sits in the form, for messages: « Champ Nom de la structure »."""
+    labels = {spec.key: spec.label for spec in HEADER_FIELDS}
+    return f"Champ « {labels[key]} »" if key in labels else f"Question {int(key[1:])}"
 
 
 def file_name_for(structure: str, extension: str) -> str:
@@ -130,7 +128,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def current(self) -> Autodiagnostic:
         """The autodiagnostic in the form; :class:`InputError` if a field is invalid or the name empty."""
         answers = {n: value for n, value in enumerate(self.answers, start=1)}
-        return build_autodiagnostic(self.header, answers, lambda key: FORM, self._extra)
+        return build_autodiagnostic(self.header, answers, _place_in_form, self._extra)
 
     @traitlets.validate("answers")
     def _valid_answers(self, proposal):
@@ -139,9 +137,13 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             raise traitlets.TraitError(f"answers must be {QUESTION_COUNT} of 'OUI', 'NON' or ''")
         return value
 
-    @traitlets.observe("answers", "header")
-    def _on_change(self, change) -> None:
+    @traitlets.observe("answers")
+    def _on_answers(self, change) -> None:
         self._refresh()
+
+    @traitlets.observe("header")
+    def _on_header(self, change) -> None:
+        self.field_errors = self._field_errors()
 
     def _refresh(self) -> None:
         answers = self._parsed_answers()
@@ -159,19 +161,16 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         return {
             "revision": self._revision,
             "levers": [
-                {"key": lever.key, "name": lever.short_name, "title": lever.title,
-                 "percent": format_percent(scores.coverage[lever.key])}
+                {"key": lever.key, "name": lever.short_name, "percent": format_percent(scores.coverage[lever.key])}
                 for lever in levers
             ],
             "moyenne": format_percent(scores.moyenne),
-            "answered": scores.answered,
             "progress": f"{scores.answered} / {QUESTION_COUNT} réponses",
             "unanswered": (
                 "Toutes les questions ont une réponse."
                 if unanswered == 0
                 else f"Questions sans réponse : {unanswered} / {QUESTION_COUNT} "
-                f"({rounded_percent(Fraction(unanswered, QUESTION_COUNT))} %), "
-                "comptées comme non mises en œuvre."
+                f"({format_percent(Fraction(unanswered, QUESTION_COUNT))}) ; {UNANSWERED_RULE}."
             ),
             "summary": radar_summary(scores),
             "figure": self.figure.to_plotly_json(),
@@ -180,10 +179,11 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def _field_errors(self) -> dict[str, str]:
         errors = {}
         for spec in HEADER_FIELDS:
+            where = _place_in_form(spec.key)
             try:
-                parse_header_value(spec, self.header.get(spec.key, ""), FORM)
+                parse_header_value(spec, self.header.get(spec.key, ""), where)
             except InputError as error:
-                errors[spec.key] = str(error).removeprefix(f"{FORM} : ")
+                errors[spec.key] = str(error).removeprefix(f"{where} : ")
         return errors
 
     # ------------------------------------------------------------------ import / export
@@ -194,6 +194,9 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             diagnostics = parse_file(content, name)
         except InputError as error:
             self.notice = {"kind": "error", "text": f"Import impossible : {error}"}
+            return
+        except Exception:  # a case the parsers did not foresee: say so, keep the form
+            self.notice = {"kind": "error", "text": f"Import impossible : {name} n'a pas pu être lu."}
             return
         if len(diagnostics) == 1:
             self._imported, self.choices = [], []
@@ -221,7 +224,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         if kind not in EXPORTS:
             raise ValueError(f"unknown export {kind!r}")
         autodiagnostic = self.current()
-        mime, extension = EXPORTS[kind]
+        _, mime = EXPORTS[kind]
         if kind == "xlsx":
             buffer = io.BytesIO()
             build_workbook(autodiagnostic).save(buffer)
@@ -230,7 +233,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             content = dumps_json(autodiagnostic).encode("utf-8")
         else:
             content = report_html(autodiagnostic).encode("utf-8")
-        return file_name_for(autodiagnostic.structure, extension), mime, content
+        return file_name_for(autodiagnostic.structure, kind), mime, content
 
     def _on_message(self, _widget, message, buffers) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
@@ -243,14 +246,18 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             # The page was not in the notebook's output (a notebook reopened, say): send it.
             self.send({"type": "markup"}, buffers=[self.page_html().encode("utf-8")])
         elif kind == "plotly":
-            self.send({"type": "plotly"}, buffers=[(STATIC / "plotly-radar.min.js").read_bytes()])
+            self.send({"type": "plotly"}, buffers=[PLOTLY_BUNDLE.read_bytes()])
         elif kind == "pick":
-            self.pick(int(message.get("index", -1)))
+            index = message.get("index")
+            self.pick(index if isinstance(index, int) else -1)
         elif kind == "export":
             try:
                 name, mime, content = self.export(str(message.get("format")))
-            except (InputError, ValueError) as error:
+            except InputError as error:
                 self.notice = {"kind": "error", "text": f"Export impossible : {error}"}
+                return
+            except Exception:
+                self.notice = {"kind": "error", "text": "Export impossible : le fichier n'a pas pu être produit."}
                 return
             self.send({"type": "download", "name": name, "mime": mime}, buffers=[content])
             self.notice = {"kind": "info", "text": f"Fichier {name} prêt."}

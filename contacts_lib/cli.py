@@ -27,6 +27,11 @@ _ARGPARSE_FR = (
 )
 
 
+# argparse's own words, in French (it looks them up through gettext each time it prints).
+_ARGPARSE_WORDS = {"usage: ": "usage : ", "positional arguments": "arguments", "options": "options"}
+argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
+
+
 class _FrenchParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         for pattern, replacement in _ARGPARSE_FR:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import Scores, rounded_percent
+from contacts_lib.scoring import Scores, format_percent
 
 RADAR_COLOR = "#1f4e79"
 RADIAL_TICKS = [0, 20, 40, 60, 80, 100]
@@ -17,7 +17,7 @@ def radar_traces_values(scores: Scores) -> tuple[list[float], list[str], list[st
     levers = load_catalogue().levers
     radii = [scores.percent(lever.key) for lever in levers]
     names = [lever.short_name for lever in levers]
-    labels = [f"{rounded_percent(scores.coverage[lever.key])} %" for lever in levers]
+    labels = [format_percent(scores.coverage[lever.key]) for lever in levers]
     return radii + radii[:1], names + names[:1], labels + labels[:1]
 
 
@@ -56,5 +56,5 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
 def radar_summary(scores: Scores) -> str:
     """The radar in words, for screen readers and printed reports."""
     return ", ".join(
-        f"{lever.short_name} {rounded_percent(scores.coverage[lever.key])} %" for lever in load_catalogue().levers
-    ) + f" ; moyenne {rounded_percent(scores.moyenne)} %"
+        f"{lever.short_name} {format_percent(scores.coverage[lever.key])}" for lever in load_catalogue().levers
+    ) + f" ; moyenne {format_percent(scores.moyenne)}"

@@ -15,12 +15,21 @@ from pathlib import Path
 
 from contacts_lib.action_plan import LeverPlan, fiche
 from contacts_lib.answers import HEADER_FIELDS, NO, YES
+from contacts_lib.formats import EXTENSIONS
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import format_percent
 
 STATIC = Path(__file__).parent / "static"
+PLOTLY_BUNDLE = STATIC / "plotly-radar.min.js"
 CHOICES = ((YES, "Oui"), (NO, "Non"), ("", "Sans réponse"))
-EXPORTS = (("xlsx", "Classeur Excel (.xlsx)"), ("json", "Fichier JSON"), ("html", "Rapport HTML (à imprimer)"))
+PLAN_INTRO = "Bonnes pratiques pas encore en place, levier le plus faible d'abord."
+
+#: The app's downloads: kind → (button label, MIME type); the kind is also the file extension.
+EXPORTS = {
+    "xlsx": ("Classeur Excel (.xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": ("Fichier JSON", "application/json"),
+    "html": ("Rapport HTML (à imprimer)", "text/html"),
+}
 
 
 def _attributes(attributes: Mapping[str, object]) -> str:
@@ -149,9 +158,10 @@ def _results(uid: str, results: Mapping[str, object]) -> str:
         class_="ce-total",
     )
     exports = "".join(
-        tag("button", escape(label), type="button", class_="ce-button", data_export=kind) for kind, label in EXPORTS
+        tag("button", escape(label), type="button", class_="ce-button", data_export=kind)
+        for kind, (label, _) in EXPORTS.items()
     )
-    figure = json.dumps(results["figure"]).replace("</", "<\\/")
+    figure = json.dumps(results["figure"]).replace("</", "<\\/").replace("<!--", "<\\!--")
     return tag(
         "aside",
         tag("h2", "Résultats", id=f"{uid}-results-title")
@@ -186,7 +196,7 @@ def app_markup(
         "section",
         tag("h2", "Importer un autodiagnostic", id=f"{uid}-import-title")
         + tag("label", "Fichier JSON, CSV ou XLSX (par exemple le classeur modèle rempli) :", for_=f"{uid}-file")
-        + f'<input type="file" id="{uid}-file" class="ce-file" accept=".json,.csv,.xlsx">'
+        + f'<input type="file" id="{uid}-file" class="ce-file" accept="{",".join(EXTENSIONS)}">'
         + tag(
             "div",
             tag("label", "Structure à charger", for_=f"{uid}-pick")
@@ -213,7 +223,7 @@ def app_markup(
     plan = tag(
         "section",
         tag("h2", "Axes d'amélioration", id=f"{uid}-plan-title")
-        + tag("p", "Bonnes pratiques pas encore en place, levier le plus faible d'abord.", class_="ce-meta")
+        + tag("p", PLAN_INTRO, class_="ce-meta")
         + tag("div", plan_html, class_="ce-plan-body"),
         class_="ce-plan",
         aria_labelledby=f"{uid}-plan-title",

@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from html import escape
-from pathlib import Path
 
 from contacts_lib.action_plan import action_plan
 from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, answer_text
 from contacts_lib.figures import radar_figure, radar_summary
+from contacts_lib.page import PLAN_INTRO, PLOTLY_BUNDLE, plan_markup
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.scoring import format_percent, score
+from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
 
-PLOTLY_BUNDLE = Path(__file__).parent / "static" / "plotly-radar.min.js"
 
 _STYLE = """
 @page { size: A4; margin: 14mm 14mm 16mm 14mm; }
@@ -36,8 +35,13 @@ tr.total td { font-weight: bold; }
 .results { display: flex; gap: 6mm; align-items: flex-start; break-inside: avoid; }
 .results table { width: 80mm; flex: none; }
 #radar { flex: none; }
-.practice { margin: 0 0 2mm; break-inside: avoid; }
-.meta { color: #444; font-size: 9.5pt; }
+.ce-plan-lever ul { padding-left: 5mm; margin: 0; }
+.ce-practice { margin: 0 0 2mm; break-inside: avoid; }
+.ce-practice > span { display: block; }
+.ce-meta, .meta { color: #444; font-size: 9.5pt; }
+.ce-plan-lever > .ce-meta { margin: 0 0 1mm; }
+details.ce-fiche summary { color: #1f4e79; }
+@media print { details.ce-fiche { display: none; } }
 .answers td:nth-child(1), .answers td:nth-child(4) { white-space: nowrap; }
 footer { margin-top: 8mm; color: #444; font-size: 9pt; }
 @media print { body { padding: 0; } a { color: inherit; } }
@@ -70,19 +74,7 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
         f"<td class=num>{format_percent(scores.coverage[lever.key])}</td></tr>"
         for lever in catalogue.levers
     )
-    plan_parts = []
-    for plan in action_plan(autodiagnostic.answers):
-        plan_parts.append(
-            f"<h3>{plan.lever.number}. {escape(plan.lever.short_name)} — {format_percent(plan.coverage)} "
-            f"<span class=meta>({escape(plan.lever.title)})</span></h3>"
-        )
-        for practice in plan.practices:
-            plan_parts.append(
-                f"<div class=practice><div>Bonne pratique n° {practice.number} : {escape(practice.title)}</div>"
-                f"<div class=meta>Retours d'expérience : {escape(' ; '.join(practice.retours_experience))}"
-                f" — recueil, page {practice.page}</div></div>"
-            )
-    plan_html = "".join(plan_parts) or "<p>Toutes les bonnes pratiques sont en place.</p>"
+    plan_html = plan_markup(action_plan(autodiagnostic.answers))
     answer_rows = "".join(
         f"<tr><td>{q.number}</td><td>{escape(q.lever.short_name)}</td><td>{escape(q.text)}</td>"
         f"<td>{answer_text(autodiagnostic.answers[q.number - 1]) or 'sans réponse'}</td></tr>"
@@ -115,9 +107,9 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
 </table>
 <div id="radar" role="img" aria-label="{escape(radar_summary(scores))}"></div>
 </div>
-<p>{scores.answered} / {QUESTION_COUNT} réponses ; une question sans réponse compte comme une pratique non mise en œuvre.</p>
+<p>{scores.answered} / {QUESTION_COUNT} réponses ; {UNANSWERED_RULE}.</p>
 <h2>Axes d'amélioration</h2>
-<p class="meta">Bonnes pratiques pas encore en place, levier le plus faible d'abord.</p>
+<p class="meta">{PLAN_INTRO}</p>
 {plan_html}
 <h2>Réponses</h2>
 <table class="answers">

@@ -20,6 +20,10 @@ from contacts_lib.answers import Autodiagnostic
 from contacts_lib.reference import QUESTION_COUNT, Catalogue, load_catalogue
 
 
+#: The rule for unanswered questions, as the tool states it to its users.
+UNANSWERED_RULE = "une question sans réponse compte comme une pratique non mise en œuvre"
+
+
 @dataclass(frozen=True)
 class Scores:
     """Coverage of each lever (keyed by lever key), the moyenne, and how many questions are answered."""

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 from playwright.sync_api import expect, sync_playwright
 
-from contacts_lib import read_autodiagnostics, score, write_workbook
+from contacts_lib import format_percent, read_autodiagnostics, score, write_workbook
 from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, question_row
 from contacts_lib.reference import data_dir, example_path
 from contacts_lib.server import page_path
@@ -175,7 +175,7 @@ def test_csv_with_several_structures_then_pick_one(page, server):
     page.get_by_role("button", name="Remplir le formulaire avec cette structure").click()
     expect(page.locator("input[data-field=structure]")).to_have_value("CAF de Ville-Exemple (fictive)")
     [expected] = [d for d in read_autodiagnostics(data_dir() / "exemples" / "reseau-exemple.csv") if d.structure.startswith("CAF")]
-    expect(page.locator('[data-result="moyenne"]')).to_have_text(f"{round(score(expected).percent('moyenne'))} %")
+    expect(page.locator('[data-result="moyenne"]')).to_have_text(format_percent(score(expected).moyenne))
     assert page.input_value("input[data-field=usagers]") == "185000"
     assert page.input_value("input[data-field=date]") == "2026-03-12"
 

@@ -4,8 +4,9 @@ import json
 import re
 
 import pytest
+import traitlets
 
-from contacts_lib import dumps_csv, dumps_json, parse_file, score
+from contacts_lib import InputError, dumps_csv, dumps_json, parse_file, score
 from contacts_lib.app import AutodiagnosticApp, file_name_for
 from contacts_lib.formats import build_workbook
 from contacts_lib.reference import example_path
@@ -72,9 +73,9 @@ def test_action_plan_lists_missing_practices_weakest_lever_first(app, worked_exa
 def test_header_fields_are_checked_and_kept_as_typed(app):
     app.header = {**app.header, "structure": "CAF", "usagers": "beaucoup", "date": "2026-02-30"}
     assert set(app.field_errors) == {"usagers", "date"}
-    assert "« beaucoup » n'est pas un nombre entier" in app.field_errors["usagers"]
+    assert app.field_errors["usagers"] == "« Nombre d'usagers (si connu) » « beaucoup » n'est pas un nombre entier positif ou nul."
     assert app.header["usagers"] == "beaucoup"
-    with pytest.raises(Exception, match="n'est pas une date"):
+    with pytest.raises(InputError, match="^Champ « Date de réalisation » : .* n'est pas une date"):
         app.export("json")
     app.header = {**app.header, "usagers": "12 000", "date": "2026-02-28"}
     assert app.field_errors == {}
@@ -82,8 +83,11 @@ def test_header_fields_are_checked_and_kept_as_typed(app):
 
 
 def test_invalid_answer_values_are_refused_by_the_widget(app):
-    with pytest.raises(Exception):
+    with pytest.raises(traitlets.TraitError):
         app.answers = ["peut-être"] * 36
+    with pytest.raises(traitlets.TraitError):
+        app.answers = ["OUI"] * 35
+    assert app.answers == [""] * 36
 
 
 def test_import_fills_the_form(app, worked_example):
@@ -135,7 +139,7 @@ def test_exports_read_back(kind, worked_example):
 
 
 def test_export_needs_a_structure_name(app):
-    with pytest.raises(Exception, match="le nom de la structure est vide"):
+    with pytest.raises(InputError, match="^Champ « Nom de la structure » : le nom de la structure est vide"):
         app.export("xlsx")
 
 
@@ -150,6 +154,11 @@ def test_messages_from_the_browser(app, worked_example):
     assert json.loads(bytes(buffers[0]))["resultats"]["moyenne"] == 64
     app._on_message(app, {"type": "export", "format": "exe"}, [])
     assert app.notice["kind"] == "error"
+    app._on_message(app, {"type": "pick", "index": None}, [])
+    assert app.notice == {"kind": "error", "text": "Choix de structure invalide ; importez le fichier à nouveau."}
+    app._on_message(app, {"type": "import", "name": "vide.csv"}, [memoryview(b"")])
+    assert app.notice == {"kind": "error", "text": "Import impossible : vide.csv : le fichier est vide."}
+    assert app.results["moyenne"] == "64 %"  # the form is unchanged
     app._on_message(app, {"type": "markup"}, [])
     assert sent[-1][0] == {"type": "markup"} and app._dom_id.encode() in bytes(sent[-1][1][0])
 

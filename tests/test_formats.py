@@ -131,3 +131,30 @@ def test_template_has_drop_downs_formulas_and_a_radar(tmp_path):
     with zipfile.ZipFile(tmp_path / "modele.xlsx") as archive:
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/")]
         assert charts and b"<radarChart>" in archive.read(charts[0])
+
+
+def test_awkward_values_round_trip(tmp_path):
+    """A name that looks like a formula, grouped thousands, columns clashing with the format's keys."""
+    [diagnostic] = parse_file(
+        (
+            "structure;usagers;appels;reponses;commentaire;" + ";".join(QUESTION_KEYS) + "\n"
+            '"=HYPERLINK(""http://x"")";1.500.000;12,000;à garder;« voir »;' + ";".join(["OUI"] * 36) + "\n"
+        ).encode("utf-8"),
+        "f.csv",
+    )
+    assert (diagnostic.usagers, diagnostic.appels) == (1_500_000, 12_000)
+    assert diagnostic.extra == {"reponses": "à garder", "commentaire": "« voir »"}
+    write_json(diagnostic, tmp_path / "a.json")
+    write_csv([diagnostic], tmp_path / "a.csv")
+    write_workbook(diagnostic, tmp_path / "a.xlsx")
+    [from_csv] = read_autodiagnostics(tmp_path / "a.csv")
+    assert from_csv == diagnostic
+    [from_json] = read_autodiagnostics(tmp_path / "a.json")
+    assert from_json.extra == {"reponses (colonne d'origine)": "à garder", "commentaire": "« voir »"}
+    [from_xlsx] = read_autodiagnostics(tmp_path / "a.xlsx")
+    assert from_xlsx.structure == '=HYPERLINK("http://x")'  # text, not a formula
+    assert load_workbook(tmp_path / "a.xlsx")[ANSWER_SHEET]["D4"].data_type == "s"
+    for read_back in (from_json, from_xlsx):
+        assert (read_back.structure, read_back.usagers, read_back.answers) == (
+            diagnostic.structure, diagnostic.usagers, diagnostic.answers,
+        )

@@ -56,10 +56,6 @@ def test_voila_settings_strip_sources_and_hide_tracebacks():
     assert any(re.fullmatch(pattern, "autodiagnostic.ipynb") for pattern in settings["file_denylist"])
 
 
-def test_console_script_is_declared():
-    assert _pyproject()["project"]["scripts"] == {"contacts-efficaces": "contacts_lib.cli:main"}
-
-
 @pytest.mark.slow
 def test_repo2docker_builds_from_binder_folder(tmp_path):
     """repo2docker's Dockerfile (no build) installs binder/environment.yml then runs postBuild."""

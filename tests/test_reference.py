@@ -58,8 +58,30 @@ def test_reference_text_is_clean_of_pdf_extraction_artefacts(name):
         assert all(cell == cell.strip() for cell in row)
 
 
-def test_catalogue_check_rejects_a_broken_lever_split():
+def _with_levers(catalogue, changes):
+    """The catalogue with some questions moved to another lever (by lever number)."""
+    from dataclasses import replace
+
+    levers = {lever.number: lever for lever in catalogue.levers}
+    questions = tuple(
+        replace(q, lever=levers[changes[q.number]]) if q.number in changes else q for q in catalogue.questions
+    )
+    return type(catalogue)(catalogue.levers, questions, catalogue.practices)
+
+
+def test_catalogue_check_rejects_a_wrong_lever_split():
     catalogue = load_catalogue()
-    broken = type(catalogue)(catalogue.levers, catalogue.questions[:-1], catalogue.practices)
-    with pytest.raises(CatalogueError):
-        _check(broken)
+    with pytest.raises(CatalogueError, match="10/11/8/7"):
+        _check(_with_levers(catalogue, {11: 1}))  # 11/10/8/7
+
+
+def test_catalogue_check_rejects_levers_out_of_sheet_order():
+    catalogue = load_catalogue()
+    with pytest.raises(CatalogueError, match="consecutive"):
+        _check(_with_levers(catalogue, {10: 2, 11: 1}))  # same counts, positions swapped
+
+
+def test_catalogue_check_rejects_a_missing_question():
+    catalogue = load_catalogue()
+    with pytest.raises(CatalogueError, match="numbered"):
+        _check(type(catalogue)(catalogue.levers, catalogue.questions[:-1], catalogue.practices))

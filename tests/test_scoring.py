@@ -34,11 +34,6 @@ def test_rounding_is_half_away_from_zero(share, shown):
     assert rounded_percent(share) == shown
 
 
-def test_python_round_would_get_the_example_wrong():
-    # Python rounds half to even: this is why the library does not use round().
-    assert round(62.5) == 62 and rounded_percent(Fraction(5, 8)) == 63
-
-
 def test_exact_half_moyenne_rounds_up():
     # Pilotage 4/8 and nothing else: moyenne = 12.5 % exactly, shown 13 % by the spreadsheet.
     answers = [False] * 36

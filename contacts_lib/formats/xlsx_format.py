@@ -32,6 +32,7 @@ from contacts_lib.answers import (
 )
 from contacts_lib.formats.files import write_atomically
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.scoring import UNANSWERED_RULE
 
 ANSWER_SHEET = "Autodiagnostic"
 RESULTS_SHEET = "Résultats"
@@ -112,8 +113,8 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
 
     intro_row = FIRST_QUESTION_ROW - 2
     sheet[f"A{intro_row}"] = (
-        "Renseigner les champs grisés en sélectionnant OUI ou NON dans le menu déroulant. "
-        "Une question laissée vide compte comme une pratique non mise en œuvre."
+        "Renseigner les champs grisés en sélectionnant OUI ou NON dans le menu déroulant ; "
+        f"{UNANSWERED_RULE}."
     )
     for column, title in zip("ABCD", ("N°", "Levier", "Question", "Réponse (OUI ou NON)"), strict=True):
         cell = sheet[f"{column}{FIRST_QUESTION_ROW - 1}"]
@@ -188,7 +189,7 @@ def _build_results_sheet(sheet) -> None:
     sheet[f"F{total}"].number_format = "0%"
     for column in "ABCDEF":
         sheet[f"{column}{total}"].font = Font(bold=True)
-    sheet[f"A{total + 1}"] = f"Réponses : colonne E ; sur {QUESTION_COUNT} questions, une question sans réponse compte comme NON."
+    sheet[f"A{total + 1}"] = f"Réponses : colonne E, sur {QUESTION_COUNT} questions ; {UNANSWERED_RULE}."
 
     chart = RadarChart()
     chart.type = "marker"

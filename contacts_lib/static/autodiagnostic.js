@@ -30,8 +30,8 @@ async function insertPage(model, el) {
   return document.getElementById(model.get("_dom_id"));
 }
 
-function answersInPage(root) {
-  const answers = new Array(36).fill("");
+function answersInPage(root, count) {
+  const answers = new Array(count).fill("");
   for (const radio of root.querySelectorAll("input[type=radio][data-question]:checked")) {
     answers[Number(radio.dataset.question) - 1] = radio.value;
   }
@@ -170,7 +170,7 @@ function bind(root, model) {
     model.set("header", header);
     model.save_changes();
   }
-  const clicked = answersInPage(root);
+  const clicked = answersInPage(root, model.get("answers").length);
   if (clicked.some((answer, index) => answer !== model.get("answers")[index])) sendAnswers(clicked);
   sendFile();
   showNotice();
@@ -186,8 +186,13 @@ function bind(root, model) {
 
 async function render({ model, el }) {
   const root = document.getElementById(model.get("_dom_id")) || (await insertPage(model, el));
+  if (root.dataset.live) {
+    // The same app displayed twice: one page is enough, and it is already live above.
+    el.textContent = "Cette application est déjà affichée plus haut dans la page.";
+    return () => {};
+  }
   // Where the page could not preload plotly.js (JupyterLab), the kernel sends it on demand.
-  window.ceAddPlotlyProvider(async () => {
+  window.ceAddPlotlyProvider?.(async () => {
     const reply = onceMessage(model, "plotly");
     model.send({ type: "plotly" });
     const [buffer] = await reply;

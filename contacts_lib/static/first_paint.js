@@ -32,7 +32,7 @@
   // 2. Elsewhere (JupyterLab), the widget asks the kernel for the code.
   function fromSource() {
     var code = providers.length
-      ? providers[0]()
+      ? providers[providers.length - 1]()
       : new Promise(function (resolve, reject) { waiting.push({ resolve: resolve, reject: reject }); });
     return code.then(run);
   }
@@ -67,6 +67,7 @@
       .then(window.ceLoadPlotly)
       .then(function (Plotly) {
         return whenVisible(radar).then(function () {
+          if (!radar.querySelector(".main-svg")) radar.textContent = ""; // an earlier failure's message
           var layout = Object.assign({}, figure.layout, { autosize: true });
           delete layout.height;
           delete layout.width;
