@@ -49,8 +49,10 @@ MAX_TEXT_LENGTH = 200
 
 YES = "OUI"
 NO = "NON"
-_YES_WORDS = {"oui", "o", "yes", "y", "1", "vrai", "true"}
-_NO_WORDS = {"non", "n", "no", "0", "faux", "false"}
+#: The words read as OUI or NON (case and surrounding spaces ignored); the workbook's formulas
+#: count the same words.
+YES_WORDS = frozenset({"oui", "o", "yes", "y", "1", "vrai", "true"})
+NO_WORDS = frozenset({"non", "n", "no", "0", "faux", "false"})
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 
@@ -112,9 +114,9 @@ def parse_answer(value: object, where: str) -> bool | None:
         return value == 1
     if isinstance(value, str):
         word = value.strip().casefold()
-        if word in _YES_WORDS:
+        if word in YES_WORDS:
             return True
-        if word in _NO_WORDS:
+        if word in NO_WORDS:
             return False
     raise InputError(
         f"{where} : réponse {show_value(value)} non reconnue ; "

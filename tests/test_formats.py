@@ -127,7 +127,7 @@ def test_template_has_drop_downs_formulas_and_a_radar(tmp_path):
     assert f"D{question_row(1)}" in covered and f"D{question_row(36)}" in covered
     results = workbook["Résultats"]
     formulas = [cell.value for row in results.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("=")]
-    assert any("COUNTIF" in f for f in formulas) and any(f.startswith("=AVERAGE(") for f in formulas)
+    assert any("SUMPRODUCT" in f and '"OUI"' in f for f in formulas) and any(f.startswith("=AVERAGE(") for f in formulas)
     with zipfile.ZipFile(tmp_path / "modele.xlsx") as archive:
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/")]
         assert charts and b"<radarChart>" in archive.read(charts[0])

@@ -105,3 +105,22 @@ def test_filled_workbook_from_the_library_computes_in_the_spreadsheet(worked_exa
     assert [shown[name][5] for name in ("Orientation", "Excellence", "Pilotage", "Innovation", "Moyenne")] == [
         "40%", "27%", "88%", "100%", "64%",
     ]
+
+
+def test_formulas_count_typed_answers_as_the_library_reads_them(soffice, tmp_path, worked_example):
+    """Someone typed instead of using the drop-down: « oui », « O », 1, « VRAI »… count alike."""
+    write_workbook(worked_example, tmp_path / "tape.xlsx")
+    workbook = load_workbook(tmp_path / "tape.xlsx")
+    sheet = workbook[ANSWER_SHEET]
+    typed = ["oui", " Non ", "O", "1", 1, 0, "n", "VRAI", "Oui ", "no", "yes", "FAUX"]
+    for number, value in enumerate(typed, start=1):
+        sheet[f"{INPUT_COLUMN}{question_row(number)}"] = value
+    workbook.save(tmp_path / "tape.xlsx")
+    [read] = read_autodiagnostics(tmp_path / "tape.xlsx")
+    expected = score(read)
+    soffice(tmp_path / "tape.xlsx", CSV_AS_SHOWN, tmp_path / "shown")
+    shown = _shown_results(next((tmp_path / "shown").glob("*.csv")))
+    for lever in load_catalogue().levers:
+        assert shown[lever.short_name][5] == f"{rounded_percent(expected.coverage[lever.key])}%"
+    assert shown["Moyenne"][5] == f"{rounded_percent(expected.moyenne)}%"
+    assert int(shown["Moyenne"][4]) == expected.answered == 36

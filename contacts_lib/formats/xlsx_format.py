@@ -23,8 +23,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from contacts_lib.answers import (
     HEADER_FIELDS,
     NO,
+    NO_WORDS,
     QUESTION_KEYS,
     YES,
+    YES_WORDS,
     Autodiagnostic,
     InputError,
     answer_text,
@@ -145,6 +147,13 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
     return workbook
 
 
+def _is_one_of(cells: str, words: frozenset[str]) -> str:
+    """Formula testing cells against the words the library accepts (« oui », « O », 1…), so the
+    sheet counts what the tool counts even where someone typed instead of using the drop-down."""
+    constants = ",".join(f'"{word.upper()}"' for word in sorted(words))
+    return f"ISNUMBER(MATCH(TRIM(UPPER({cells})),{{{constants}}},0))"
+
+
 def _answer_range(first: int, last: int) -> str:
     return f"{ANSWER_SHEET}!${INPUT_COLUMN}${question_row(first)}:${INPUT_COLUMN}${question_row(last)}"
 
@@ -174,8 +183,8 @@ def _build_results_sheet(sheet) -> None:
         sheet[f"A{row}"] = lever.short_name
         _wrap(sheet, f"B{row}", f"{lever.number}. {lever.title}", TITLE_WIDTH)
         sheet[f"C{row}"] = len(numbers)
-        sheet[f"D{row}"] = f'=COUNTIF({answers},"{YES}")'
-        sheet[f"E{row}"] = f'=COUNTIF({answers},"{YES}")+COUNTIF({answers},"{NO}")'
+        sheet[f"D{row}"] = f"=SUMPRODUCT(--{_is_one_of(answers, YES_WORDS)})"
+        sheet[f"E{row}"] = f"=SUMPRODUCT(--{_is_one_of(answers, YES_WORDS | NO_WORDS)})"
         sheet[f"F{row}"] = f"=D{row}/C{row}"
         sheet[f"F{row}"].number_format = "0%"
     first, last = table_row + 1, row
@@ -220,7 +229,7 @@ def _build_results_sheet(sheet) -> None:
         sheet[f"C{row}"] = practice.page
         sheet[f"D{row}"] = question.lever.short_name
         answer = f"{source}{question_row(question.number)}"
-        sheet[f"F{row}"] = f'=IF({answer}="{YES}","En place","À mettre en œuvre")'
+        sheet[f"F{row}"] = f'=IF({_is_one_of(answer, YES_WORDS)},"En place","À mettre en œuvre")'
     sheet.page_setup.orientation = "landscape"
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToHeight = 0
