@@ -243,7 +243,10 @@ def test_accessibility_audit_has_no_critical_or_serious_violation(page, server):
     open_app(page, server)
     upload(page, example_path())
     expect(page.locator('[data-result="moyenne"]')).to_have_text("64 %")
-    results = Axe().run(page, context={"include": [[".ce-app"]]})
+    results = Axe().run(page, context={"include": [[".ce-app"]]}, options={"resultTypes": ["violations", "passes"]})
+    passes = {rule["id"]: len(rule["nodes"]) for rule in results.response["passes"]}
+    assert passes.get("label", 0) >= 10 + 36 * 3 + 1  # the audit did look at every control
+    assert "color-contrast" in passes
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
