@@ -26,7 +26,6 @@ from contacts_lib.action_plan import action_plan
 from contacts_lib.answers import (
     HEADER_FIELDS,
     NO,
-    QUESTION_KEYS,
     YES,
     Autodiagnostic,
     InputError,
