@@ -155,6 +155,7 @@ def test_bad_file_gives_a_message_and_keeps_the_form(page, server, tmp_path):
     assert page.input_value("input[data-field=structure]") == "Ma structure"
     assert page.inner_text('.ce-results [data-result="progress"]') == "1 / 36 réponses"
     assert page.locator(".ce-question").nth(4).get_by_label("Non", exact=True).is_checked()
+    alert.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "app-bad-file.png"))
 
     (tmp_path / "binaire.xlsx").write_bytes(b"PK\x03\x04 truncated")
