@@ -12,7 +12,7 @@ RADAR_COLOR = "#1f4e79"
 RADIAL_TICKS = [0, 20, 40, 60, 80, 100]
 
 
-def radar_traces_values(scores: Scores) -> tuple[list[float], list[str], list[str]]:
+def _radar_polygon(scores: Scores) -> tuple[list[float], list[str], list[str]]:
     """Closed polygon for the radar: radii (0–100), axis names, and the labels shown on hover."""
     levers = load_catalogue().levers
     radii = [scores.percent(lever.key) for lever in levers]
@@ -23,7 +23,7 @@ def radar_traces_values(scores: Scores) -> tuple[list[float], list[str], list[st
 
 def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
     """Radar of the four lever coverages on a fixed 0–100 % scale."""
-    radii, names, labels = radar_traces_values(scores)
+    radii, names, labels = _radar_polygon(scores)
     figure = go.Figure(
         go.Scatterpolar(
             r=radii,

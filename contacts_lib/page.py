@@ -41,14 +41,27 @@ def _attributes(attributes: Mapping[str, object]) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
+def _names(attributes: Mapping[str, object]) -> dict[str, object]:
+    return {key.rstrip("_").replace("_", "-"): value for key, value in attributes.items()}
+
+
+def void(name: str, /, **attributes: object) -> str:
+    """An element without content (``<input>``), attributes named as for :func:`tag`."""
+    return f"<{name}{_attributes(_names(attributes))}>"
+
+
+def inline_json(value: object) -> str:
+    """JSON safe to put inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    return json.dumps(value).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
 def tag(name: str, content: str = "", /, **attributes: object) -> str:
     """An element; ``content`` is HTML already escaped, attribute values are escaped here.
 
     Attribute names are given with ``_`` for ``-`` and a trailing ``_`` for Python keywords:
     ``tag("label", "Nom", for_="id", aria_live="polite")``.
     """
-    names = {key.rstrip("_").replace("_", "-"): value for key, value in attributes.items()}
-    return f"<{name}{_attributes(names)}>{content}</{name}>"
+    return f"<{name}{_attributes(_names(attributes))}>{content}</{name}>"
 
 
 def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3") -> str:
@@ -105,7 +118,19 @@ def _header_fields(uid: str, header: Mapping[str, str], errors: Mapping[str, str
             tag(
                 "div",
                 tag("label", escape(spec.label + (" (obligatoire)" if spec.key == "structure" else "")), for_=field_id)
-                + f"<input{_attributes({'id': field_id, 'name': spec.key, 'data-field': spec.key, 'type': 'date' if spec.kind == 'date' else 'text', 'inputmode': 'numeric' if spec.kind == 'count' else None, 'autocomplete': 'off', 'required': spec.key == 'structure', 'aria-describedby': f'{field_id}-error', 'aria-invalid': 'true' if error else None, 'value': header.get(spec.key, '')})}>"
+                + void(
+                    "input",
+                    id=field_id,
+                    name=spec.key,
+                    data_field=spec.key,
+                    type="date" if spec.kind == "date" else "text",
+                    inputmode="numeric" if spec.kind == "count" else None,
+                    autocomplete="off",
+                    required=spec.key == "structure",
+                    aria_describedby=f"{field_id}-error",
+                    aria_invalid="true" if error else None,
+                    value=header.get(spec.key, ""),
+                )
                 + tag("span", escape(error), id=f"{field_id}-error", class_="ce-field-error"),
                 class_="ce-field",
             )
@@ -122,8 +147,14 @@ def _questions(uid: str, answers: Sequence[str]) -> str:
             radios = []
             for value, label in CHOICES:
                 radio_id = f"{uid}-{question.key}-{value or 'vide'}"
-                radio = (
-                    f"<input{_attributes({'type': 'radio', 'id': radio_id, 'name': f'{uid}-{question.key}', 'value': value, 'data-question': question.number, 'checked': answers[question.number - 1] == value})}>"
+                radio = void(
+                    "input",
+                    type="radio",
+                    id=radio_id,
+                    name=f"{uid}-{question.key}",
+                    value=value,
+                    data_question=question.number,
+                    checked=answers[question.number - 1] == value,
                 )
                 radios.append(tag("label", radio + escape(label), for_=radio_id, class_="ce-choice"))
             fieldsets.append(
@@ -161,7 +192,7 @@ def _results(uid: str, results: Mapping[str, object]) -> str:
         tag("button", escape(label), type="button", class_="ce-button", data_export=kind)
         for kind, (label, _) in EXPORTS.items()
     )
-    figure = json.dumps(results["figure"]).replace("</", "<\\/").replace("<!--", "<\\!--")
+    figure = inline_json(results["figure"])
     return tag(
         "aside",
         tag("h2", "Résultats", id=f"{uid}-results-title")
@@ -196,7 +227,7 @@ def app_markup(
         "section",
         tag("h2", "Importer un autodiagnostic", id=f"{uid}-import-title")
         + tag("label", "Fichier JSON, CSV ou XLSX (par exemple le classeur modèle rempli) :", for_=f"{uid}-file")
-        + f'<input type="file" id="{uid}-file" class="ce-file" accept="{",".join(EXTENSIONS)}">'
+        + void("input", type="file", id=f"{uid}-file", class_="ce-file", accept=",".join(EXTENSIONS))
         + tag(
             "div",
             tag("label", "Structure à charger", for_=f"{uid}-pick")

@@ -4,13 +4,12 @@ answers, laid out to print on A4. Every text from the user is escaped: it is sho
 from __future__ import annotations
 
 import datetime as dt
-import json
 from html import escape
 
 from contacts_lib.action_plan import action_plan
 from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, answer_text
 from contacts_lib.figures import radar_figure, radar_summary
-from contacts_lib.page import PLAN_INTRO, PLOTLY_BUNDLE, plan_markup
+from contacts_lib.page import PLAN_INTRO, PLOTLY_BUNDLE, inline_json, plan_markup
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
 
@@ -38,13 +37,12 @@ tr.total td { font-weight: bold; }
 .ce-plan-lever ul { padding-left: 5mm; margin: 0; }
 .ce-practice { margin: 0 0 2mm; break-inside: avoid; }
 .ce-practice > span { display: block; }
-.ce-meta, .meta { color: #444; font-size: 9.5pt; }
+.ce-meta { color: #444; font-size: 9.5pt; }
 .ce-plan-lever > .ce-meta { margin: 0 0 1mm; }
 details.ce-fiche summary { color: #1f4e79; }
-@media print { details.ce-fiche { display: none; } }
 .answers td:nth-child(1), .answers td:nth-child(4) { white-space: nowrap; }
 footer { margin-top: 8mm; color: #444; font-size: 9pt; }
-@media print { body { padding: 0; } a { color: inherit; } }
+@media print { body { padding: 0; } a { color: inherit; } details.ce-fiche { display: none; } }
 """
 
 
@@ -81,7 +79,7 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
         for q in catalogue.questions
     )
     figure = radar_figure(scores).update_layout(width=360, height=300, margin={"l": 75, "r": 75, "t": 25, "b": 25})
-    figure_json = json.dumps(figure.to_plotly_json()).replace("</", "<\\/")
+    figure_json = inline_json(figure.to_plotly_json())
     plotly_js = PLOTLY_BUNDLE.read_text(encoding="utf-8").replace("</script", "<\\/script")
     title = f"Autodiagnostic 100 % Contacts efficaces — {autodiagnostic.structure}"
     return f"""<!DOCTYPE html>
@@ -109,7 +107,7 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
 </div>
 <p>{scores.answered} / {QUESTION_COUNT} réponses ; {UNANSWERED_RULE}.</p>
 <h2>Axes d'amélioration</h2>
-<p class="meta">{PLAN_INTRO}</p>
+<p class="ce-meta">{PLAN_INTRO}</p>
 {plan_html}
 <h2>Réponses</h2>
 <table class="answers">

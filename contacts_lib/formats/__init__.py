@@ -28,7 +28,7 @@ def _parser_for(name: str):
         )
     raise InputError(
         f"{name} : extension « {extension or '(aucune)'} » non reconnue ; "
-        "formats acceptés : .json, .csv, .xlsx."
+        f"formats acceptés : {', '.join(EXTENSIONS)}."
     )
 
 
