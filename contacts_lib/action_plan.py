@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from contacts_lib.reference import Lever, Practice, data_dir, load_catalogue
+from contacts_lib.reference import Lever, Question, data_dir, load_catalogue
 from contacts_lib.scoring import score_answers
 
 
@@ -22,7 +22,8 @@ class FicheSection:
 class LeverPlan:
     lever: Lever
     coverage: Fraction
-    practices: tuple[Practice, ...]  # not in place (answered NON or not answered), question order
+    #: Questions whose practice is not in place (answered NON or not answered), in form order.
+    questions: tuple[Question, ...]
 
 
 @lru_cache(maxsize=None)
@@ -44,9 +45,7 @@ def action_plan(answers: Sequence[bool | None]) -> list[LeverPlan]:
     scores = score_answers(answers)
     plans = []
     for lever in catalogue.levers:
-        missing = tuple(
-            q.practice for q in catalogue.questions_of(lever) if answers[q.number - 1] is not True
-        )
+        missing = tuple(q for q in catalogue.questions_of(lever) if answers[q.number - 1] is not True)
         if missing:
             plans.append(LeverPlan(lever, scores.coverage[lever.key], missing))
     return sorted(plans, key=lambda plan: (plan.coverage, plan.lever.number))

@@ -11,12 +11,12 @@ setting ``header`` and ``answers`` and by calling :meth:`import_file`, :meth:`pi
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import secrets
 import unicodedata
 from fractions import Fraction
+from functools import lru_cache
 
 import anywidget
 import plotly.graph_objects as go
@@ -29,26 +29,24 @@ from contacts_lib.answers import (
     YES,
     Autodiagnostic,
     InputError,
-    answer_text,
     build_autodiagnostic,
     parse_header_value,
 )
 from contacts_lib.figures import radar_figure, radar_summary
-from contacts_lib.formats import build_workbook, dumps_json, parse_file
-from contacts_lib.page import EXPORTS, PLOTLY_BUNDLE, STATIC, app_markup, plan_markup
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.report import report_html
+from contacts_lib.formats import build_workbook, dumps_json, parse_file, read_autodiagnostics
+from contacts_lib.page import EXPORTS, PLOTLY_BUNDLE, STATIC, app_markup, contract_for_page, form_values, french_text, plan_markup
+from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
+from contacts_lib.reference import QUESTION_COUNT, example_path, load_catalogue
+from contacts_lib.report import report_html, summary_html
 from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score_answers
 
 FIRST_PAINT = "contacts-efficaces/first-paint"
 
 
-def _form_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+@lru_cache(maxsize=1)
+def _worked_example() -> Autodiagnostic:
+    """The source's worked example, which the landing page's link opens the app with."""
+    return read_autodiagnostics(example_path())[0]
 
 
 def _place_in_form(key: str) -> str:
@@ -57,11 +55,11 @@ def _place_in_form(key: str) -> str:
     return f"Champ « {labels[key]} »" if key in labels else f"Question {int(key[1:])}"
 
 
-def file_name_for(structure: str, extension: str) -> str:
+def file_name_for(structure: str, suffix: str) -> str:
     """A safe download name from the structure's name: « autodiagnostic-caf-de-l-isere.xlsx »."""
     ascii_name = unicodedata.normalize("NFKD", structure).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "structure"
-    return f"autodiagnostic-{slug}.{extension}"
+    return f"autodiagnostic-{slug}{suffix}"
 
 
 class AutodiagnosticApp(anywidget.AnyWidget):
@@ -69,6 +67,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
 
     _esm = STATIC / "autodiagnostic.js"
     _dom_id = traitlets.Unicode().tag(sync=True)
+    _contract = traitlets.Dict().tag(sync=True)
 
     header = traitlets.Dict().tag(sync=True)
     answers = traitlets.List(traitlets.Unicode(), default_value=[""] * QUESTION_COUNT).tag(sync=True)
@@ -82,6 +81,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def __init__(self, autodiagnostic: Autodiagnostic | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self._dom_id = f"ce-{secrets.token_hex(4)}"
+        self._contract = contract_for_page()
+        self._notices = 0
         self._extra: dict[str, str] = {}
         self._imported: list[Autodiagnostic] = []
         self.figure = go.Figure()
@@ -100,7 +101,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         widget asks the kernel for it.
         """
         return app_markup(
-            self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors
+            self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors,
+            example=_worked_example(),
         )
 
     def _ipython_display_(self) -> None:
@@ -117,9 +119,24 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def load(self, autodiagnostic: Autodiagnostic) -> None:
         """Fill the form with an autodiagnostic (replaces what it held)."""
         self._extra = dict(autodiagnostic.extra)
+        values = form_values(autodiagnostic)
         with self.hold_sync():
-            self.header = {key: _form_text(value) for key, value in autodiagnostic.header().items()}
-            self.answers = [answer_text(a) for a in autodiagnostic.answers]
+            self.header = values["header"]
+            self.answers = values["answers"]
+
+    def reset(self) -> None:
+        """Empty the form (« Recommencer à zéro »)."""
+        self._extra = {}
+        self._imported, self.choices = [], []
+        with self.hold_sync():
+            self.header = {spec.key: "" for spec in HEADER_FIELDS}
+            self.answers = [""] * QUESTION_COUNT
+
+    def say(self, place: str, kind: str, message: str, field: str | None = None) -> None:
+        """Show a message beside the control that caused it (``place``: "import" or "export");
+        ``field`` is a header field to mark and focus."""
+        self._notices += 1  # the same message twice is shown (and read out) twice
+        self.notice = {"place": place, "kind": kind, "text": french_text(message), "field": field, "n": self._notices}
 
     def _parsed_answers(self) -> tuple[bool | None, ...]:
         return tuple({YES: True, NO: False}.get(a) for a in self.answers)
@@ -160,18 +177,19 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         return {
             "revision": self._revision,
             "levers": [
-                {"key": lever.key, "name": lever.short_name, "percent": format_percent(scores.coverage[lever.key])}
+                {"key": lever.key, "name": lever.short_name, "percent": french_text(format_percent(scores.coverage[lever.key]))}
                 for lever in levers
             ],
-            "moyenne": format_percent(scores.moyenne),
+            "moyenne": french_text(format_percent(scores.moyenne)),
             "progress": f"{scores.answered} / {QUESTION_COUNT} réponses",
-            "unanswered": (
+            "unanswered": french_text(
                 "Toutes les questions ont une réponse."
                 if unanswered == 0
                 else f"Questions sans réponse : {unanswered} / {QUESTION_COUNT} "
                 f"({format_percent(Fraction(unanswered, QUESTION_COUNT))}) ; {UNANSWERED_RULE}."
             ),
             "summary": radar_summary(scores),
+            "radar_label": french_text(f"Radar de couverture : {radar_summary(scores)}"),
             "figure": self.figure.to_plotly_json(),
         }
 
@@ -182,82 +200,123 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             try:
                 parse_header_value(spec, self.header.get(spec.key, ""), where)
             except InputError as error:
-                errors[spec.key] = str(error).removeprefix(f"{where} : ")
+                errors[spec.key] = french_text(str(error).removeprefix(f"{where} : "))
         return errors
 
     # ------------------------------------------------------------------ import / export
 
     def import_file(self, content: bytes, name: str) -> None:
         """Fill the form from a JSON, CSV or XLSX file; on error, say why and change nothing."""
+        if len(content) > UPLOAD_LIMIT_BYTES:
+            self.say("import", "error", TEXTS["uploadTooBig"].format(
+                name=name, size=megabytes(len(content)), limit=megabytes(UPLOAD_LIMIT_BYTES)))
+            return
         try:
             diagnostics = parse_file(content, name)
         except InputError as error:
-            self.notice = {"kind": "error", "text": f"Import impossible : {error}"}
+            self.say("import", "error", f"Import impossible : {error}")
             return
         except Exception:  # a case the parsers did not foresee: say so, keep the form
-            self.notice = {"kind": "error", "text": f"Import impossible : {name} n'a pas pu être lu."}
+            self.say("import", "error", f"Import impossible : {name} n'a pas pu être lu.")
             return
         if len(diagnostics) == 1:
             self._imported, self.choices = [], []
             self.load(diagnostics[0])
-            self.notice = {"kind": "info", "text": f"Formulaire rempli avec « {diagnostics[0].structure} » ({name})."}
+            self.say("import", "info", f"Formulaire rempli avec « {diagnostics[0].structure} » ({name}).")
             return
         self._imported = diagnostics
         self.choices = [d.structure for d in diagnostics]
-        self.notice = {
-            "kind": "info",
-            "text": f"{name} contient {len(diagnostics)} structures : choisissez celle à charger.",
-        }
+        self.say("import", "info", f"{name} contient {len(diagnostics)} structures : choisissez celle à charger.")
 
     def pick(self, index: int) -> None:
         """Load one structure of the multi-structure file imported last."""
         if not 0 <= index < len(self._imported):
-            self.notice = {"kind": "error", "text": "Choix de structure invalide ; importez le fichier à nouveau."}
+            self.say("import", "error", "Choix de structure invalide ; importez le fichier à nouveau.")
             return
         chosen = self._imported[index]
         self.load(chosen)
-        self.notice = {"kind": "info", "text": f"Formulaire rempli avec « {chosen.structure} »."}
+        self.say("import", "info", f"Formulaire rempli avec « {chosen.structure} ».")
+
+    def _export_problem(self) -> tuple[str, str] | None:
+        """(field, message) of what prevents an export, or None: the first invalid field, else a
+        missing name."""
+        errors = self._field_errors()
+        labels = {spec.key: spec.label for spec in HEADER_FIELDS}
+        for spec in HEADER_FIELDS:
+            if spec.key in errors:
+                return spec.key, f"le champ « {labels[spec.key]} » est à corriger : {errors[spec.key]}"
+        if not str(self.header.get("structure", "")).strip():
+            return "structure", "le nom de la structure est obligatoire pour exporter ; saisissez-le en haut du questionnaire."
+        return None
 
     def export(self, kind: str) -> tuple[str, str, bytes]:
         """(file name, MIME type, content) of an export; :class:`InputError` if the form is invalid."""
         if kind not in EXPORTS:
             raise ValueError(f"unknown export {kind!r}")
+        problem = self._export_problem()
+        if problem is not None:
+            raise InputError(problem[1])
         autodiagnostic = self.current()
-        _, mime = EXPORTS[kind]
+        _, mime, suffix = EXPORTS[kind]
         if kind == "xlsx":
             buffer = io.BytesIO()
             build_workbook(autodiagnostic).save(buffer)
             content = buffer.getvalue()
         elif kind == "json":
             content = dumps_json(autodiagnostic).encode("utf-8")
+        elif kind == "synthese":
+            content = summary_html(autodiagnostic).encode("utf-8")
         else:
             content = report_html(autodiagnostic).encode("utf-8")
-        return file_name_for(autodiagnostic.structure, kind), mime, content
+        return file_name_for(autodiagnostic.structure, suffix), mime, content
+
+    def _export_message(self, kind: str) -> None:
+        try:
+            name, mime, content = self.export(kind)
+        except InputError as error:
+            problem = self._export_problem()
+            field = problem[0] if problem else None
+            if field == "structure" and "structure" not in self.field_errors:
+                self.field_errors = {**self.field_errors, "structure": "obligatoire pour exporter"}
+            self.say("export", "error", f"Export impossible : {error}", field=field)
+            return
+        except Exception:
+            self.say("export", "error", "Export impossible : le fichier n'a pas pu être produit.")
+            return
+        self.send({"type": "download", "name": name, "mime": mime}, buffers=[content])
+        self.say("export", "info", f"Fichier {name} prêt.")
+
+    def _on_import(self, message: dict, buffers: list) -> None:
+        if not buffers:
+            self.say("import", "error", "Import impossible : fichier vide.")
+            return
+        self.import_file(bytes(buffers[0]), str(message.get("name") or "fichier"))
+
+    def _on_pick(self, message: dict, buffers: list) -> None:
+        index = message.get("index")
+        self.pick(index if isinstance(index, int) else -1)
+
+    def _on_markup(self, message: dict, buffers: list) -> None:
+        # The page was not in the notebook's output (a notebook reopened, say): send it.
+        self.send({"type": "markup"}, buffers=[self.page_html().encode("utf-8")])
+
+    def _on_plotly(self, message: dict, buffers: list) -> None:
+        self.send({"type": "plotly"}, buffers=[PLOTLY_BUNDLE.read_bytes()])
+
+    def message_handlers(self) -> dict:
+        """What the kernel does for each message of the page (contacts_lib.page_contract)."""
+        return {
+            "ping": lambda message, buffers: self.send({"type": "pong"}),
+            "import": self._on_import,
+            "pick": self._on_pick,
+            "export": lambda message, buffers: self._export_message(str(message.get("format"))),
+            "reset": lambda message, buffers: self.reset(),
+            "markup": self._on_markup,
+            "plotly": self._on_plotly,
+        }
 
     def _on_message(self, _widget, message, buffers) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
-        if kind == "import":
-            if not buffers:
-                self.notice = {"kind": "error", "text": "Import impossible : fichier vide."}
-                return
-            self.import_file(bytes(buffers[0]), str(message.get("name") or "fichier"))
-        elif kind == "markup":
-            # The page was not in the notebook's output (a notebook reopened, say): send it.
-            self.send({"type": "markup"}, buffers=[self.page_html().encode("utf-8")])
-        elif kind == "plotly":
-            self.send({"type": "plotly"}, buffers=[PLOTLY_BUNDLE.read_bytes()])
-        elif kind == "pick":
-            index = message.get("index")
-            self.pick(index if isinstance(index, int) else -1)
-        elif kind == "export":
-            try:
-                name, mime, content = self.export(str(message.get("format")))
-            except InputError as error:
-                self.notice = {"kind": "error", "text": f"Export impossible : {error}"}
-                return
-            except Exception:
-                self.notice = {"kind": "error", "text": "Export impossible : le fichier n'a pas pu être produit."}
-                return
-            self.send({"type": "download", "name": name, "mime": mime}, buffers=[content])
-            self.notice = {"kind": "info", "text": f"Fichier {name} prêt."}
-
+        handler = self.message_handlers().get(kind)
+        if handler is not None:
+            handler(message, buffers)

@@ -73,11 +73,16 @@ def _parser() -> argparse.ArgumentParser:
 
     app = commands.add_parser(
         "app", help="lancer l'application (Voilà) dans le navigateur", add_help=False,
-        description="Sert l'application d'autodiagnostic avec Voilà sur http://127.0.0.1:PORT.",
+        description="Sert l'application d'autodiagnostic avec Voilà sur http://127.0.0.1:PORT (ou --ip ADRESSE).",
     )
     app.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     app.add_argument("--port", type=int, default=8866, help="port du serveur (8866 par défaut)")
     app.add_argument("--no-browser", action="store_true", help="ne pas ouvrir le navigateur")
+    app.add_argument(
+        "--ip", default="127.0.0.1", metavar="ADRESSE",
+        help="adresse d'écoute (127.0.0.1 par défaut : cette machine seulement ; 0.0.0.0 : tout le réseau local, "
+        "sans authentification, à réserver à un réseau de confiance)",
+    )
     return parser
 
 
@@ -145,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         elif arguments.command == "app":
             from contacts_lib.server import serve
 
-            return serve(port=arguments.port, open_browser=not arguments.no_browser)
+            return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip)
     except InputError as error:
         print(f"contacts-efficaces : {error}", file=sys.stderr)
         return USER_ERROR

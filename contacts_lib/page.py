@@ -1,21 +1,24 @@
 """HTML of the autodiagnostic app and of the action plan, built in Python.
 
 The app's page is sent as HTML in the notebook's output, so that Voilà shows the questionnaire
-and the radar at once, before the widget connects to the kernel; the widget then binds to this
-markup (see ``static/autodiagnostic.js``). The action plan's HTML also serves the printed report.
-Every text goes through :func:`html.escape`: what came from a file is shown as text.
+and the radar at once, before the widget connects to the kernel; the scripts then bind to this
+markup through the names of :mod:`contacts_lib.page_contract`. The action plan's HTML also serves
+the printed reports. Every text goes through :func:`html.escape`: what came from a file is shown
+as text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 
 from contacts_lib.action_plan import LeverPlan, fiche
-from contacts_lib.answers import HEADER_FIELDS, NO, YES
+from contacts_lib.answers import HEADER_FIELDS, NO, YES, Autodiagnostic, answer_text
 from contacts_lib.formats import EXTENSIONS
+from contacts_lib.page_contract import ATTRIBUTES, PARTS, UPLOAD_LIMIT_BYTES, megabytes, page_contract
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import format_percent
 
@@ -24,12 +27,32 @@ PLOTLY_BUNDLE = STATIC / "plotly-radar.min.js"
 CHOICES = ((YES, "Oui"), (NO, "Non"), ("", "Sans réponse"))
 PLAN_INTRO = "Bonnes pratiques pas encore en place, levier le plus faible d'abord."
 
-#: The app's downloads: kind → (button label, MIME type); the kind is also the file extension.
+#: The app's downloads: kind → (button label, MIME type, end of the file name).
 EXPORTS = {
-    "xlsx": ("Classeur Excel (.xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "json": ("Fichier JSON", "application/json"),
-    "html": ("Rapport HTML (à imprimer)", "text/html"),
+    "xlsx": ("Classeur Excel (.xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "json": ("Fichier JSON", "application/json", ".json"),
+    "html": ("Rapport complet (HTML, à imprimer)", "text/html", ".html"),
+    "synthese": ("Synthèse d'une page (HTML, A4)", "text/html", "-synthese.html"),
 }
+
+#: French typography: no line break inside « … » nor before a colon, a semicolon or « % ».
+_NO_BREAK = (
+    ("« ", "«\u00a0"), (" »", "\u00a0»"), (" %", "\u202f%"), (" :", "\u00a0:"), (" ;", "\u202f;"), ("n° ", "n°\u00a0"),
+)
+
+
+def french_text(text: str) -> str:
+    """A French text for display: the spaces that must not break become non-breaking."""
+    for plain, no_break in _NO_BREAK:
+        text = text.replace(plain, no_break)
+    return text
+
+
+def contract_for_page() -> dict[str, object]:
+    """The page contract as the scripts receive it, its texts with French spacing."""
+    contract = page_contract()
+    contract["texts"] = {name: french_text(value) for name, value in contract["texts"].items()}
+    return contract
 
 
 def _attributes(attributes: Mapping[str, object]) -> str:
@@ -64,49 +87,87 @@ def tag(name: str, content: str = "", /, **attributes: object) -> str:
     return f"<{name}{_attributes(_names(attributes))}>{content}</{name}>"
 
 
-def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3") -> str:
-    """The practices still to put in place, by lever, weakest first, with the fiche where known."""
+def text(value: str) -> str:
+    """A text as HTML: escaped, with French non-breaking spaces."""
+    return escape(french_text(value))
+
+
+def data(name: str, value: object = True) -> dict[str, object]:
+    """A data attribute of the page contract, as keyword arguments of :func:`tag`."""
+    return {ATTRIBUTES[name].replace("-", "_"): value}
+
+
+def practice_label(question_number: int, practice_number: int, title: str) -> str:
+    """« Question 11 · bonne pratique n° 12 : … »: the question as numbered in the form, the
+    practice as numbered in the recueil (they differ from question 11 on, see data/README.md)."""
+    return f"Question {question_number} · bonne pratique n° {practice_number} : {title}"
+
+
+def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3", limit: int | None = None) -> str:
+    """The practices still to put in place, by lever, weakest first, with the fiche where known.
+
+    With ``limit``, only the first ``limit`` practices (for the one-page summary).
+    """
     if not plans:
         return tag("p", "Toutes les bonnes pratiques sont en place.")
     parts = []
+    left = limit
     for plan in plans:
         items = []
-        for practice in plan.practices:
-            sections = fiche(practice.number)
+        for question in plan.questions:
+            if left is not None and left <= 0:
+                break
+            if left is not None:
+                left -= 1
+            practice = question.practice
+            sections = fiche(practice.number) if limit is None else ()
             fiche_html = ""
             if sections:
                 fiche_html = tag(
                     "details",
                     tag("summary", "Lire la fiche de la bonne pratique")
                     + "".join(
-                        tag("h4", escape(section.title)) + tag("ul", "".join(tag("li", escape(i)) for i in section.items))
+                        tag("h4", text(section.title)) + tag("ul", "".join(tag("li", text(i)) for i in section.items))
                         for section in sections
                     ),
                     class_="ce-fiche",
                 )
+            retours = " ; ".join(practice.retours_experience) or "aucun"
             items.append(
                 tag(
                     "li",
-                    tag("span", escape(f"Bonne pratique n° {practice.number} : {practice.title}"), class_="ce-practice-title")
-                    + tag(
-                        "span",
-                        escape(f"Retours d'expérience : {' ; '.join(practice.retours_experience)} — recueil, page {practice.page}"),
-                        class_="ce-meta",
-                    )
+                    tag("span", text(practice_label(question.number, practice.number, practice.title)), class_="ce-practice-title")
+                    + tag("span", text(f"Retours d'expérience : {retours} — recueil, page {practice.page}"), class_="ce-meta")
                     + fiche_html,
                     class_="ce-practice",
                 )
             )
+        if not items:
+            break
         parts.append(
             tag(
                 "div",
-                tag(heading, escape(f"{plan.lever.number}. {plan.lever.short_name} — {format_percent(plan.coverage)}"))
-                + tag("p", escape(plan.lever.title), class_="ce-meta")
+                tag(heading, text(f"{plan.lever.number}. {plan.lever.short_name} — {format_percent(plan.coverage)}"))
+                + tag("p", text(plan.lever.title), class_="ce-meta")
                 + tag("ul", "".join(items)),
                 class_="ce-plan-lever",
             )
         )
     return "".join(parts)
+
+
+def form_values(autodiagnostic: Autodiagnostic) -> dict[str, object]:
+    """An autodiagnostic as the form holds it: header fields and answers as texts."""
+
+    def as_text(value: object) -> str:
+        if value is None:
+            return ""
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+    return {
+        "header": {key: as_text(value) for key, value in autodiagnostic.header().items()},
+        "answers": [answer_text(answer) for answer in autodiagnostic.answers],
+    }
 
 
 def _header_fields(uid: str, header: Mapping[str, str], errors: Mapping[str, str]) -> str:
@@ -117,12 +178,12 @@ def _header_fields(uid: str, header: Mapping[str, str], errors: Mapping[str, str
         fields.append(
             tag(
                 "div",
-                tag("label", escape(spec.label + (" (obligatoire)" if spec.key == "structure" else "")), for_=field_id)
+                tag("label", text(spec.label + (" (obligatoire)" if spec.key == "structure" else "")), for_=field_id)
                 + void(
                     "input",
                     id=field_id,
                     name=spec.key,
-                    data_field=spec.key,
+                    **data("field", spec.key),
                     type="date" if spec.kind == "date" else "text",
                     inputmode="numeric" if spec.kind == "count" else None,
                     autocomplete="off",
@@ -131,7 +192,7 @@ def _header_fields(uid: str, header: Mapping[str, str], errors: Mapping[str, str
                     aria_invalid="true" if error else None,
                     value=header.get(spec.key, ""),
                 )
-                + tag("span", escape(error), id=f"{field_id}-error", class_="ce-field-error"),
+                + tag("span", text(error), id=f"{field_id}-error", class_="ce-field-error"),
                 class_="ce-field",
             )
         )
@@ -153,14 +214,14 @@ def _questions(uid: str, answers: Sequence[str]) -> str:
                     id=radio_id,
                     name=f"{uid}-{question.key}",
                     value=value,
-                    data_question=question.number,
+                    **data("question", question.number),
                     checked=answers[question.number - 1] == value,
                 )
-                radios.append(tag("label", radio + escape(label), for_=radio_id, class_="ce-choice"))
+                radios.append(tag("label", radio + tag("span", text(label)), for_=radio_id, class_="ce-choice"))
             fieldsets.append(
                 tag(
                     "fieldset",
-                    tag("legend", tag("span", f"{question.number}.", class_="ce-qnum") + " " + escape(question.text))
+                    tag("legend", tag("span", f"{question.number}.", class_="ce-qnum") + " " + text(question.text))
                     + tag("div", "".join(radios), class_="ce-choices"),
                     class_="ce-question",
                 )
@@ -169,7 +230,7 @@ def _questions(uid: str, answers: Sequence[str]) -> str:
         sections.append(
             tag(
                 "section",
-                tag("h3", escape(f"Levier {lever.number} — {lever.short_name} : {lever.title}"), id=title_id)
+                tag("h3", text(f"Levier {lever.number} — {lever.short_name} : {lever.title}"), id=title_id)
                 + "".join(fieldsets),
                 class_="ce-lever",
                 aria_labelledby=title_id,
@@ -178,25 +239,46 @@ def _questions(uid: str, answers: Sequence[str]) -> str:
     return "".join(sections)
 
 
+def _notices(place: str) -> str:
+    """The two message boxes of a control (errors read at once, information politely)."""
+    return tag("div", "", class_=f"ce-notice ce-error {PARTS[place + 'Error']}", role="alert") + tag(
+        "div", "", class_=f"ce-notice ce-info {PARTS[place + 'Info']}", role="status"
+    )
+
+
+def _score_bar(results: Mapping[str, object]) -> str:
+    """The four levers and the moyenne in one line, kept in view on a phone while answering."""
+    cells = "".join(
+        tag("span", tag("abbr", text(lever["name"][0]), title=lever["name"]) + " " + tag("b", text(lever["percent"]), **data("lever", lever["key"])))
+        for lever in results["levers"]
+    )
+    cells += tag("span", "Moy. " + tag("b", text(results["moyenne"]), **data("result", "moyenne")), class_="ce-scorebar-total")
+    return tag("div", cells, class_=PARTS["scoreBar"], aria_hidden="true")
+
+
 def _results(uid: str, results: Mapping[str, object]) -> str:
     rows = "".join(
-        tag("tr", tag("th", escape(f"{n}. {lever['name']}"), scope="row") + tag("td", escape(lever["percent"]), class_="ce-num", data_lever=lever["key"]))
+        tag(
+            "tr",
+            tag("th", text(f"{n}. {lever['name']}"), scope="row")
+            + tag("td", text(lever["percent"]), class_="ce-num", **data("lever", lever["key"])),
+        )
         for n, lever in enumerate(results["levers"], start=1)
     )
     rows += tag(
         "tr",
-        tag("th", "Moyenne", scope="row") + tag("td", escape(results["moyenne"]), class_="ce-num", data_result="moyenne"),
+        tag("th", "Moyenne", scope="row") + tag("td", text(results["moyenne"]), class_="ce-num", **data("result", "moyenne")),
         class_="ce-total",
     )
     exports = "".join(
-        tag("button", escape(label), type="button", class_="ce-button", data_export=kind)
-        for kind, (label, _) in EXPORTS.items()
+        tag("button", text(label), type="button", class_="ce-button", **data("export", kind))
+        for kind, (label, _, _) in EXPORTS.items()
     )
     figure = inline_json(results["figure"])
     return tag(
         "aside",
         tag("h2", "Résultats", id=f"{uid}-results-title")
-        + tag("p", escape(results["progress"]), class_="ce-progress", data_result="progress", aria_live="polite")
+        + tag("p", text(results["progress"]), class_="ce-progress", **data("result", "progress"), aria_live="polite")
         + tag(
             "table",
             tag("caption", "Pourcentage de bonnes pratiques appliquées, par levier")
@@ -204,11 +286,12 @@ def _results(uid: str, results: Mapping[str, object]) -> str:
             + tag("tbody", rows),
             class_="ce-scores",
         )
-        + tag("p", escape(results["unanswered"]), class_="ce-unanswered", data_result="unanswered")
-        + tag("div", "", class_="ce-radar", role="img", aria_label=f"Radar de couverture : {results['summary']}")
-        + f'<script type="application/json" class="ce-figure" data-revision="{results["revision"]}">{figure}</script>'
-        + tag("h2", "Exporter")
-        + tag("div", exports, class_="ce-exports"),
+        + tag("p", text(results["unanswered"]), class_="ce-unanswered", **data("result", "unanswered"))
+        + tag("div", "", class_=PARTS["radar"], role="img", aria_label=f"Radar de couverture : {results['summary']}")
+        + f'<script type="application/json" class="{PARTS["figure"]}" {ATTRIBUTES["revision"]}="{results["revision"]}">{figure}</script>'
+        + tag("h2", "Exporter", id=f"{uid}-export-title")
+        + tag("div", exports, class_="ce-exports", role="group", aria_labelledby=f"{uid}-export-title")
+        + _notices("export"),
         class_="ce-results",
         aria_labelledby=f"{uid}-results-title",
     )
@@ -221,27 +304,42 @@ def app_markup(
     results: Mapping[str, object],
     plan_html: str,
     field_errors: Mapping[str, str],
+    example: Autodiagnostic | None = None,
 ) -> str:
-    """The whole app as HTML, with its styles and the script that draws the radar at once."""
+    """The whole app as HTML, with its styles and the script that binds to it at once.
+
+    ``example`` is the form that the landing page's « exemple du recueil » link opens.
+    """
+    status = tag("div", tag("p", ""), class_=f"ce-status {PARTS['connection']}", role="status", hidden=True) + tag(
+        "div",
+        tag("p", "", class_=PARTS["restoredText"])
+        + tag("button", "Recommencer à zéro", type="button", class_=f"ce-button ce-secondary {PARTS['reset']}"),
+        class_=f"ce-status {PARTS['restored']}",
+        role="status",
+        hidden=True,
+    )
     import_section = tag(
         "section",
         tag("h2", "Importer un autodiagnostic", id=f"{uid}-import-title")
-        + tag("label", "Fichier JSON, CSV ou XLSX (par exemple le classeur modèle rempli) :", for_=f"{uid}-file")
-        + void("input", type="file", id=f"{uid}-file", class_="ce-file", accept=",".join(EXTENSIONS))
+        + tag(
+            "label",
+            text(f"Fichier JSON, CSV ou XLSX (par exemple le classeur modèle rempli), {megabytes(UPLOAD_LIMIT_BYTES)} au plus :"),
+            for_=f"{uid}-file",
+        )
+        + void("input", type="file", id=f"{uid}-file", class_=PARTS["file"], accept=",".join(EXTENSIONS))
         + tag(
             "div",
             tag("label", "Structure à charger", for_=f"{uid}-pick")
             + tag("select", "", id=f"{uid}-pick")
-            + tag("button", "Remplir le formulaire avec cette structure", type="button", class_="ce-button ce-pick-button"),
-            class_="ce-pick",
+            + tag("button", "Remplir le formulaire avec cette structure", type="button", class_=f"ce-button {PARTS['pickButton']}"),
+            class_=PARTS["pick"],
             hidden=True,
         )
-        + tag("div", "", class_="ce-notice ce-error", role="alert")
-        + tag("div", "", class_="ce-notice ce-info", role="status"),
+        + _notices("import"),
         class_="ce-import",
         aria_labelledby=f"{uid}-import-title",
     )
-    progress = tag("p", escape(str(results["progress"])), class_="ce-progress", data_result="progress")
+    progress = tag("p", text(str(results["progress"])), class_="ce-progress", **data("result", "progress"))
     form = tag(
         "form",
         tag("h2", "Questionnaire", id=f"{uid}-form-title")
@@ -254,19 +352,20 @@ def app_markup(
     plan = tag(
         "section",
         tag("h2", "Axes d'amélioration", id=f"{uid}-plan-title")
-        + tag("p", PLAN_INTRO, class_="ce-meta")
-        + tag("div", plan_html, class_="ce-plan-body"),
+        + tag("p", text(PLAN_INTRO), class_="ce-meta")
+        + tag("div", plan_html, class_=PARTS["planBody"]),
         class_="ce-plan",
         aria_labelledby=f"{uid}-plan-title",
     )
     app = tag(
         "div",
-        import_section + tag("div", form + _results(uid, results), class_="ce-columns") + plan,
+        status + _score_bar(results) + import_section + tag("div", form + _results(uid, results), class_="ce-columns") + plan,
         id=uid,
-        class_="ce-app",
+        class_=PARTS["app"],
         lang="fr",
     )
     style = f"<style>{(STATIC / 'autodiagnostic.css').read_text(encoding='utf-8')}</style>"
-    first_paint = (STATIC / "first_paint.js").read_text(encoding="utf-8")
-    return f"{style}{app}<script>{first_paint}\nceFirstPaint({json.dumps(uid)});</script>"
-
+    page_script = (STATIC / "page.js").read_text(encoding="utf-8")
+    options = {"example": form_values(example) if example is not None else None}
+    start = f"ceAutodiagnostic.start({json.dumps(uid)}, {inline_json(contract_for_page())}, {inline_json(options)});"
+    return f"{style}{app}<script>{page_script}\n{start}</script>"

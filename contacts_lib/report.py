@@ -1,18 +1,26 @@
-"""The self-contained HTML report of an autodiagnostic: structure, scores, radar, action plan and
-answers, laid out to print on A4. Every text from the user is escaped: it is shown as text."""
+"""The printable HTML documents of an autodiagnostic, each one self-contained:
+
+- the full report (:func:`report_html`): structure, scores, radar, the whole action plan and the
+  36 answers, laid out to print on A4;
+- the one-page summary (:func:`summary_html`): structure, scores, radar and the first actions,
+  on one A4 page.
+
+Every text from the user is escaped: it is shown as text.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 
 from contacts_lib.action_plan import action_plan
 from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, answer_text
 from contacts_lib.figures import radar_figure, radar_summary
-from contacts_lib.page import PLAN_INTRO, PLOTLY_BUNDLE, inline_json, plan_markup
+from contacts_lib.page import PLAN_INTRO, PLOTLY_BUNDLE, inline_json, plan_markup, text
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
+from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score
 
+#: Actions listed in the one-page summary: with the longest titles and names, still one page.
+SUMMARY_ACTIONS = 6
 
 _STYLE = """
 @page { size: A4; margin: 14mm 14mm 16mm 14mm; }
@@ -23,9 +31,9 @@ h1 { color: #1f4e79; font-size: 17pt; margin: 0 0 2mm; }
 h2 { color: #1f4e79; font-size: 13pt; border-bottom: 1.5pt solid #1f4e79; padding-bottom: 1mm;
      margin: 7mm 0 3mm; break-after: avoid; }
 h3 { font-size: 11pt; margin: 4mm 0 1mm; break-after: avoid; }
-.structure { font-size: 14pt; font-weight: bold; margin: 0 0 2mm; }
+.structure { font-size: 14pt; font-weight: bold; margin: 0 0 2mm; overflow-wrap: anywhere; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.5mm 4mm; margin: 0; }
-dt { color: #444; } dd { margin: 0; }
+dt { color: #444; } dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 0.5pt solid #999; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 th { background: #1f4e79; color: #fff; }
@@ -42,6 +50,9 @@ tr.total td { font-weight: bold; }
 details.ce-fiche summary { color: #1f4e79; }
 .answers td:nth-child(1), .answers td:nth-child(4) { white-space: nowrap; }
 footer { margin-top: 8mm; color: #444; font-size: 9pt; }
+.summary h2 { margin-top: 5mm; }
+.summary .ce-plan-lever > .ce-meta { display: none; }
+.summary .ce-practice { font-size: 10pt; }
 @media print { body { padding: 0; } a { color: inherit; } details.ce-fiche { display: none; } }
 """
 
@@ -53,74 +64,106 @@ def _header_rows(autodiagnostic: Autodiagnostic) -> str:
         if value is None:
             continue
         if isinstance(value, dt.date):
-            text = value.strftime("%d/%m/%Y")
+            shown = value.strftime("%d/%m/%Y")
         elif isinstance(value, int):
-            text = f"{value:,}".replace(",", "\u202f")
+            shown = f"{value:,}".replace(",", "\u202f")
         else:
-            text = str(value)
-        rows.append(f"<dt>{escape(spec.label)}</dt><dd>{escape(text)}</dd>")
+            shown = str(value)
+        rows.append(f"<dt>{text(spec.label)}</dt><dd>{text(shown)}</dd>")
     return "".join(rows)
 
 
-def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None) -> str:
-    """The report as one HTML document with its styles, data and radar code inline."""
-    catalogue = load_catalogue()
-    scores = score(autodiagnostic)
-    generated = generated or dt.date.today()
+def _results(scores: Scores) -> str:
+    """Scores table and radar side by side."""
     lever_rows = "".join(
-        f"<tr><td>{lever.number}. {escape(lever.short_name)}</td>"
-        f"<td class=num>{format_percent(scores.coverage[lever.key])}</td></tr>"
-        for lever in catalogue.levers
+        f"<tr><td>{lever.number}. {text(lever.short_name)}</td>"
+        f"<td class=num>{text(format_percent(scores.coverage[lever.key]))}</td></tr>"
+        for lever in load_catalogue().levers
     )
-    plan_html = plan_markup(action_plan(autodiagnostic.answers))
-    answer_rows = "".join(
-        f"<tr><td>{q.number}</td><td>{escape(q.lever.short_name)}</td><td>{escape(q.text)}</td>"
-        f"<td>{answer_text(autodiagnostic.answers[q.number - 1]) or 'sans réponse'}</td></tr>"
-        for q in catalogue.questions
+    return f"""<div class="results">
+<table>
+<thead><tr><th scope="col">Levier</th><th scope="col">Couverture</th></tr></thead>
+<tbody>{lever_rows}<tr class="total"><td>Moyenne</td><td class="num">{text(format_percent(scores.moyenne))}</td></tr></tbody>
+</table>
+<div id="radar" role="img" aria-label="{text(radar_summary(scores))}"></div>
+</div>
+<p>{scores.answered} / {QUESTION_COUNT} réponses ; {text(UNANSWERED_RULE)}.</p>"""
+
+
+def _document(
+    autodiagnostic: Autodiagnostic, title: str, body: str, generated: dt.date, made: str, css_class: str = ""
+) -> str:
+    """A whole HTML document: the structure's identity, ``body``, the radar's code and a footer."""
+    figure = radar_figure(score(autodiagnostic)).update_layout(
+        width=360, height=300, margin={"l": 75, "r": 75, "t": 25, "b": 25}
     )
-    figure = radar_figure(scores).update_layout(width=360, height=300, margin={"l": 75, "r": 75, "t": 25, "b": 25})
-    figure_json = inline_json(figure.to_plotly_json())
     plotly_js = PLOTLY_BUNDLE.read_text(encoding="utf-8").replace("</script", "<\\/script")
-    title = f"Autodiagnostic 100 % Contacts efficaces — {autodiagnostic.structure}"
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
+<title>{text(f"{title} — {autodiagnostic.structure}")}</title>
 <style>{_STYLE}</style>
 </head>
-<body>
+<body class="{css_class}">
 <header>
-<h1>Autodiagnostic « 100 % Contacts efficaces »</h1>
-<p class="structure">{escape(autodiagnostic.structure)}</p>
+<h1>{text(title)}</h1>
+<p class="structure">{text(autodiagnostic.structure)}</p>
 <dl>{_header_rows(autodiagnostic)}</dl>
 </header>
 <main>
-<h2>Résultats</h2>
-<div class="results">
-<table>
-<thead><tr><th scope="col">Levier</th><th scope="col">Couverture</th></tr></thead>
-<tbody>{lever_rows}<tr class="total"><td>Moyenne</td><td class="num">{format_percent(scores.moyenne)}</td></tr></tbody>
-</table>
-<div id="radar" role="img" aria-label="{escape(radar_summary(scores))}"></div>
-</div>
-<p>{scores.answered} / {QUESTION_COUNT} réponses ; {UNANSWERED_RULE}.</p>
-<h2>Axes d'amélioration</h2>
-<p class="ce-meta">{PLAN_INTRO}</p>
-{plan_html}
-<h2>Réponses</h2>
-<table class="answers">
-<thead><tr><th scope="col">N°</th><th scope="col">Levier</th><th scope="col">Question</th><th scope="col">Réponse</th></tr></thead>
-<tbody>{answer_rows}</tbody>
-</table>
+{body}
 </main>
-<footer>Rapport généré le {generated.strftime("%d/%m/%Y")} avec l'outil d'autodiagnostic « 100 % Contacts efficaces ».
+<footer>{made} le {generated.strftime("%d/%m/%Y")} avec l'outil d'autodiagnostic « 100 % Contacts efficaces ».
 Source : recueil des bonnes pratiques, SGMAP, version 2, 2015.</footer>
 <script>{plotly_js}</script>
 <script>
-Plotly.newPlot("radar", ...(f => [f.data, f.layout])({figure_json}), {{staticPlot: true, displayModeBar: false}});
+Plotly.newPlot("radar", ...(f => [f.data, f.layout])({inline_json(figure.to_plotly_json())}), {{staticPlot: true, displayModeBar: false}});
 </script>
 </body>
 </html>
 """
+
+
+def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None) -> str:
+    """The full report as one HTML document with its styles, data and radar code inline."""
+    catalogue = load_catalogue()
+    answer_rows = "".join(
+        f"<tr><td>{q.number}</td><td>{text(q.lever.short_name)}</td><td>{text(q.text)}</td>"
+        f"<td>{answer_text(autodiagnostic.answers[q.number - 1]) or 'sans réponse'}</td></tr>"
+        for q in catalogue.questions
+    )
+    body = f"""<h2>Résultats</h2>
+{_results(score(autodiagnostic))}
+<h2>Axes d'amélioration</h2>
+<p class="ce-meta">{text(PLAN_INTRO)}</p>
+{plan_markup(action_plan(autodiagnostic.answers))}
+<h2>Réponses</h2>
+<table class="answers">
+<thead><tr><th scope="col">N°</th><th scope="col">Levier</th><th scope="col">Question</th><th scope="col">Réponse</th></tr></thead>
+<tbody>{answer_rows}</tbody>
+</table>"""
+    return _document(
+        autodiagnostic, "Autodiagnostic « 100 % Contacts efficaces »", body, generated or dt.date.today(), "Rapport généré"
+    )
+
+
+def summary_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None) -> str:
+    """The one-page summary: scores, radar and the first actions, weakest lever first."""
+    plans = action_plan(autodiagnostic.answers)
+    missing = sum(len(plan.questions) for plan in plans)
+    shown = min(missing, SUMMARY_ACTIONS)
+    others = missing - shown
+    practices = "autre bonne pratique" if others == 1 else "autres bonnes pratiques"
+    more = f'<p class="ce-meta">{text(f"Et {others} {practices} à mettre en place : voir le rapport complet.")}</p>' if others else ""
+    body = f"""<h2>Résultats</h2>
+{_results(score(autodiagnostic))}
+<h2>Premières actions</h2>
+<p class="ce-meta">{text(PLAN_INTRO)}</p>
+{plan_markup(plans, limit=SUMMARY_ACTIONS)}
+{more}"""
+    return _document(
+        autodiagnostic, "Synthèse de l'autodiagnostic « 100 % Contacts efficaces »", body,
+        generated or dt.date.today(), "Synthèse générée", css_class="summary",
+    )

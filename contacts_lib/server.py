@@ -1,7 +1,13 @@
-"""Serving the notebooks as an app with Voilà (the ``contacts-efficaces app`` command)."""
+"""Serving the app's pages (the ``contacts-efficaces app`` command): addresses, settings, start.
+
+The server itself is :mod:`contacts_lib.hosting` (Voilà with what hosting needs); its settings
+are in ``voila.json``, read from the project folder: the same for ``make app``, this command and,
+through ``binder/postBuild``, Binder.
+"""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -12,12 +18,15 @@ from pathlib import Path
 from contacts_lib.answers import InputError
 
 LANDING_NOTEBOOK = "index.ipynb"
+PAGES_FOLDER = "notebooks"
+SETTINGS_FILE = "voila.json"
+LOCAL_IP = "127.0.0.1"
 
 
 def project_root() -> Path:
     """The folder holding ``notebooks/`` and ``voila.json`` (Voilà reads its settings there)."""
     root = Path(__file__).resolve().parents[1]
-    if not (root / "notebooks" / LANDING_NOTEBOOK).is_file():
+    if not (root / PAGES_FOLDER / LANDING_NOTEBOOK).is_file():
         raise InputError(
             f"notebooks introuvables dans {root} : installez le projet depuis son dépôt "
             "(make app, ou pip install -e .)."
@@ -25,43 +34,79 @@ def project_root() -> Path:
     return root
 
 
-def voila_command(port: int, *options: str) -> list[str]:
-    """Voilà serving the project's folder, so that pages have the same addresses as on Binder."""
-    return [sys.executable, "-m", "voila", ".", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1", *options]
+def page_path(notebook: str) -> str:
+    """Path of a notebook's page, here and on Binder: ``/voila/render/notebooks/NAME``."""
+    return f"/voila/render/{PAGES_FOLDER}/{notebook}"
 
 
-def check_port_free(port: int) -> None:
+def app_url(port: int, host: str = LOCAL_IP) -> str:
+    return f"http://{host}:{port}{page_path(LANDING_NOTEBOOK)}"
+
+
+def voila_command(port: int, *options: str, ip: str = LOCAL_IP) -> list[str]:
+    """The app's server on the project's folder, so that pages have the same addresses as on Binder."""
+    return [sys.executable, "-m", "contacts_lib.hosting", ".", f"--port={port}", "--no-browser", f"--Voila.ip={ip}", *options]
+
+
+def jupyter_server_settings(root: Path | None = None) -> dict[str, object]:
+    """The sections of ``voila.json`` that a Jupyter server applies (Binder runs Voilà inside one).
+
+    Voilà's server extension reads only its own section of ``voila.json``; the kernel culling and
+    the page language belong to the Jupyter server, so ``binder/postBuild`` writes them into its
+    configuration with this function: one source for both ways of serving.
+    """
+    settings = json.loads(((root or project_root()) / SETTINGS_FILE).read_text(encoding="utf-8"))
+    return {section: settings[section] for section in ("MappingKernelManager", "VoilaExporter") if section in settings}
+
+
+def check_port_free(port: int, ip: str = LOCAL_IP) -> None:
     """Voilà would quietly move to another port; say it instead, before starting."""
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
+            probe.bind((ip, port))
+        except socket.gaierror:
+            raise InputError(f"adresse {ip} invalide : donnez une adresse IP de cette machine (par exemple 0.0.0.0).") from None
+        except OSError as error:
+            if error.errno == 99:  # EADDRNOTAVAIL: not an address of this machine
+                raise InputError(f"l'adresse {ip} n'est pas une adresse de cette machine.") from None
             raise InputError(
                 f"le port {port} est déjà utilisé (l'application tourne peut-être déjà : "
                 f"{app_url(port)}) ; choisissez-en un autre avec --port."
             ) from None
 
 
-def page_path(notebook: str) -> str:
-    """Path of a notebook's page, here and on Binder: ``/voila/render/notebooks/NAME``."""
-    return f"/voila/render/notebooks/{notebook}"
+def _addresses_to_share(ip: str) -> list[str]:
+    """Addresses that other machines of the room can type, for a server listening on ``ip``."""
+    if ip not in ("0.0.0.0", "::", ""):
+        return [ip]
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.add(info[4][0])
+    except OSError:
+        pass
+    return sorted(address for address in found if not address.startswith("127.")) or [socket.gethostname()]
 
 
-def app_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}{page_path(LANDING_NOTEBOOK)}"
-
-
-def serve(port: int = 8866, open_browser: bool = True) -> int:
-    """Run Voilà until interrupted; return its exit status."""
+def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP) -> int:
+    """Run the app's server until interrupted; return its exit status."""
     if not 1 <= port <= 65535:
         raise InputError(f"port {port} invalide : choisir un nombre entre 1 et 65535.")
     root = project_root()
-    check_port_free(port)
+    check_port_free(port, ip)
     print(f"Application d'autodiagnostic : {app_url(port)}  (Ctrl+C pour arrêter)", flush=True)
+    if ip != LOCAL_IP:
+        shared = ", ".join(app_url(port, address) for address in _addresses_to_share(ip))
+        print(
+            f"Depuis les autres postes : {shared}\n"
+            "Attention : l'application n'a pas d'authentification ; quiconque atteint cette adresse "
+            "peut l'utiliser. À réserver à un réseau de confiance (salle d'atelier, réseau interne).",
+            flush=True,
+        )
     if open_browser:
         threading.Timer(3.0, webbrowser.open, args=(app_url(port),)).start()
-    process = subprocess.Popen(voila_command(port), cwd=root)
+    process = subprocess.Popen(voila_command(port, ip=ip), cwd=root)
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -34,6 +34,11 @@ def random_autodiagnostic(seed: int, unanswered: float = 0.1) -> Autodiagnostic:
     )
 
 
+def plain(text: str) -> str:
+    """A displayed text with its non-breaking spaces (French typography) as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed console script as a user would."""
     script = Path(sys.executable).with_name("contacts-efficaces")

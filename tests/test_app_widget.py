@@ -9,8 +9,9 @@ import traitlets
 from contacts_lib import InputError, dumps_csv, dumps_json, parse_file, score
 from contacts_lib.app import AutodiagnosticApp, file_name_for
 from contacts_lib.formats import build_workbook
+from contacts_lib.page_contract import MESSAGES_TO_KERNEL, UPLOAD_LIMIT_BYTES
 from contacts_lib.reference import example_path
-from tests.samples import random_autodiagnostic
+from tests.samples import plain, random_autodiagnostic
 
 
 @pytest.fixture
@@ -19,7 +20,12 @@ def app():
 
 
 def _percents(app):
-    return [lever["percent"] for lever in app.results["levers"]] + [app.results["moyenne"]]
+    return [plain(lever["percent"]) for lever in app.results["levers"]] + [plain(app.results["moyenne"])]
+
+
+def _notice(app):
+    """The last message, as (place, kind, text with plain spaces)."""
+    return app.notice["place"], app.notice["kind"], plain(app.notice["text"])
 
 
 def _example_answers(worked_example):
@@ -30,7 +36,7 @@ def test_a_new_app_is_empty_and_says_so(app):
     assert app.answers == [""] * 36
     assert app.results["progress"] == "0 / 36 réponses"
     assert _percents(app) == ["0 %"] * 5
-    assert app.results["unanswered"].startswith("Questions sans réponse : 36 / 36 (100 %)")
+    assert plain(app.results["unanswered"]).startswith("Questions sans réponse : 36 / 36 (100 %)")
     assert app.field_errors == {}
 
 
@@ -40,7 +46,7 @@ def test_answers_update_scores_progress_and_radar(app, worked_example):
     app.answers = answers
     assert app.results["progress"] == "35 / 36 réponses"
     assert _percents(app) == ["40 %", "27 %", "88 %", "86 %", "60 %"]
-    assert "1 / 36 (3 %)" in app.results["unanswered"]
+    assert "1 / 36 (3 %)" in plain(app.results["unanswered"])
     trace = app.figure.data[0]
     assert list(trace.theta) == ["Orientation", "Excellence", "Pilotage", "Innovation", "Orientation"]
     assert list(trace.r) == pytest.approx([40, 300 / 11, 87.5, 600 / 7, 40])
@@ -56,12 +62,15 @@ def test_worked_example_gives_the_source_numbers(worked_example):
 
 def test_action_plan_lists_missing_practices_weakest_lever_first(app, worked_example):
     app.answers = _example_answers(worked_example)
-    titles = re.findall(r"<h3>([^<]*)</h3>", app.plan_html)
+    plan = plain(app.plan_html)
+    titles = re.findall(r"<h3>([^<]*)</h3>", plan)
     assert titles == ["2. Excellence — 27 %", "1. Orientation — 40 %", "3. Pilotage — 88 %"]
     # Question 25 (libre service) is practice 11; it is answered OUI in the example: not listed.
-    assert "Bonne pratique n° 11 :" not in app.plan_html
-    assert "Bonne pratique n° 2 : Communiquer aux usagers les horaires" in app.plan_html
-    assert "Retours d&#x27;expérience : Préfecture de Police de Paris — recueil, page 16" in app.plan_html
+    assert "bonne pratique n° 11 :" not in plan
+    assert "Question 2 · bonne pratique n° 2 : Communiquer aux usagers les horaires" in plan
+    # From question 11 on, the practice's number in the recueil is not the question's.
+    assert "Question 11 · bonne pratique n° 12 : " in plan
+    assert "Retours d&#x27;expérience : Préfecture de Police de Paris — recueil, page 16" in plan
     assert "Lire la fiche de la bonne pratique" not in app.plan_html  # practice 1 is in place here
     app.answers = [""] * 36
     assert app.plan_html.count("Lire la fiche de la bonne pratique") == 1
@@ -73,9 +82,11 @@ def test_action_plan_lists_missing_practices_weakest_lever_first(app, worked_exa
 def test_header_fields_are_checked_and_kept_as_typed(app):
     app.header = {**app.header, "structure": "CAF", "usagers": "beaucoup", "date": "2026-02-30"}
     assert set(app.field_errors) == {"usagers", "date"}
-    assert app.field_errors["usagers"] == "« Nombre d'usagers (si connu) » « beaucoup » n'est pas un nombre entier positif ou nul."
+    assert plain(app.field_errors["usagers"]) == (
+        "« Nombre d'usagers (si connu) » « beaucoup » n'est pas un nombre entier positif ou nul."
+    )
     assert app.header["usagers"] == "beaucoup"
-    with pytest.raises(InputError, match="^Champ « Date de réalisation » : .* n'est pas une date"):
+    with pytest.raises(InputError, match="^le champ « Date de réalisation » est à corriger : .* n'est pas une date"):
         app.export("json")
     app.header = {**app.header, "usagers": "12 000", "date": "2026-02-28"}
     assert app.field_errors == {}
@@ -94,7 +105,7 @@ def test_import_fills_the_form(app, worked_example):
     app.import_file(example_path().read_bytes(), "exemple.json")
     assert app.header["structure"] == "Exemple du recueil (SGMAP, 2015)"
     assert _percents(app) == ["40 %", "27 %", "88 %", "100 %", "64 %"]
-    assert app.notice == {"kind": "info", "text": "Formulaire rempli avec « Exemple du recueil (SGMAP, 2015) » (exemple.json)."}
+    assert _notice(app) == ("import", "info", "Formulaire rempli avec « Exemple du recueil (SGMAP, 2015) » (exemple.json).")
 
 
 def test_bad_import_says_why_and_keeps_the_form(app):
@@ -103,11 +114,10 @@ def test_bad_import_says_why_and_keeps_the_form(app):
     before = (dict(app.header), list(app.answers))
     content = ("structure," + ",".join(f"q{n:02d}" for n in range(1, 37)) + "\nCAF," + ",".join(["bof"] * 36)).encode()
     app.import_file(content, "reseau.csv")
-    assert app.notice["kind"] == "error"
-    assert app.notice["text"] == (
+    assert _notice(app) == ("import", "error", (
         "Import impossible : reseau.csv, ligne 2, colonne q01 : réponse « bof » non reconnue ; "
         "attendu OUI ou NON (ou vide si la question n'a pas encore de réponse)."
-    )
+    ))
     assert (app.header, app.answers) == before
 
 
@@ -123,14 +133,16 @@ def test_csv_with_several_structures_lets_the_user_pick(app):
     assert app.notice["kind"] == "error"
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "json", "html"])
-def test_exports_read_back(kind, worked_example):
+@pytest.mark.parametrize(
+    ("kind", "ending"), [("xlsx", ".xlsx"), ("json", ".json"), ("html", ".html"), ("synthese", "-synthese.html")]
+)
+def test_exports_read_back(kind, ending, worked_example):
     app = AutodiagnosticApp(worked_example)
     name, mime, content = app.export(kind)
-    assert name == f"autodiagnostic-exemple-du-recueil-sgmap-2015.{kind}"
-    if kind == "html":
-        text = content.decode("utf-8")
-        assert mime == "text/html" and "Exemple du recueil (SGMAP, 2015)" in text
+    assert name == f"autodiagnostic-exemple-du-recueil-sgmap-2015{ending}"
+    if mime == "text/html":
+        text = plain(content.decode("utf-8"))
+        assert "Exemple du recueil (SGMAP, 2015)" in text
         assert all(shown in text for shown in ("40 %", "27 %", "88 %", "100 %", "64 %"))
         return
     [read_back] = parse_file(content, name)
@@ -139,28 +151,54 @@ def test_exports_read_back(kind, worked_example):
 
 
 def test_export_needs_a_structure_name(app):
-    with pytest.raises(InputError, match="^Champ « Nom de la structure » : le nom de la structure est vide"):
+    with pytest.raises(InputError, match="^le nom de la structure est obligatoire pour exporter"):
         app.export("xlsx")
+
+
+def test_an_export_refused_says_so_beside_the_exports_and_points_at_the_field(app):
+    app.send = lambda content, buffers=None: pytest.fail("nothing is downloaded")
+    app._on_message(app, {"type": "export", "format": "json"}, [])
+    assert app.notice["place"] == "export" and app.notice["field"] == "structure"
+    assert plain(app.notice["text"]).startswith("Export impossible : le nom de la structure est obligatoire")
+    assert app.field_errors["structure"] == "obligatoire pour exporter"
+    first = app.notice["n"]
+    app._on_message(app, {"type": "export", "format": "json"}, [])
+    assert app.notice["n"] > first  # the same message again is shown (and read out) again
+    app.header = {**app.header, "structure": "CAF", "usagers": "beaucoup"}
+    assert "structure" not in app.field_errors
+    app._on_message(app, {"type": "export", "format": "xlsx"}, [])
+    assert app.notice["field"] == "usagers"
 
 
 def test_messages_from_the_browser(app, worked_example):
     sent = []
     app.send = lambda content, buffers=None: sent.append((content, buffers))
     app._on_message(app, {"type": "import", "name": "e.json"}, [memoryview(dumps_json(worked_example).encode())])
-    assert app.results["moyenne"] == "64 %"
+    assert plain(app.results["moyenne"]) == "64 %"
     app._on_message(app, {"type": "export", "format": "json"}, [])
     content, buffers = sent[-1]
     assert content == {"type": "download", "name": "autodiagnostic-exemple-du-recueil-sgmap-2015.json", "mime": "application/json"}
     assert json.loads(bytes(buffers[0]))["resultats"]["moyenne"] == 64
     app._on_message(app, {"type": "export", "format": "exe"}, [])
-    assert app.notice["kind"] == "error"
+    assert _notice(app)[:2] == ("export", "error")
     app._on_message(app, {"type": "pick", "index": None}, [])
-    assert app.notice == {"kind": "error", "text": "Choix de structure invalide ; importez le fichier à nouveau."}
+    assert _notice(app) == ("import", "error", "Choix de structure invalide ; importez le fichier à nouveau.")
     app._on_message(app, {"type": "import", "name": "vide.csv"}, [memoryview(b"")])
-    assert app.notice == {"kind": "error", "text": "Import impossible : vide.csv : le fichier est vide."}
-    assert app.results["moyenne"] == "64 %"  # the form is unchanged
+    assert _notice(app) == ("import", "error", "Import impossible : vide.csv : le fichier est vide.")
+    too_big = memoryview(b"x" * (UPLOAD_LIMIT_BYTES + 1))
+    app._on_message(app, {"type": "import", "name": "gros.csv"}, [too_big])
+    assert _notice(app) == ("import", "error", "Import impossible : gros.csv fait 5 Mo ; un fichier importé fait 5 Mo au plus.")
+    assert plain(app.results["moyenne"]) == "64 %"  # the form is unchanged
     app._on_message(app, {"type": "markup"}, [])
     assert sent[-1][0] == {"type": "markup"} and app._dom_id.encode() in bytes(sent[-1][1][0])
+    app._on_message(app, {"type": "ping"}, [])
+    assert sent[-1] == ({"type": "pong"}, None)
+    app._on_message(app, {"type": "reset"}, [])
+    assert app.answers == [""] * 36 and set(app.header.values()) == {""} and plain(app.results["moyenne"]) == "0 %"
+
+
+def test_the_kernel_answers_every_message_the_page_may_send(app):
+    assert set(app.message_handlers()) == set(MESSAGES_TO_KERNEL)
 
 
 def test_page_shows_file_text_as_text(app):
@@ -183,8 +221,8 @@ def test_page_has_labels_for_every_control(app):
 
 
 def test_download_names_are_safe():
-    assert file_name_for("CAF de l'Isère / Grenoble", "xlsx") == "autodiagnostic-caf-de-l-isere-grenoble.xlsx"
-    assert file_name_for("«»", "json") == "autodiagnostic-structure.json"
+    assert file_name_for("CAF de l'Isère / Grenoble", ".xlsx") == "autodiagnostic-caf-de-l-isere-grenoble.xlsx"
+    assert file_name_for("«»", "-synthese.html") == "autodiagnostic-structure-synthese.html"
 
 
 def test_workbook_export_is_the_template_filled(worked_example):

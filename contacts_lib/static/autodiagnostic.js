@@ -1,7 +1,10 @@
 // Widget of contacts_lib.app.AutodiagnosticApp. The page itself is HTML made in Python
-// (contacts_lib.page) and already shown by Voilà; this module binds to it: it sends what the person
-// types or clicks, and shows what Python computes. Texts are set with textContent; the only HTML
-// it inserts (the page when it is missing, the action plan) is escaped by Python.
+// (contacts_lib.page) and already shown, with its page script (page.js) running; this module binds
+// the page to the kernel: it sends what the person types or clicks, shows what Python computes,
+// and tells the page script when the kernel is connected or lost. Texts are set with
+// textContent; the only HTML it inserts (the page when it is missing, the action plan) is
+// escaped by Python. Every class, attribute and message name comes from the page contract
+// (contacts_lib.page_contract), which the widget receives as its `_contract` trait.
 
 function onceMessage(model, type) {
   return new Promise((resolve) => {
@@ -16,10 +19,10 @@ function onceMessage(model, type) {
 }
 
 // The page is missing when the notebook's HTML output is not there (a notebook reopened in
-// JupyterLab): ask Python for it, insert it and run its first-paint script.
-async function insertPage(model, el) {
-  const reply = onceMessage(model, "markup");
-  model.send({ type: "markup" });
+// JupyterLab): ask Python for it, insert it and run its script.
+async function insertPage(model, el, messages) {
+  const reply = onceMessage(model, messages.markup);
+  model.send({ type: messages.markup });
   const [buffer] = await reply;
   el.innerHTML = new TextDecoder().decode(buffer);
   for (const inert of el.querySelectorAll("script:not([type])")) {
@@ -30,41 +33,63 @@ async function insertPage(model, el) {
   return document.getElementById(model.get("_dom_id"));
 }
 
-function answersInPage(root, count) {
-  const answers = new Array(count).fill("");
-  for (const radio of root.querySelectorAll("input[type=radio][data-question]:checked")) {
-    answers[Number(radio.dataset.question) - 1] = radio.value;
+function bind(root, model, page, contract) {
+  const { parts, attributes: attr, messages } = contract;
+  const find = (name) => root.querySelector(parts[name]);
+  const radios = [...root.querySelectorAll(`input[type=radio][${attr.question}]`)];
+  const fields = [...root.querySelectorAll(`input[${attr.field}]`)];
+  const fileInput = find("file");
+  const pickBox = find("pick");
+  const pickSelect = pickBox.querySelector("select");
+  const radar = find("radar");
+  const planBody = find("planBody");
+
+  // ---------------------------------------------------------------- the kernel's heartbeat
+  // A kernel that stops answering (killed, restarted, culled) is lost: the page keeps the
+  // answers and reloads. Reading a file or building an export may take a while: allowed.
+  let lastAnswer = Date.now();
+  let busyUntil = 0;
+  function send(message, buffers) {
+    try {
+      model.send(message, undefined, buffers);
+    } catch (error) {
+      page.lost();
+    }
   }
-  return answers;
-}
+  function busy() {
+    busyUntil = Date.now() + contract.busyAllowanceMs;
+  }
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    const allowed = now < busyUntil ? contract.busyAllowanceMs : contract.connectionLostMs;
+    if (now - lastAnswer > allowed) {
+      clearInterval(heartbeat);
+      page.lost();
+      return;
+    }
+    send({ type: messages.ping });
+  }, contract.pingIntervalMs);
 
-function bind(root, model) {
-  const find = (selector) => root.querySelector(selector);
-  const radios = [...root.querySelectorAll("input[type=radio][data-question]")];
-  const fields = [...root.querySelectorAll("input[data-field]")];
-  const fileInput = find(".ce-file");
-  const pickBox = find(".ce-pick");
-  const pickSelect = find(".ce-pick select");
-  const errorBox = find(".ce-error");
-  const infoBox = find(".ce-info");
-  const radar = find(".ce-radar");
-  const planBody = find(".ce-plan-body");
-
+  // ---------------------------------------------------------------- what the person does
   function sendAnswers(answers) {
     model.set("answers", answers);
     model.save_changes();
   }
   function sendField(input) {
-    model.set("header", { ...model.get("header"), [input.dataset.field]: input.value });
+    model.set("header", { ...model.get("header"), [input.getAttribute(attr.field)]: input.value });
     model.save_changes();
   }
   function sendFile() {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
-    file.arrayBuffer().then((content) => {
-      model.send({ type: "import", name: file.name }, undefined, [content]);
-      fileInput.value = "";
-    });
+    const refused = page.checkFile(file);
+    fileInput.value = "";
+    if (refused) {
+      page.notice("import", "error", refused);
+      return;
+    }
+    busy();
+    file.arrayBuffer().then((content) => send({ type: messages.import, name: file.name }, [content]));
   }
 
   const handlers = [];
@@ -76,33 +101,38 @@ function bind(root, model) {
     listen(radio, "change", () => {
       if (!radio.checked) return;
       const answers = [...model.get("answers")];
-      answers[Number(radio.dataset.question) - 1] = radio.value;
+      answers[Number(radio.getAttribute(attr.question)) - 1] = radio.value;
       sendAnswers(answers);
     });
   }
   for (const input of fields) listen(input, "change", () => sendField(input));
   listen(fileInput, "change", sendFile);
-  listen(find(".ce-pick-button"), "click", () => model.send({ type: "pick", index: Number(pickSelect.value) }));
-  for (const button of root.querySelectorAll("[data-export]")) {
-    listen(button, "click", () => model.send({ type: "export", format: button.dataset.export }));
+  listen(find("pickButton"), "click", () => send({ type: messages.pick, index: Number(pickSelect.value) }));
+  for (const button of root.querySelectorAll(`[${attr.export}]`)) {
+    listen(button, "click", () => {
+      busy();
+      send({ type: messages.export, format: button.getAttribute(attr.export) });
+    });
   }
 
   // ---------------------------------------------------------------- updates from Python
   function showAnswers() {
     const answers = model.get("answers");
-    for (const radio of radios) radio.checked = answers[Number(radio.dataset.question) - 1] === radio.value;
+    for (const radio of radios) radio.checked = answers[Number(radio.getAttribute(attr.question)) - 1] === radio.value;
+    page.save();
   }
   function showHeader() {
     const header = model.get("header");
     for (const input of fields) {
-      const value = header[input.dataset.field] ?? "";
+      const value = header[input.getAttribute(attr.field)] ?? "";
       if (input.value !== value) input.value = value;
     }
+    page.save();
   }
   function showErrors() {
     const errors = model.get("field_errors");
     for (const input of fields) {
-      const message = errors[input.dataset.field] || "";
+      const message = errors[input.getAttribute(attr.field)] || "";
       document.getElementById(input.getAttribute("aria-describedby")).textContent = message;
       if (message) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
@@ -110,20 +140,29 @@ function bind(root, model) {
   }
   function showResults() {
     const results = model.get("results");
-    for (const lever of results.levers) find(`[data-lever="${lever.key}"]`).textContent = lever.percent;
-    find('[data-result="moyenne"]').textContent = results.moyenne;
-    for (const line of root.querySelectorAll('[data-result="progress"]')) line.textContent = results.progress;
-    find('[data-result="unanswered"]').textContent = results.unanswered;
-    radar.setAttribute("aria-label", `Radar de couverture : ${results.summary}`);
-    window.ceDraw(radar, results.figure, results.revision);
+    for (const lever of results.levers) {
+      for (const cell of root.querySelectorAll(`[${attr.lever}="${lever.key}"]`)) cell.textContent = lever.percent;
+    }
+    for (const cell of root.querySelectorAll(`[${attr.result}="moyenne"]`)) cell.textContent = results.moyenne;
+    for (const line of root.querySelectorAll(`[${attr.result}="progress"]`)) line.textContent = results.progress;
+    root.querySelector(`[${attr.result}="unanswered"]`).textContent = results.unanswered;
+    radar.setAttribute("aria-label", results.radar_label);
+    window.ceAutodiagnostic.draw(radar, results.figure, results.revision, contract);
+    page.resultsShown();
   }
   function showPlan() {
     planBody.innerHTML = model.get("plan_html"); // built and escaped by contacts_lib.page.plan_markup
   }
   function showNotice() {
     const notice = model.get("notice") || {};
-    errorBox.textContent = notice.kind === "error" ? notice.text : "";
-    infoBox.textContent = notice.kind === "info" ? notice.text : "";
+    if (!notice.place) return;
+    busyUntil = 0;
+    page.notice(notice.place, notice.kind, notice.text);
+    const field = notice.field && root.querySelector(`input[${attr.field}="${notice.field}"]`);
+    if (field) {
+      field.scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    }
   }
   function showChoices() {
     const choices = model.get("choices");
@@ -137,8 +176,10 @@ function bind(root, model) {
       }),
     );
   }
-  function download(message, buffers) {
-    if (!message || message.type !== "download") return;
+  function onMessage(message, buffers) {
+    lastAnswer = Date.now();
+    if (!message || message.type !== messages.download) return;
+    busyUntil = 0;
     const url = URL.createObjectURL(new Blob([buffers[0]], { type: message.mime }));
     const link = document.createElement("a");
     link.href = url;
@@ -148,6 +189,7 @@ function bind(root, model) {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    page.exportedFile();
   }
 
   const listeners = [
@@ -158,47 +200,52 @@ function bind(root, model) {
     ["change:plan_html", showPlan],
     ["change:notice", showNotice],
     ["change:choices", showChoices],
-    ["msg:custom", download],
+    ["msg:custom", onMessage],
   ];
   for (const [event, listener] of listeners) model.on(event, listener);
 
-  // What the person did before the widget connected is kept: it becomes the state.
-  const typed = fields.filter((input) => input.value !== (model.get("header")[input.dataset.field] ?? ""));
+  // What the person did before the widget connected (or what the page restored) is kept: it
+  // becomes the state.
+  const state = page.state();
+  const typed = fields.filter((input) => input.value !== (model.get("header")[input.getAttribute(attr.field)] ?? ""));
   if (typed.length) {
     const header = { ...model.get("header") };
-    for (const input of typed) header[input.dataset.field] = input.value;
+    for (const input of typed) header[input.getAttribute(attr.field)] = input.value;
     model.set("header", header);
     model.save_changes();
   }
-  const clicked = answersInPage(root, model.get("answers").length);
-  if (clicked.some((answer, index) => answer !== model.get("answers")[index])) sendAnswers(clicked);
+  if (state.answers.some((answer, index) => answer !== model.get("answers")[index])) sendAnswers(state.answers);
+  else page.resultsShown();
   sendFile();
-  showNotice();
   showChoices();
-  root.dataset.live = "true";
+  page.connected({ reset: () => send({ type: messages.reset }) });
 
   return () => {
+    clearInterval(heartbeat);
     for (const [event, listener] of listeners) model.off(event, listener);
     for (const remove of handlers) remove();
-    delete root.dataset.live;
+    page.disconnected();
   };
 }
 
 async function render({ model, el }) {
-  const root = document.getElementById(model.get("_dom_id")) || (await insertPage(model, el));
-  if (root.dataset.live) {
+  const contract = model.get("_contract");
+  const id = model.get("_dom_id");
+  const root = document.getElementById(id) || (await insertPage(model, el, contract.messages));
+  const page = window.ceAutodiagnostic.page(id);
+  if (root.hasAttribute(contract.attributes.live)) {
     // The same app displayed twice: one page is enough, and it is already live above.
-    el.textContent = "Cette application est déjà affichée plus haut dans la page.";
+    el.textContent = contract.texts.alreadyShown;
     return () => {};
   }
   // Where the page could not preload plotly.js (JupyterLab), the kernel sends it on demand.
-  window.ceAddPlotlyProvider?.(async () => {
-    const reply = onceMessage(model, "plotly");
-    model.send({ type: "plotly" });
+  window.ceAutodiagnostic.addPlotlyProvider(async () => {
+    const reply = onceMessage(model, contract.messages.plotly);
+    model.send({ type: contract.messages.plotly });
     const [buffer] = await reply;
     return new TextDecoder().decode(buffer);
   });
-  return bind(root, model);
+  return bind(root, model, page, contract);
 }
 
 export default { render };

@@ -1,0 +1,224 @@
+"""The app's Voilà server, ready to host for a whole network (``python -m contacts_lib.hosting``).
+
+:class:`AppServer` is Voilà's own standalone server with what hosting the app for many visitors
+needs and Voilà does not do by itself:
+
+- only the pages of ``notebooks/`` are served; ``/`` and Voilà's file tree lead to the landing
+  page, and every refusal is a short page in French;
+- a bound on the kernels given to visitors: past it, a French page asks to retry in a moment
+  (HTTP 503) instead of a long wait for a kernel on a machine already full;
+- the page receives the xsrf cookie that its « shutdown » request sends back when the visitor
+  leaves, so that request is accepted and the kernel freed at once;
+- a preheated kernel is taken only when it is ready; otherwise a kernel starts at once and the
+  page shows its progress, instead of a blank wait for a kernel still warming up;
+- a kernel handed to a page is culled if the page never connects to it (a plain GET, a closed
+  tab): its idle clock starts when it leaves the pool, not when it was preheated.
+
+The settings (pools, culling, bound) are in ``voila.json``, read by Voilà from the project folder:
+the same for ``make app``, ``contacts-efficaces app`` and, through ``binder/postBuild``, Binder.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import tornado.web
+from jupyter_server._tz import utcnow
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
+from traitlets import Integer, List, Unicode
+from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from contacts_lib.server import LANDING_NOTEBOOK, PAGES_FOLDER, page_path
+
+
+def french_page(title: str, message: str, *, retry_seconds: int | None = None, base_url: str = "/") -> str:
+    """A short page in French for what the server refuses, with a way back to the landing page."""
+    refresh = f'<meta http-equiv="refresh" content="{retry_seconds}">' if retry_seconds else ""
+    landing = escape(base_url.rstrip("/") + page_path(LANDING_NOTEBOOK), quote=True)
+    retry = (
+        f"<p>La page se rechargera d'elle-même dans {retry_seconds} secondes. Les réponses déjà saisies "
+        "dans ce navigateur sont gardées.</p>"
+        if retry_seconds
+        else ""
+    )
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{refresh}
+<title>{escape(title)} — 100 % Contacts efficaces</title>
+<style>body {{ font-family: system-ui, "DejaVu Sans", Arial, sans-serif; color: #1b1b1b; max-width: 40em;
+margin: 3em auto; padding: 0 1em; line-height: 1.5; }} h1 {{ color: #1f4e79; font-size: 1.5em; }}
+a {{ color: #1f4e79; }}</style></head>
+<body><main><h1>{escape(title)}</h1><p>{escape(message)}</p>{retry}
+<p><a href="{landing}">Aller à l'accueil de l'outil « 100 % Contacts efficaces »</a></p></main></body>
+</html>
+"""
+
+
+class FrenchErrors:
+    """Errors of the app's handlers as French pages (Voilà's own are in English)."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:  # type: ignore[override]
+        titles = {
+            404: ("Page introuvable", "Cette adresse ne correspond à aucune page de l'outil."),
+            503: ("Trop d'utilisateurs en ce moment", "Trop d'utilisateurs en ce moment, réessayez dans un instant."),
+        }
+        title, message = titles.get(
+            status_code, ("Erreur du serveur", "Le serveur n'a pas pu afficher cette page ; réessayez dans un instant.")
+        )
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        retry = 15 if status_code == 503 else None
+        if retry:
+            self.set_header("Retry-After", str(retry))
+        self.finish(french_page(title, message, retry_seconds=retry, base_url=self.base_url))
+
+class NotFoundHandler(FrenchErrors, JupyterHandler):
+    """Anything that is not one of the app's pages (the repository's files, unknown paths)."""
+
+    def initialize(self, **kwargs) -> None:
+        """Takes the options of the handler it replaces, and ignores them."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(404)
+
+class LandingRedirectHandler(tornado.web.RequestHandler):
+    """``/`` and Voilà's file tree lead to the landing page."""
+
+    def initialize(self, landing: str) -> None:
+        self.landing = landing
+
+    def get(self, *args, **kwargs) -> None:
+        self.redirect(self.landing)
+
+class PageHandler(FrenchErrors, TornadoVoilaHandler):
+    """Voilà's page handler, for the app's pages only, with a bound on the visitors' kernels."""
+
+    def initialize(self, **kwargs) -> None:
+        self.root_dir = Path(kwargs.pop("root_dir"))
+        self.page_folders = kwargs.pop("page_folders")
+        self.max_visitors = kwargs.pop("max_visitors")
+        self.pool_notebooks = kwargs.pop("pool_notebooks")
+        super().initialize(**kwargs)
+
+    def _is_page(self, path: str | None) -> bool:
+        if not path or path.count("/") != 1 or not path.endswith(".ipynb"):
+            return False
+        folder, name = path.split("/")
+        if folder not in self.page_folders or name.startswith("."):
+            return False
+        return (self.root_dir / path).is_file()
+
+    def visitor_kernels(self) -> int:
+        """Kernels held by pages: all of them but those waiting in the pools."""
+        manager = self.kernel_manager
+        pooled = sum(manager.get_pool_size(name) for name in self.pool_notebooks)
+        return max(0, len(manager.list_kernel_ids()) - pooled)
+
+    def _ready_kernel_first(self, path: str) -> bool:
+        """Put a ready preheated kernel first in the pool; False if none is ready yet.
+
+        Voilà would otherwise wait for the pool's first kernel, which may still be starting,
+        before sending a single byte of the page.
+        """
+        pool = getattr(self.kernel_manager, "_pools", {}).get(path, [])
+        for index, task in enumerate(pool):
+            if task.done() and not task.cancelled() and task.exception() is None:
+                pool.insert(0, pool.pop(index))
+                return True
+        return False
+
+    def should_use_rendered_notebook(self, *args, **kwargs) -> bool:
+        return super().should_use_rendered_notebook(*args, **kwargs) and self._kernel_ready
+
+    @tornado.web.authenticated
+    async def get(self, path: str | None = None) -> None:
+        if not self._is_page(path):
+            raise tornado.web.HTTPError(404)
+        if self.visitor_kernels() >= self.max_visitors:
+            self.log.warning("Refusing %s: %d visitors' kernels already running", path, self.max_visitors)
+            raise tornado.web.HTTPError(503)
+        # Reading the token sets the "_xsrf" cookie, which the page's shutdown request sends back.
+        self.xsrf_token  # noqa: B018
+        self._kernel_ready = self._ready_kernel_first(path)
+        await super().get(path)
+
+class AppKernelManager(AsyncMappingKernelManager):
+    """The kernel manager under Voilà's pools (Voilà builds its pooled manager on this class)."""
+
+    def kernel_handed_out(self, kernel_id: str) -> None:
+        """A preheated kernel goes to a page: its idle clock starts now, not when it was preheated.
+
+        Without this, a kernel preheated long ago could be culled in the second between the page
+        being sent and the page connecting to it.
+        """
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None:
+            kernel.last_activity = utcnow()
+
+class AppServer(Voila):
+    """Voilà's standalone server with the app's pages, bound and error pages (see the module)."""
+
+    max_visitors = Integer(
+        40, config=True,
+        help="Kernels given to pages at most (the pools' kernels aside); past it, a page says to retry.",
+    )
+    page_folders = List(
+        Unicode(), [PAGES_FOLDER], config=True, help="Folders of the project whose notebooks are served as pages."
+    )
+
+    def initialize(self, argv=None) -> None:
+        super().initialize(argv)
+        # Voilà builds its pooled kernel manager on top of this class.
+        self.voila_configuration.multi_kernel_manager_class = AppKernelManager
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        settings["default_handler_class"] = NotFoundHandler
+        manager = self.kernel_manager
+        hand_out = getattr(manager, "get_rendered_notebook", None)
+        if hand_out is not None:  # preheated kernels
+
+            async def get_rendered_notebook(*args, **kwargs):
+                render_task, rendered, kernel_id = await hand_out(*args, **kwargs)
+                manager.kernel_handed_out(kernel_id)
+                return render_task, rendered, kernel_id
+
+            manager.get_rendered_notebook = get_rendered_notebook
+        return settings
+
+    def init_handlers(self) -> list:
+        landing = url_path_join(self.base_url, page_path(LANDING_NOTEBOOK))
+        pools = getattr(self.kernel_manager, "kernel_pools_config", {}) or {}
+        page_options = {
+            "root_dir": self.root_dir,
+            "page_folders": list(self.page_folders),
+            "max_visitors": self.max_visitors,
+            "pool_notebooks": [name for name in pools if name != "default"],
+        }
+        handlers = []
+        for handler in super().init_handlers():
+            pattern, handler_class, *options = handler
+            if handler_class is TornadoVoilaTreeHandler:
+                handlers.append((pattern, LandingRedirectHandler, {"landing": landing}))
+            elif handler_class is TornadoVoilaHandler:
+                handlers.append((pattern, PageHandler, {**(options[0] if options else {}), **page_options}))
+            elif handler_class is VoilaContentsHandler:
+                handlers.append((pattern, NotFoundHandler, *options))
+            else:
+                handlers.append(handler)
+        return handlers
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The app's server, with Voilà's command-line options."""
+    AppServer.launch_instance(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""What the app's Python and its page's JavaScript share, declared once.
+
+The app's page is HTML made in Python (:mod:`contacts_lib.page`). Two scripts bind to it:
+``static/page.js`` from the first paint on (radar, answers kept in the browser, connection state,
+leaving the page) and ``static/autodiagnostic.js``, the widget, once it is connected to the kernel.
+Both find the page's parts, talk to the kernel and keep the answers under the names below, which
+they receive as data (:func:`page_contract`): no class name, attribute or message type is written
+as a matching string in several files (``tests/test_page_contract.py`` checks it).
+"""
+
+from __future__ import annotations
+
+#: Class given to the page's ``<body>`` when the app is on it (styles of the whole page).
+PAGE_CLASS = "ce-page"
+
+#: Classes of the page's parts that the scripts look for (key: the name the scripts use).
+PARTS = {
+    "app": "ce-app",
+    "connection": "ce-connection",
+    "restored": "ce-restored",
+    "restoredText": "ce-restored-text",
+    "reset": "ce-reset",
+    "scoreBar": "ce-scorebar",
+    "file": "ce-file",
+    "pick": "ce-pick",
+    "pickButton": "ce-pick-button",
+    "importError": "ce-import-error",
+    "importInfo": "ce-import-info",
+    "exportError": "ce-export-error",
+    "exportInfo": "ce-export-info",
+    "radar": "ce-radar",
+    "figure": "ce-figure",
+    "planBody": "ce-plan-body",
+}
+
+#: Data attributes of the page that the scripts read or set.
+ATTRIBUTES = {
+    "question": "data-question",
+    "field": "data-field",
+    "lever": "data-lever",
+    "result": "data-result",
+    "export": "data-export",
+    "revision": "data-revision",
+    "live": "data-live",
+    "state": "data-state",
+}
+
+#: Custom messages between the widget and the kernel, by direction.
+MESSAGES_TO_KERNEL = ("import", "pick", "export", "reset", "ping", "markup", "plotly")
+MESSAGES_TO_PAGE = ("download", "pong", "markup", "plotly")
+
+#: Largest file the page sends to the kernel (checked in the browser before sending, and again
+#: in Python): far above any autodiagnostic, well below what the kernel's websocket accepts.
+UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024
+
+#: The widget asks the kernel for a « pong » every this many milliseconds; a kernel that has not
+#: answered for ``CONNECTION_LOST_MS`` (longer while it reads a file or builds an export) is lost.
+PING_INTERVAL_MS = 4_000
+CONNECTION_LOST_MS = 14_000
+BUSY_ALLOWANCE_MS = 60_000
+#: A page whose widget has not connected after this long says so and offers to reload.
+CONNECT_TIMEOUT_MS = 45_000
+
+#: Where the page keeps the answers in progress, in the browser (one entry per page path).
+STORAGE_PREFIX = "contacts-efficaces/autodiagnostic/v1:"
+
+#: Query string that opens the app filled with the source's worked example.
+EXAMPLE_QUERY = "exemple=recueil"
+
+#: What the page says by itself, when the kernel cannot (``{…}``: filled in by the script).
+TEXTS = {
+    "connecting": "Connexion au serveur… Vous pouvez déjà répondre : vos réponses seront prises en compte.",
+    "connectSlow": (
+        "La connexion au serveur n'aboutit pas. Vos réponses sont gardées dans ce navigateur ; "
+        "rechargez la page pour réessayer."
+    ),
+    "lost": (
+        "La connexion avec le serveur a été perdue. Vos réponses sont gardées dans ce navigateur : "
+        "la page se recharge pour reprendre."
+    ),
+    "reload": "Recharger la page",
+    "restored": "Vos réponses en cours ont été retrouvées dans ce navigateur (dernière modification le {date} à {time}).",
+    "example": (
+        "Exemple du recueil (SGMAP, 2015) : le formulaire est rempli avec ses réponses. Vos propres "
+        "réponses en cours, gardées dans ce navigateur, ne sont pas modifiées."
+    ),
+    "exampleLeave": "Revenir à mon autodiagnostic",
+    "resetConfirm": "Effacer toutes les réponses et tous les champs du formulaire ? Cette action ne peut pas être annulée.",
+    "resetDone": "Le formulaire a été remis à zéro.",
+    "uploadTooBig": "Import impossible : {name} fait {size} ; un fichier importé fait {limit} au plus.",
+    "alreadyShown": "Cette application est déjà affichée plus haut dans la page.",
+    "radarUnavailable": "Radar indisponible : {reason}",
+    "noKernel": "Action impossible pour l'instant : la connexion au serveur n'est pas encore établie. Réessayez dans un instant.",
+}
+
+
+def megabytes(size: int) -> str:
+    """A size as the page states it: « 12,3 Mo »."""
+    value = size / (1024 * 1024)
+    return f"{value:.1f} Mo".replace(".", ",").replace(",0 Mo", " Mo")
+
+
+def page_contract() -> dict[str, object]:
+    """The contract as the scripts receive it (JSON)."""
+    return {
+        "pageClass": PAGE_CLASS,
+        "parts": {name: f".{css_class}" for name, css_class in PARTS.items()},
+        "attributes": ATTRIBUTES,
+        "messages": {name: name for name in (*MESSAGES_TO_KERNEL, *MESSAGES_TO_PAGE)},
+        "uploadLimitBytes": UPLOAD_LIMIT_BYTES,
+        "pingIntervalMs": PING_INTERVAL_MS,
+        "connectionLostMs": CONNECTION_LOST_MS,
+        "busyAllowanceMs": BUSY_ALLOWANCE_MS,
+        "connectTimeoutMs": CONNECT_TIMEOUT_MS,
+        "storagePrefix": STORAGE_PREFIX,
+        "exampleQuery": EXAMPLE_QUERY,
+        "uploadLimitText": megabytes(UPLOAD_LIMIT_BYTES),
+        "texts": TEXTS,
+    }

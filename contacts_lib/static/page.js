@@ -1,0 +1,391 @@
+// The app's page script. It is inlined in the page by contacts_lib.page.app_markup and started at
+// once (ceAutodiagnostic.start), so it works before the widget (autodiagnostic.js) connects to the
+// kernel, and whatever becomes of that connection:
+// - it draws the radar as soon as the page shows, then redraws it for the widget;
+// - it keeps the answers in progress in the browser (localStorage, one entry per page) and puts
+//   them back on a reload or after a lost kernel, with a notice and « Recommencer à zéro »;
+// - it shows the connection state, and reloads the page when the kernel is lost;
+// - it frees the kernel when the person leaves, and warns before leaving work not exported;
+// - it refuses a file over the upload limit before anything is sent.
+// Every class, attribute, limit and text it uses comes from contacts_lib.page_contract, as data.
+(function () {
+  if (window.ceAutodiagnostic) return;
+
+  // A text of the contract with its « {name} » parts filled in.
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  // ------------------------------------------------------------------ plotly.js and the radar
+  var loading = null;
+  var providers = [];
+  var waiting = [];
+
+  function run(code) {
+    return new Promise(function (resolve, reject) {
+      var url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+      var script = document.createElement("script");
+      script.src = url;
+      script.onload = function () { URL.revokeObjectURL(url); resolve(window.Plotly); };
+      script.onerror = function () { reject(new Error("plotly.js illisible")); };
+      document.head.appendChild(script);
+    });
+  }
+
+  // 1. In Voilà, the notebook's first cell loads plotly.js early with <script id="ce-plotly-preload">.
+  function fromPreload() {
+    var preload = document.getElementById("ce-plotly-preload");
+    if (!preload || window.cePlotlyPreload === "error") return Promise.reject(new Error("pas de préchargement"));
+    return new Promise(function (resolve, reject) {
+      if (window.Plotly && window.Plotly.react) return resolve(window.Plotly);
+      preload.addEventListener("load", function () { window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js absent")); });
+      preload.addEventListener("error", function () { reject(new Error("plotly.js introuvable")); });
+    });
+  }
+
+  // 2. Elsewhere (JupyterLab), the widget asks the kernel for the code.
+  function fromSource() {
+    var code = providers.length
+      ? providers[providers.length - 1]()
+      : new Promise(function (resolve, reject) { waiting.push({ resolve: resolve, reject: reject }); });
+    return code.then(run);
+  }
+
+  function addPlotlyProvider(fetchCode) {
+    providers.push(fetchCode);
+    waiting.splice(0).forEach(function (pending) { fetchCode().then(pending.resolve, pending.reject); });
+  }
+
+  function loadPlotly() {
+    if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
+    if (!loading) {
+      loading = fromPreload().catch(fromSource);
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  function whenVisible(element) {
+    return new Promise(function (resolve) {
+      (function check() {
+        if (element.offsetParent !== null && element.clientWidth > 0) resolve();
+        else requestAnimationFrame(check);
+      })();
+    });
+  }
+
+  // Draw or update the radar in place; draws are chained so that the last one wins.
+  function draw(radar, figure, revision, contract) {
+    var previous = radar.ceDrawing || Promise.resolve();
+    radar.ceDrawing = previous
+      .then(loadPlotly)
+      .then(function (Plotly) {
+        return whenVisible(radar).then(function () {
+          if (!radar.querySelector(".main-svg")) radar.textContent = ""; // an earlier failure's message
+          var layout = Object.assign({}, figure.layout, { autosize: true });
+          delete layout.height;
+          delete layout.width;
+          return Plotly.react(radar, figure.data, layout, { displayModeBar: false, responsive: true });
+        });
+      })
+      .then(function () { radar.setAttribute(contract.attributes.revision, String(revision)); })
+      .catch(function (error) { radar.textContent = fill(contract.texts.radarUnavailable, { reason: error.message }); });
+    return radar.ceDrawing;
+  }
+
+  // ------------------------------------------------------------------ one app on the page
+
+  function storage() {
+    try {
+      var probe = "ce-probe";
+      window.localStorage.setItem(probe, probe);
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (error) {
+      return null; // private browsing, storage disabled: the page works, without keeping answers
+    }
+  }
+
+  function Page(root, contract, options) {
+    this.root = root;
+    this.contract = contract;
+    this.texts = contract.texts;
+    this.attributes = contract.attributes;
+    this.example = options.example && location.search.indexOf(contract.exampleQuery) !== -1 ? options.example : null;
+    this.store = this.example ? null : storage(); // the example never touches the person's own answers
+    this.key = contract.storagePrefix + location.pathname;
+    this.exported = false;
+    this.leaving = false;
+    this.bindings = null;
+    this.inVoila = document.body && document.body.getAttribute("data-voila") === "voila";
+  }
+
+  Page.prototype.part = function (name) {
+    return this.root.querySelector(this.contract.parts[name]);
+  };
+
+  Page.prototype.radios = function () {
+    return Array.prototype.slice.call(this.root.querySelectorAll("input[type=radio][" + this.attributes.question + "]"));
+  };
+
+  Page.prototype.fields = function () {
+    return Array.prototype.slice.call(this.root.querySelectorAll("input[" + this.attributes.field + "]"));
+  };
+
+  // The form as it stands in the page: what the person sees is what is kept.
+  Page.prototype.state = function () {
+    var answers = [];
+    var header = {};
+    var question = this.attributes.question;
+    var field = this.attributes.field;
+    this.radios().forEach(function (radio) {
+      var index = Number(radio.getAttribute(question)) - 1;
+      if (answers[index] === undefined) answers[index] = "";
+      if (radio.checked) answers[index] = radio.value;
+    });
+    this.fields().forEach(function (input) { header[input.getAttribute(field)] = input.value; });
+    return { header: header, answers: answers };
+  };
+
+  Page.prototype.apply = function (state) {
+    var question = this.attributes.question;
+    var field = this.attributes.field;
+    this.radios().forEach(function (radio) {
+      radio.checked = (state.answers[Number(radio.getAttribute(question)) - 1] || "") === radio.value;
+    });
+    this.fields().forEach(function (input) { input.value = state.header[input.getAttribute(field)] || ""; });
+  };
+
+  function isBlank(state) {
+    return state.answers.every(function (answer) { return !answer; }) &&
+      Object.keys(state.header).every(function (key) { return !String(state.header[key]).trim(); });
+  }
+
+  Page.prototype.readStored = function () {
+    if (!this.store) return null;
+    try {
+      var stored = JSON.parse(this.store.getItem(this.key));
+      var count = this.radios().length / 3;
+      if (!stored || !Array.isArray(stored.answers) || stored.answers.length !== count || typeof stored.header !== "object") return null;
+      var fine = stored.answers.every(function (a) { return a === "" || a === "OUI" || a === "NON"; }) &&
+        Object.keys(stored.header).every(function (key) { return typeof stored.header[key] === "string"; });
+      return fine ? stored : null;
+    } catch (error) {
+      return null;
+    }
+  };
+
+  Page.prototype.save = function () {
+    if (!this.store) return;
+    var state = this.state();
+    if (isBlank(state)) {
+      this.store.removeItem(this.key);
+      return;
+    }
+    state.savedAt = new Date().toISOString();
+    state.exported = this.exported;
+    try { this.store.setItem(this.key, JSON.stringify(state)); } catch (error) { /* storage full: nothing kept */ }
+  };
+
+  Page.prototype.changed = function () {
+    this.exported = false;
+    var page = this;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(function () { page.save(); }, 250);
+  };
+
+  Page.prototype.status = function (name, text, urgent) {
+    var box = this.part(name);
+    box.setAttribute("role", urgent ? "alert" : "status");
+    box.hidden = !text;
+    var paragraph = box.querySelector("p") || box;
+    paragraph.textContent = text || "";
+    return box;
+  };
+
+  Page.prototype.offerReload = function (box) {
+    if (box.querySelector("button")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "ce-button";
+    button.textContent = this.texts.reload;
+    var page = this;
+    button.addEventListener("click", function () { page.reload(); });
+    box.appendChild(button);
+  };
+
+  Page.prototype.reload = function () {
+    this.save();
+    this.leaving = true;
+    location.reload();
+  };
+
+  Page.prototype.restore = function () {
+    var restored = this.part("restored");
+    var reset = this.part("reset");
+    if (this.example) {
+      this.apply(this.example);
+      this.status("restored", this.texts.example);
+      reset.hidden = true;
+      var back = document.createElement("a");
+      back.href = location.pathname;
+      back.textContent = this.texts.exampleLeave;
+      restored.appendChild(back);
+      return true;
+    }
+    var stored = this.readStored();
+    if (!stored || isBlank(stored)) return false;
+    this.apply(stored);
+    this.exported = Boolean(stored.exported);
+    var when = new Date(stored.savedAt);
+    var date = isNaN(when) ? "?" : when.toLocaleDateString("fr-FR");
+    var time = isNaN(when) ? "?" : when.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+    this.status("restored", fill(this.texts.restored, { date: date, time: time }));
+    return true;
+  };
+
+  Page.prototype.reset = function () {
+    if (!window.confirm(this.texts.resetConfirm)) return;
+    if (this.bindings) this.bindings.reset();
+    else this.apply({ header: {}, answers: [] });
+    if (this.store) this.store.removeItem(this.key);
+    this.exported = false;
+    this.status("restored", this.texts.resetDone);
+    this.part("reset").hidden = true;
+  };
+
+  // A file over the limit is refused here, before anything is sent; returns the message or "".
+  Page.prototype.checkFile = function (file) {
+    if (!file || file.size <= this.contract.uploadLimitBytes) return "";
+    var size = (file.size / (1024 * 1024)).toFixed(1).replace(".", ",") + " Mo";
+    return fill(this.texts.uploadTooBig, { name: file.name, size: size, limit: this.contract.uploadLimitText });
+  };
+
+  Page.prototype.notice = function (place, kind, text) {
+    var error = this.part(place + "Error");
+    var info = this.part(place + "Info");
+    error.textContent = kind === "error" ? text : "";
+    info.textContent = kind === "info" ? text : "";
+  };
+
+  // Kernel connected: the widget has bound to the page (autodiagnostic.js).
+  Page.prototype.connected = function (bindings) {
+    this.bindings = bindings;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.slowTimer);
+    this.status("connection", "");
+    this.root.setAttribute(this.attributes.live, "true");
+  };
+
+  Page.prototype.resultsShown = function () {
+    this.root.removeAttribute(this.attributes.state);
+  };
+
+  Page.prototype.disconnected = function () {
+    this.bindings = null;
+    this.root.removeAttribute(this.attributes.live);
+  };
+
+  // The kernel no longer answers: keep the answers, say so, and reload to get a new kernel
+  // (at most three times in five minutes, then only on request).
+  Page.prototype.lost = function () {
+    this.disconnected();
+    this.save();
+    var box = this.status("connection", this.texts.lost, true);
+    this.offerReload(box);
+    var recent = [];
+    try { recent = JSON.parse(sessionStorage.getItem("ce-reloads") || "[]"); } catch (error) { recent = []; }
+    var now = Date.now();
+    recent = recent.filter(function (time) { return now - time < 300000; });
+    if (recent.length >= 3) return;
+    recent.push(now);
+    try { sessionStorage.setItem("ce-reloads", JSON.stringify(recent)); } catch (error) { /* no session storage */ }
+    var page = this;
+    setTimeout(function () { page.reload(); }, 3000);
+  };
+
+  Page.prototype.exportedFile = function () {
+    this.exported = true;
+    this.save();
+  };
+
+  // Leaving the page: free its kernel once the person has really left (« pagehide »), and warn
+  // before leaving answers that were never exported. Voilà frees the kernel on « beforeunload »,
+  // that is even when the person then chooses to stay: its listener is stopped here.
+  Page.prototype.watchLeaving = function () {
+    var page = this;
+    window.addEventListener("beforeunload", function (event) {
+      event.stopImmediatePropagation();
+      page.save();
+      if (page.leaving || page.example || page.exported || isBlank(page.state())) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+    window.addEventListener("pagehide", function () {
+      page.save();
+      var config = document.getElementById("jupyter-config-data");
+      if (!config || !navigator.sendBeacon) return;
+      try {
+        var settings = JSON.parse(config.textContent);
+        var xsrf = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+        var form = new FormData();
+        form.append("_xsrf", xsrf ? decodeURIComponent(xsrf[1]) : "");
+        navigator.sendBeacon(settings.baseUrl.replace(/\/?$/, "/") + "voila/api/shutdown/" + settings.kernelId, form);
+      } catch (error) { /* nothing more can be done while the page goes */ }
+    });
+  };
+
+  Page.prototype.start = function () {
+    var page = this;
+    var root = this.root;
+    var restored = this.restore();
+    if (restored) root.setAttribute(this.attributes.state, "pending"); // scores follow once connected
+    root.addEventListener("change", function (event) {
+      if (event.target.matches("input[type=file]")) return;
+      page.changed();
+    });
+    root.addEventListener("input", function () { page.changed(); });
+    this.part("reset").addEventListener("click", function () { page.reset(); });
+    var fileInput = this.part("file");
+    fileInput.addEventListener("change", function () {
+      var message = page.checkFile(fileInput.files && fileInput.files[0]);
+      if (message) {
+        page.notice("import", "error", message);
+        fileInput.value = "";
+      }
+    });
+    // Before the widget connects, a click on an action says why nothing happens yet.
+    root.addEventListener("click", function (event) {
+      if (page.bindings) return;
+      var exportButton = event.target.closest("[" + page.attributes.export + "]");
+      if (exportButton) page.notice("export", "error", page.texts.noKernel);
+      else if (event.target.closest(page.contract.parts.pickButton)) page.notice("import", "error", page.texts.noKernel);
+    });
+    if (this.inVoila) document.body.classList.add(this.contract.pageClass); // styles: autodiagnostic.css
+    var data = this.part("figure");
+    draw(this.part("radar"), JSON.parse(data.textContent), data.getAttribute(this.attributes.revision), this.contract);
+    if (!this.inVoila) return; // in JupyterLab, the notebook's own kernel and page are JupyterLab's
+    this.watchLeaving();
+    this.connectTimer = setTimeout(function () { page.status("connection", page.texts.connecting); }, 2500);
+    this.slowTimer = setTimeout(function () {
+      page.offerReload(page.status("connection", page.texts.connectSlow, true));
+    }, this.contract.connectTimeoutMs);
+  };
+
+  var pages = {};
+
+  window.ceAutodiagnostic = {
+    draw: draw,
+    loadPlotly: loadPlotly,
+    addPlotlyProvider: addPlotlyProvider,
+    // Called right after the page's markup; returns the page's controller.
+    start: function (id, contract, options) {
+      var root = document.getElementById(id);
+      if (!root || pages[id]) return pages[id];
+      pages[id] = new Page(root, contract, options || {});
+      pages[id].start();
+      return pages[id];
+    },
+    page: function (id) { return pages[id]; },
+  };
+})();
