@@ -34,14 +34,21 @@ from contacts_lib.answers import (
 )
 from contacts_lib.figures import radar_figure, radar_summary
 from contacts_lib.formats import build_workbook, dumps_json, parse_file, read_autodiagnostics
-from contacts_lib.page import EXPORTS, PLOTLY_BUNDLE, STATIC, app_markup, contract_for_page, form_values, french_text, plan_markup
+from contacts_lib.page import (
+    EXPORTS,
+    PLOTLY_BUNDLE,
+    STATIC,
+    app_markup,
+    contract_for_page,
+    display_first_paint,
+    form_values,
+    french_text,
+    plan_markup,
+)
 from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
 from contacts_lib.reference import QUESTION_COUNT, example_path, load_catalogue
 from contacts_lib.report import report_html, summary_html
 from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score_answers
-
-FIRST_PAINT = "contacts-efficaces/first-paint"
-
 
 @lru_cache(maxsize=1)
 def _worked_example() -> Autodiagnostic:
@@ -106,10 +113,9 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         )
 
     def _ipython_display_(self) -> None:
-        from IPython.display import HTML, display
+        from IPython.display import display
 
-        # The metadata lets Voilà's "contacts" template write this page in at once (share/jupyter/voila).
-        display(HTML(self.page_html()), metadata={FIRST_PAINT: True})
+        display_first_paint(self.page_html())
         bundle = self._repr_mimebundle_()
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         display(data, metadata=metadata, raw=True)

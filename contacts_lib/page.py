@@ -18,7 +18,15 @@ from pathlib import Path
 from contacts_lib.action_plan import LeverPlan, fiche
 from contacts_lib.answers import HEADER_FIELDS, NO, YES, Autodiagnostic, answer_text
 from contacts_lib.formats import EXTENSIONS
-from contacts_lib.page_contract import ATTRIBUTES, PARTS, UPLOAD_LIMIT_BYTES, megabytes, page_contract
+from contacts_lib.page_contract import (
+    ATTRIBUTES,
+    FIRST_PAINT,
+    PARTS,
+    PLOTLY_PRELOAD,
+    UPLOAD_LIMIT_BYTES,
+    megabytes,
+    page_contract,
+)
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import format_percent
 
@@ -46,6 +54,19 @@ def french_text(text: str) -> str:
     for plain, no_break in _NO_BREAK:
         text = text.replace(plain, no_break)
     return text
+
+
+def display_first_paint(html: str) -> None:
+    """Display a page's HTML so that Voilà writes it into the page at once (see FIRST_PAINT);
+    elsewhere (JupyterLab) it is an ordinary HTML output."""
+    from IPython.display import HTML, display
+
+    display(HTML(html), metadata={FIRST_PAINT: True})
+
+
+def page_styles(name: str) -> str:
+    """The styles of a page: the whole page's (``page.css``), then the page's own."""
+    return "\n".join((STATIC / css).read_text(encoding="utf-8") for css in ("page.css", name))
 
 
 def contract_for_page() -> dict[str, object]:
@@ -364,8 +385,14 @@ def app_markup(
         class_=PARTS["app"],
         lang="fr",
     )
-    style = f"<style>{(STATIC / 'autodiagnostic.css').read_text(encoding='utf-8')}</style>"
-    page_script = (STATIC / "page.js").read_text(encoding="utf-8")
+    style = f"<style>{page_styles('autodiagnostic.css')}</style>"
+    # plotly.js starts loading with the page (in Voilà, from the app's allowed static files); where
+    # it cannot (JupyterLab), the script is marked failed and the widget asks the kernel for it.
+    preload = void(
+        "script", async_=True, id=PLOTLY_PRELOAD, src=f"../../files/contacts_lib/static/{PLOTLY_BUNDLE.name}",
+        onerror="this.dataset.failed = 'true'",
+    ) + "</script>"
+    page_script = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in ("kernel.js", "page.js"))
     options = {"example": form_values(example) if example is not None else None}
     start = f"ceAutodiagnostic.start({json.dumps(uid)}, {inline_json(contract_for_page())}, {inline_json(options)});"
-    return f"{style}{app}<script>{page_script}\n{start}</script>"
+    return f"{preload}{style}{app}<script>{page_script}\n{start}</script>"

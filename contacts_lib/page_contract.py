@@ -10,6 +10,10 @@ as a matching string in several files (``tests/test_page_contract.py`` checks it
 
 from __future__ import annotations
 
+#: Metadata key of an HTML output that the project's Voilà template writes into the page itself
+#: (share/jupyter/voila/templates/contacts): it shows with the page, before Voilà's front end runs.
+FIRST_PAINT = "contacts-efficaces/first-paint"
+
 #: Class given to the page's ``<body>`` when the app is on it (styles of the whole page).
 PAGE_CLASS = "ce-page"
 
@@ -32,6 +36,12 @@ PARTS = {
     "figure": "ce-figure",
     "planBody": "ce-plan-body",
 }
+
+#: Id of the ``<script>`` that loads plotly.js as soon as the page arrives (see page.app_markup).
+PLOTLY_PRELOAD = "ce-plotly-preload"
+
+#: Class of the page's buttons, for the ones the scripts create.
+BUTTON_CLASS = "ce-button"
 
 #: Data attributes of the page that the scripts read or set.
 ATTRIBUTES = {
@@ -104,6 +114,8 @@ def page_contract() -> dict[str, object]:
     """The contract as the scripts receive it (JSON)."""
     return {
         "pageClass": PAGE_CLASS,
+        "buttonClass": BUTTON_CLASS,
+        "plotlyPreload": PLOTLY_PRELOAD,
         "parts": {name: f".{css_class}" for name, css_class in PARTS.items()},
         "attributes": ATTRIBUTES,
         "messages": {name: name for name in (*MESSAGES_TO_KERNEL, *MESSAGES_TO_PAGE)},

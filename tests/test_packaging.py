@@ -47,7 +47,18 @@ def test_binder_uses_the_same_environment_and_installs_the_package():
     assert os.access(post_build, os.X_OK)
     lines = [line.strip() for line in post_build.read_text().splitlines() if line.strip() and not line.startswith("#")]
     assert lines[0].startswith("set -e")
-    assert "pip install --no-deps -e ." in lines[-1]
+    assert "python -m pip install --no-deps -e ." in lines
+
+
+def test_binder_jupyter_server_gets_the_culling_and_language_of_voila_json(tmp_path):
+    """On Binder, Voilà runs inside a Jupyter server: postBuild gives it voila.json's settings."""
+    script = (ROOT / "binder" / "postBuild").read_text().replace("python -m pip install --no-deps -e .", "")
+    environment = {**os.environ, "HOME": str(tmp_path), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", script], cwd=ROOT, env=environment, check=True, timeout=60)
+    written = json.loads((tmp_path / ".jupyter" / "jupyter_server_config.json").read_text())
+    settings = json.loads((ROOT / "voila.json").read_text())
+    assert written == {"MappingKernelManager": settings["MappingKernelManager"], "VoilaExporter": {"language_code": "fr"}}
+    assert written["MappingKernelManager"]["cull_idle_timeout"] > 0 and written["MappingKernelManager"]["cull_connected"] is False
 
 
 def test_voila_settings_strip_sources_and_hide_tracebacks():

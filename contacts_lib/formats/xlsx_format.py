@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import RadarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 
 from contacts_lib.answers import (
     HEADER_FIELDS,
@@ -61,6 +62,19 @@ def _wrap(sheet, coordinate: str, text: str, width: int) -> None:
     cell.value, cell.alignment = text, _WRAP
     lines = max(1, math.ceil(len(text) / (width * 1.05)))
     sheet.row_dimensions[cell.row].height = max(sheet.row_dimensions[cell.row].height or 15, 15 * lines)
+
+
+def _print_on_a4(sheet, orientation: str, title_rows: str | None = None) -> None:
+    """Print setup: A4, all columns on the page width, as many pages as needed down, page numbers."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.7)  # inches
+    sheet.oddFooter.center.text = "Page &P / &N"
+    if title_rows:
+        sheet.print_title_rows = title_rows
 
 
 def question_row(number: int) -> int:
@@ -139,9 +153,8 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
         cell.fill, cell.border = _GREY, _BOX
         cell.alignment = Alignment(horizontal="center", vertical="center")
         answer_rule.add(cell)
-    sheet.page_setup.fitToWidth = 1
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToHeight = 0
+    header_row = FIRST_QUESTION_ROW - 1
+    _print_on_a4(sheet, "portrait", title_rows=f"{header_row}:{header_row}")
 
     _build_results_sheet(workbook.create_sheet(RESULTS_SHEET))
     return workbook
@@ -225,14 +238,13 @@ def _build_results_sheet(sheet) -> None:
         row = plan_row + 1 + question.number
         practice = question.practice
         sheet[f"A{row}"] = question.number
+        sheet[f"A{row}"].alignment = Alignment(horizontal="center", vertical="center")
         _wrap(sheet, f"B{row}", f"{practice.number}. {practice.title}", TITLE_WIDTH)
         sheet[f"C{row}"] = practice.page
         sheet[f"D{row}"] = question.lever.short_name
         answer = f"{source}{question_row(question.number)}"
         sheet[f"F{row}"] = f'=IF({_is_one_of(answer, YES_WORDS)},"En place","À mettre en œuvre")'
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToHeight = 0
+    _print_on_a4(sheet, "landscape")
 
 
 def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:

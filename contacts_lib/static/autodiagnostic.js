@@ -177,8 +177,8 @@ function bind(root, model, page, contract) {
     );
   }
   function onMessage(message, buffers) {
-    lastAnswer = Date.now();
-    if (!message || message.type !== messages.download) return;
+    lastAnswer = Date.now(); // any message says the kernel is there, a « pong » only that
+    if (!message || message.type === messages.pong || message.type !== messages.download) return;
     busyUntil = 0;
     const url = URL.createObjectURL(new Blob([buffers[0]], { type: message.mime }));
     const link = document.createElement("a");

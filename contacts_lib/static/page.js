@@ -32,10 +32,11 @@
     });
   }
 
-  // 1. In Voilà, the notebook's first cell loads plotly.js early with <script id="ce-plotly-preload">.
+  // 1. In Voilà, the page loads plotly.js as soon as it arrives (its <script async>, see app_markup).
+  var preloadId = null;
   function fromPreload() {
-    var preload = document.getElementById("ce-plotly-preload");
-    if (!preload || window.cePlotlyPreload === "error") return Promise.reject(new Error("pas de préchargement"));
+    var preload = preloadId && document.getElementById(preloadId);
+    if (!preload || preload.dataset.failed) return Promise.reject(new Error("pas de préchargement"));
     return new Promise(function (resolve, reject) {
       if (window.Plotly && window.Plotly.react) return resolve(window.Plotly);
       preload.addEventListener("load", function () { window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js absent")); });
@@ -95,9 +96,9 @@
 
   // ------------------------------------------------------------------ one app on the page
 
-  function storage() {
+  function storage(prefix) {
     try {
-      var probe = "ce-probe";
+      var probe = prefix + "probe";
       window.localStorage.setItem(probe, probe);
       window.localStorage.removeItem(probe);
       return window.localStorage;
@@ -112,7 +113,7 @@
     this.texts = contract.texts;
     this.attributes = contract.attributes;
     this.example = options.example && location.search.indexOf(contract.exampleQuery) !== -1 ? options.example : null;
-    this.store = this.example ? null : storage(); // the example never touches the person's own answers
+    this.store = this.example ? null : storage(contract.storagePrefix); // the example never touches the person's own answers
     this.key = contract.storagePrefix + location.pathname;
     this.exported = false;
     this.leaving = false;
@@ -167,7 +168,8 @@
       var stored = JSON.parse(this.store.getItem(this.key));
       var count = this.radios().length / 3;
       if (!stored || !Array.isArray(stored.answers) || stored.answers.length !== count || typeof stored.header !== "object") return null;
-      var fine = stored.answers.every(function (a) { return a === "" || a === "OUI" || a === "NON"; }) &&
+      var values = this.radios().map(function (radio) { return radio.value; });
+      var fine = stored.answers.every(function (a) { return values.indexOf(a) !== -1; }) &&
         Object.keys(stored.header).every(function (key) { return typeof stored.header[key] === "string"; });
       return fine ? stored : null;
     } catch (error) {
@@ -207,7 +209,7 @@
     if (box.querySelector("button")) return;
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "ce-button";
+    button.className = this.contract.buttonClass;
     button.textContent = this.texts.reload;
     var page = this;
     button.addEventListener("click", function () { page.reload(); });
@@ -294,12 +296,13 @@
     var box = this.status("connection", this.texts.lost, true);
     this.offerReload(box);
     var recent = [];
-    try { recent = JSON.parse(sessionStorage.getItem("ce-reloads") || "[]"); } catch (error) { recent = []; }
+    var reloads = this.contract.storagePrefix + "reloads";
+    try { recent = JSON.parse(sessionStorage.getItem(reloads) || "[]"); } catch (error) { recent = []; }
     var now = Date.now();
     recent = recent.filter(function (time) { return now - time < 300000; });
     if (recent.length >= 3) return;
     recent.push(now);
-    try { sessionStorage.setItem("ce-reloads", JSON.stringify(recent)); } catch (error) { /* no session storage */ }
+    try { sessionStorage.setItem(reloads, JSON.stringify(recent)); } catch (error) { /* no session storage */ }
     var page = this;
     setTimeout(function () { page.reload(); }, 3000);
   };
@@ -323,15 +326,7 @@
     });
     window.addEventListener("pagehide", function () {
       page.save();
-      var config = document.getElementById("jupyter-config-data");
-      if (!config || !navigator.sendBeacon) return;
-      try {
-        var settings = JSON.parse(config.textContent);
-        var xsrf = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
-        var form = new FormData();
-        form.append("_xsrf", xsrf ? decodeURIComponent(xsrf[1]) : "");
-        navigator.sendBeacon(settings.baseUrl.replace(/\/?$/, "/") + "voila/api/shutdown/" + settings.kernelId, form);
-      } catch (error) { /* nothing more can be done while the page goes */ }
+      window.ceReleaseKernel();
     });
   };
 
@@ -382,6 +377,7 @@
     start: function (id, contract, options) {
       var root = document.getElementById(id);
       if (!root || pages[id]) return pages[id];
+      preloadId = contract.plotlyPreload;
       pages[id] = new Page(root, contract, options || {});
       pages[id].start();
       return pages[id];
