@@ -33,6 +33,7 @@ from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
+from voila.utils import ENV_VARIABLE
 
 from contacts_lib.server import LANDING_NOTEBOOK, PAGES_FOLDER, page_path
 
@@ -103,7 +104,6 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
         self.root_dir = Path(kwargs.pop("root_dir"))
         self.page_folders = kwargs.pop("page_folders")
         self.max_visitors = kwargs.pop("max_visitors")
-        self.pool_notebooks = kwargs.pop("pool_notebooks")
         super().initialize(**kwargs)
 
     def _is_page(self, path: str | None) -> bool:
@@ -113,12 +113,6 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
         if folder not in self.page_folders or name.startswith("."):
             return False
         return (self.root_dir / path).is_file()
-
-    def visitor_kernels(self) -> int:
-        """Kernels held by pages: all of them but those waiting in the pools."""
-        manager = self.kernel_manager
-        pooled = sum(manager.get_pool_size(name) for name in self.pool_notebooks)
-        return max(0, len(manager.list_kernel_ids()) - pooled)
 
     def _ready_kernel_first(self, path: str) -> bool:
         """Put a ready preheated kernel first in the pool; False if none is ready yet.
@@ -140,7 +134,7 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         if not self._is_page(path):
             raise tornado.web.HTTPError(404)
-        if self.visitor_kernels() >= self.max_visitors:
+        if self.kernel_manager.visitor_kernels() >= self.max_visitors:
             self.log.warning("Refusing %s: %d visitors' kernels already running", path, self.max_visitors)
             raise tornado.web.HTTPError(503)
         # Reading the token sets the "_xsrf" cookie, which the page's shutdown request sends back.
@@ -149,7 +143,26 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
         await super().get(path)
 
 class AppKernelManager(AsyncMappingKernelManager):
-    """The kernel manager under Voilà's pools (Voilà builds its pooled manager on this class)."""
+    """The kernel manager under Voilà's pools (Voilà builds its pooled manager on this class): it
+    knows which kernels wait in a pool and which ones pages hold."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._preheated: set[str] = set()  # started for a pool and not handed to a page yet
+
+    async def start_kernel(self, *args, **kwargs) -> str:
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        if (kwargs.get("env") or {}).get(ENV_VARIABLE.VOILA_PREHEAT) == "True":
+            self._preheated.add(kernel_id)
+        return kernel_id
+
+    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs) -> None:
+        self._preheated.discard(kernel_id)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+    def visitor_kernels(self) -> int:
+        """Kernels held by pages (or given to one that never connected)."""
+        return len(set(self.list_kernel_ids()) - self._preheated)
 
     def kernel_handed_out(self, kernel_id: str) -> None:
         """A preheated kernel goes to a page: its idle clock starts now, not when it was preheated.
@@ -160,6 +173,8 @@ class AppKernelManager(AsyncMappingKernelManager):
         kernel = self._kernels.get(kernel_id)
         if kernel is not None:
             kernel.last_activity = utcnow()
+        self._preheated.discard(kernel_id)
+
 
 class AppServer(Voila):
     """Voilà's standalone server with the app's pages, bound and error pages (see the module)."""
@@ -194,14 +209,12 @@ class AppServer(Voila):
 
     def init_handlers(self) -> list:
         landing = url_path_join(self.base_url, page_path(LANDING_NOTEBOOK))
-        pools = getattr(self.kernel_manager, "kernel_pools_config", {}) or {}
         page_options = {
             "root_dir": self.root_dir,
             "page_folders": list(self.page_folders),
             "max_visitors": self.max_visitors,
-            "pool_notebooks": [name for name in pools if name != "default"],
         }
-        handlers = []
+        handlers = [(url_path_join(self.base_url, r"/voila/?"), LandingRedirectHandler, {"landing": landing})]
         for handler in super().init_handlers():
             pattern, handler_class, *options = handler
             if handler_class is TornadoVoilaTreeHandler:

@@ -11,10 +11,10 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from contacts_lib.server import project_root, voila_command
-
 
 
 def free_port() -> int:
@@ -23,11 +23,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_app(log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90) -> Iterator[str]:
-    """Serve the app as a user does (``contacts-efficaces app``), yield its base URL, then stop it.
+@dataclass(frozen=True)
+class RunningApp:
+    """The app's server as the tests see it: its address and its process."""
 
-    With ``voila_options``, Voilà is started with the same command line as the app's plus them.
+    url: str
+    pid: int
+    log: Path
+
+    def kernels(self) -> list[int]:
+        """Process ids of the server's kernels (its ipykernel children)."""
+        listing = subprocess.run(
+            ["ps", "--ppid", str(self._voila_pid()), "-o", "pid=,args="], capture_output=True, text=True, check=False
+        ).stdout
+        return [int(line.split()[0]) for line in listing.splitlines() if "ipykernel_launcher" in line]
+
+    def _voila_pid(self) -> int:
+        """The Voilà process: the server itself, or the child of ``contacts-efficaces app``."""
+        listing = subprocess.run(
+            ["ps", "--ppid", str(self.pid), "-o", "pid=,args="], capture_output=True, text=True, check=False
+        ).stdout
+        for line in listing.splitlines():
+            if "contacts_lib.hosting" in line:
+                return int(line.split()[0])
+        return self.pid
+
+    def wait_for_kernels(self, count: int, timeout: float) -> float:
+        """Seconds until the server has ``count`` kernels; TimeoutError after ``timeout``."""
+        start = time.monotonic()
+        while len(self.kernels()) != count:
+            if time.monotonic() - start > timeout:
+                raise TimeoutError(f"{len(self.kernels())} kernels after {timeout} s, not {count}")
+            time.sleep(0.5)
+        return time.monotonic() - start
+
+
+def pooled_kernels() -> int:
+    """Kernels kept ready by the pools of voila.json."""
+    import json
+
+    pools = json.loads((project_root() / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
+    return sum(pool["pool_size"] for name, pool in pools.items() if name != "default")
+
+
+@contextlib.contextmanager
+def running_app(log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90) -> Iterator[RunningApp]:
+    """Serve the app as a user does (``contacts-efficaces app``), yield it, then stop it.
+
+    With ``voila_options``, the server is started with the same command line as the app's plus them.
     """
     port = free_port()
     script = Path(sys.executable).with_name("contacts-efficaces")
@@ -45,13 +88,13 @@ def running_app(log_path: Path, voila_options: tuple[str, ...] = (), timeout: fl
             if process.poll() is not None:
                 raise RuntimeError(f"the app stopped: {log_path.read_text(errors='replace')[-2000:]}")
             try:
-                with urllib.request.urlopen(base + "/", timeout=5):
+                with urllib.request.urlopen(base + "/voila/static/voila.js", timeout=5):
                     break
             except OSError:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"no answer from {base}: {log_path.read_text(errors='replace')[-2000:]}") from None
                 time.sleep(0.3)
-        yield base
+        yield RunningApp(base, process.pid, log_path)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

@@ -1,46 +1,95 @@
-"""``contacts-efficaces app`` serves the landing page and the app with Voilà, and nothing else."""
+"""``contacts-efficaces app`` serves the app's pages with Voilà, and nothing else, ready to host:
+French refusals, a bound on visitors, kernels freed by the page's shutdown request and culled
+when a page never connects."""
 
+import http.cookiejar
+import re
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 
 from contacts_lib.server import page_path
-from tests.app_server import running_app
+from tests.app_server import pooled_kernels, running_app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("voila") / "voila.log") as base:
-        yield base
+    with running_app(tmp_path_factory.mktemp("voila") / "voila.log") as server:
+        yield server
 
 
-def _get(url):
-    with urllib.request.urlopen(url, timeout=60) as response:
+def _get(url, opener=None):
+    with (opener or urllib.request.build_opener()).open(url, timeout=60) as response:
         return response.status, response.read().decode("utf-8", "replace")
 
 
-def test_landing_page_links_to_the_app(app):
-    status, html = _get(app + page_path("index.ipynb"))
-    assert status == 200
-    assert 'href="autodiagnostic.ipynb"' in html and "Remplir l&#39;autodiagnostic" in html.replace("'", "&#39;")
+def _error(url):
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(url, timeout=60)
+    error = caught.value
+    body = error.read().decode("utf-8", "replace")
+    error.close()
+    return error.code, body, error.headers
+
+
+def test_landing_page_links_to_the_app_and_the_example(app):
+    status, html = _get(app.url + page_path("index.ipynb"))
+    assert status == 200 and '<html lang="fr">' in html
+    assert "<title>100 % Contacts efficaces — accueil</title>" in html
+    assert 'href="autodiagnostic.ipynb"' in html and 'href="autodiagnostic.ipynb?exemple=recueil"' in html
+    assert 'download="modele-autodiagnostic-100-contacts-efficaces.xlsx"' in html
 
 
 def test_app_page_renders_without_an_error_output(app):
-    status, html = _get(app + page_path("autodiagnostic.ipynb"))
+    status, html = _get(app.url + page_path("autodiagnostic.ipynb"))
     assert status == 200
     assert "There was an error when executing cell" not in html and "Traceback" not in html
     assert "application/vnd.jupyter.widget-view+json" in html and "ce-plotly-preload" in html
     assert "import AutodiagnosticApp" not in html  # sources stripped
+    assert "<title>Autodiagnostic — 100 % Contacts efficaces</title>" in html and '<html lang="fr">' in html
+    assert 'href="index.ipynb"' in html  # the way back to the landing page
 
 
 def test_app_page_is_written_by_the_server(app):
     """The "contacts" Voilà template puts the questionnaire in the page itself (quick first paint)."""
-    _, html = _get(app + page_path("autodiagnostic.ipynb"))
+    _, html = _get(app.url + page_path("autodiagnostic.ipynb"))
     assert html.count('class="ce-app"') == 1 and html.count('class="ce-question"') == 36
     assert html.count("application/vnd.voila.cell-output+json") == 1  # only the widget is left to the browser
+
+
+@pytest.mark.parametrize("path", ["/", "/voila", "/voila/tree", "/voila/tree/benchmarks"])
+def test_the_root_and_the_file_tree_lead_to_the_landing_page(app, path):
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.build_opener(NoRedirect).open(app.url + path, timeout=30)
+    caught.value.close()
+    assert caught.value.code in (301, 302)
+    assert caught.value.headers["Location"].endswith(page_path("index.ipynb"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/render/benchmarks/baseline_print.ipynb",  # a notebook of the repository, not a page
+        "/voila/render/notebooks/inexistant.ipynb",
+        "/voila/render/notebooks/../benchmarks/baseline_print.ipynb",
+        "/voila/render/tests/../notebooks/index.ipynb",
+        "/voila/api/contents/",
+        "/nimporte/quoi",
+    ],
+)
+def test_anything_else_is_a_french_404(app, path):
+    code, body, _ = _error(app.url + path)
+    assert code == 404
+    assert '<html lang="fr">' in body and "Page introuvable" in body and "Traceback" not in body
+    assert f'href="{page_path("index.ipynb")}"' in body
 
 
 @pytest.mark.parametrize(
@@ -48,12 +97,80 @@ def test_app_page_is_written_by_the_server(app):
     ["notebooks/autodiagnostic.ipynb", "contacts_lib/app.py", "pyproject.toml", "data/exemples/exemple-recueil.json"],
 )
 def test_sources_and_data_are_not_downloadable(app, path):
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(f"{app}/voila/files/{path}", timeout=30)
-    caught.value.close()
-    assert caught.value.code in (403, 404)
+    code, _, _ = _error(f"{app.url}/voila/files/{path}")
+    assert code in (403, 404)
 
 
 def test_radar_code_is_served_for_the_preload(app):
-    status, code = _get(f"{app}/voila/files/contacts_lib/static/plotly-radar.min.js")
+    status, code = _get(f"{app.url}/voila/files/contacts_lib/static/plotly-radar.min.js")
     assert status == 200 and code.startswith("/* plotly.js 4.1.1 (core + scatterpolar)")
+
+
+def _kernel_id(html):
+    return re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+
+
+def _kernel_exists(server, kernel_id):
+    try:
+        with urllib.request.urlopen(f"{server.url}/api/kernels/{kernel_id}", timeout=30):
+            return True
+    except urllib.error.HTTPError as error:
+        error.close()
+        if error.code == 404:
+            return False
+        raise
+
+
+def _wait_until_gone(server, kernel_ids, timeout):
+    import time
+
+    start = time.monotonic()
+    while any(_kernel_exists(server, kernel_id) for kernel_id in kernel_ids):
+        assert time.monotonic() - start < timeout, f"kernels still running after {timeout} s"
+        time.sleep(0.5)
+    return time.monotonic() - start
+
+
+def test_the_page_shutdown_request_frees_its_kernel(app):
+    """The page sends Voilà's shutdown request with the xsrf cookie it received: accepted."""
+    app.wait_for_kernels(pooled_kernels(), timeout=90)
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    _, html = _get(app.url + page_path("autodiagnostic.ipynb"), opener)
+    kernel_id = _kernel_id(html)
+    assert _kernel_exists(app, kernel_id)
+    xsrf = {cookie.name: cookie.value for cookie in cookies}["_xsrf"]
+    without_token = urllib.request.Request(f"{app.url}/voila/api/shutdown/{kernel_id}", data=b"", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(without_token, timeout=30)
+    refused.value.close()
+    assert refused.value.code == 403  # the xsrf check stays on
+    form = urllib.parse.urlencode({"_xsrf": xsrf}).encode()
+    with opener.open(urllib.request.Request(f"{app.url}/voila/api/shutdown/{kernel_id}", data=form), timeout=30) as done:
+        assert done.status == 204
+    assert not _kernel_exists(app, kernel_id)
+    # The pool refills what the page took, and nothing more stays.
+    assert app.wait_for_kernels(pooled_kernels(), timeout=60) < 60
+
+
+def test_over_the_bound_a_french_page_asks_to_retry(tmp_path):
+    with running_app(tmp_path / "voila.log", ("--AppServer.max_visitors=1",)) as server:
+        server.wait_for_kernels(pooled_kernels(), timeout=90)
+        status, _ = _get(server.url + page_path("autodiagnostic.ipynb"))
+        assert status == 200
+        code, body, headers = _error(server.url + page_path("index.ipynb"))
+        assert code == 503 and headers["Retry-After"] == "15"
+        assert "Trop d'utilisateurs en ce moment, réessayez dans un instant." in body.replace("&#x27;", "'")
+        assert '<meta http-equiv="refresh" content="15">' in body and '<html lang="fr">' in body
+
+
+def test_a_page_that_never_connects_gives_its_kernel_back(tmp_path):
+    """A plain GET (a link preview, a tab closed at once) takes a kernel: culled once idle."""
+    options = ("--MappingKernelManager.cull_idle_timeout=4", "--MappingKernelManager.cull_interval=1")
+    with running_app(tmp_path / "voila.log", options) as server:
+        server.wait_for_kernels(pooled_kernels(), timeout=90)
+        taken = [_kernel_id(_get(server.url + page_path(name))[1]) for name in ("autodiagnostic.ipynb", "index.ipynb")]
+        assert all(_kernel_exists(server, kernel_id) for kernel_id in taken)
+        assert _wait_until_gone(server, taken, timeout=60) >= 3  # not before its idle time
+        assert server.log.read_text(errors="replace").count("Culling 'idle' kernel") >= 2
+        assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 60  # the pools, refilled
