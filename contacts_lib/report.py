@@ -50,15 +50,24 @@ tr.total td { font-weight: bold; }
 details.ce-fiche summary { color: #1f4e79; }
 .answers td:nth-child(1), .answers td:nth-child(4) { white-space: nowrap; }
 footer { margin-top: 8mm; color: #444; font-size: 9pt; }
-.summary h2 { margin-top: 5mm; }
+.summary { font-size: 10pt; }
+.summary h1 { font-size: 15pt; }
+.summary .structure { font-size: 12.5pt; margin-bottom: 1mm; }
+.summary header .ce-meta { margin: 0; overflow-wrap: anywhere; }
+.summary h2 { font-size: 12pt; margin: 4mm 0 2mm; }
+.summary h3 { margin: 2mm 0 1mm; }
 .summary .ce-plan-lever > .ce-meta { display: none; }
-.summary .ce-practice { font-size: 10pt; }
+.summary .ce-practice { margin-bottom: 1.2mm; }
+.summary .ce-meta { font-size: 9pt; }
+.summary footer { margin-top: 3mm; }
+.summary main > p { margin: 1mm 0; }
 @media print { body { padding: 0; } a { color: inherit; } details.ce-fiche { display: none; } }
 """
 
 
-def _header_rows(autodiagnostic: Autodiagnostic) -> str:
-    rows = []
+def _header_values(autodiagnostic: Autodiagnostic) -> list[tuple[str, str, str]]:
+    """(key, label, value as shown) of the header fields given, the name aside."""
+    values = []
     for spec in HEADER_FIELDS[1:]:
         value = getattr(autodiagnostic, spec.key)
         if value is None:
@@ -69,8 +78,17 @@ def _header_rows(autodiagnostic: Autodiagnostic) -> str:
             shown = f"{value:,}".replace(",", "\u202f")
         else:
             shown = str(value)
-        rows.append(f"<dt>{text(spec.label)}</dt><dd>{text(shown)}</dd>")
-    return "".join(rows)
+        values.append((spec.key, spec.label, shown))
+    return values
+
+
+def _identity(autodiagnostic: Autodiagnostic, compact: bool) -> str:
+    """The header fields: all of them in a list, or (``compact``) date, réseau and région on one line."""
+    values = _header_values(autodiagnostic)
+    if compact:
+        shown = [f"{label} : {value}" for key, label, value in values if key in ("date", "reseau", "region")]
+        return f'<p class="ce-meta">{text(" · ".join(shown))}</p>' if shown else ""
+    return "<dl>" + "".join(f"<dt>{text(label)}</dt><dd>{text(value)}</dd>" for _, label, value in values) + "</dl>"
 
 
 def _results(scores: Scores) -> str:
@@ -91,11 +109,11 @@ def _results(scores: Scores) -> str:
 
 
 def _document(
-    autodiagnostic: Autodiagnostic, title: str, body: str, generated: dt.date, made: str, css_class: str = ""
+    autodiagnostic: Autodiagnostic, title: str, body: str, generated: dt.date, made: str, summary: bool = False
 ) -> str:
     """A whole HTML document: the structure's identity, ``body``, the radar's code and a footer."""
     figure = radar_figure(score(autodiagnostic)).update_layout(
-        width=360, height=300, margin={"l": 75, "r": 75, "t": 25, "b": 25}
+        width=330 if summary else 360, height=245 if summary else 300, margin={"l": 75, "r": 75, "t": 25, "b": 25}
     )
     plotly_js = PLOTLY_BUNDLE.read_text(encoding="utf-8").replace("</script", "<\\/script")
     return f"""<!DOCTYPE html>
@@ -106,11 +124,11 @@ def _document(
 <title>{text(f"{title} — {autodiagnostic.structure}")}</title>
 <style>{_STYLE}</style>
 </head>
-<body class="{css_class}">
+<body class="{"summary" if summary else "report"}">
 <header>
 <h1>{text(title)}</h1>
 <p class="structure">{text(autodiagnostic.structure)}</p>
-<dl>{_header_rows(autodiagnostic)}</dl>
+{_identity(autodiagnostic, compact=summary)}
 </header>
 <main>
 {body}
@@ -165,5 +183,5 @@ def summary_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = Non
 {more}"""
     return _document(
         autodiagnostic, "Synthèse de l'autodiagnostic « 100 % Contacts efficaces »", body,
-        generated or dt.date.today(), "Synthèse générée", css_class="summary",
+        generated or dt.date.today(), "Synthèse générée", summary=True,
     )

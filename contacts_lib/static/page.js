@@ -259,7 +259,7 @@
   // A file over the limit is refused here, before anything is sent; returns the message or "".
   Page.prototype.checkFile = function (file) {
     if (!file || file.size <= this.contract.uploadLimitBytes) return "";
-    var size = (file.size / (1024 * 1024)).toFixed(1).replace(".", ",") + " Mo";
+    var size = (file.size / (1024 * 1024)).toFixed(1).replace(".", ",").replace(/,0$/, "") + " Mo"; // as page_contract.megabytes
     return fill(this.texts.uploadTooBig, { name: file.name, size: size, limit: this.contract.uploadLimitText });
   };
 
