@@ -3,16 +3,17 @@
 Both pages are served by one Voilà server (the project's voila.json, preheated kernels), in one
 run, so the machine's noise touches both alike; the figure that counts is the ratio.
 
-- time to interactive: from navigation start to the questionnaire and the radar drawn, against
-  the time until the print notebook shows its text, both read in the page's own clock
-  (medians over --rounds loads, fresh browser context each time, kernels preheated); the time
-  until the widget is live (a click updates the scores; clicks made before are kept) is
-  printed too;
+- first paint: from navigation start to the questionnaire and the radar drawn, against the time
+  until the print notebook shows its text, both read in the page's own clock (medians over
+  --rounds loads, fresh browser context each time, kernels preheated);
+- widget live: from navigation start until a click updates the scores (the widget connected to
+  its kernel; clicks made before are kept), against the same print notebook;
 - click latency: from a click on an answer to the percentages and the radar updated in place
   (the radar's ``data-revision`` attribute, set once Plotly has redrawn), over 36 clicks.
 
 Run: ``.venv/bin/python benchmarks/app_speed.py`` (needs Debian's chromium). Prints a table and
-exits non-zero if a target is missed: interactive ratio ≤ 1.3, click p95 ≤ 150 ms.
+exits non-zero if a target is missed: first paint ≤ 1.3 × print, widget live ≤ 1.2 × print,
+click p95 ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ from tests.browser import launch  # noqa: E402
 
 APP = "autodiagnostic.ipynb"
 BASELINE = "baseline_print.ipynb"
-INTERACTIVE_TARGET = 1.3
-CLICK_TARGET_MS = 150
+FIRST_PAINT_TARGET = 1.3
+LIVE_TARGET = 1.2
+CLICK_TARGET_MS = 100
 
 LIVE = ".ce-app[data-live]"  # the widget has connected: a click now updates the scores
 CLICK_AND_WAIT = """async ([questionKey, value]) => {
@@ -95,12 +97,16 @@ def main() -> int:
                         help="seconds for the kernel pool to refill (voila.json: fill_delay 4 s, then the notebook runs)")
     arguments = parser.parse_args()
 
-    # The app's own settings (voila.json), plus a preheated kernel for the baseline notebook.
+    # The app's own settings (voila.json), plus the baseline notebook served and preheated.
     pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
     pools = {**pools, f"benchmarks/{BASELINE}": {"pool_size": 1}}
-    options = (f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",)
-    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "voila.log", options) as base, \
+    options = (
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        '--AppServer.page_folders=["notebooks", "benchmarks"]',
+    )
+    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "voila.log", options) as server, \
             sync_playwright() as playwright:
+        base = server.url
         browser = launch(playwright)
         time.sleep(arguments.pause * 2)  # every pool filled
         app_times, live_times, baseline_times = [], [], []
@@ -123,13 +129,15 @@ def main() -> int:
     live = statistics.median(live_times)
     ratio = app / baseline
     p95 = percentile(clicks, 0.95)
-    print(f"questionnaire and radar drawn   : {app:.2f} s (median of {arguments.rounds}; {', '.join(f'{t:.2f}' for t in app_times)})")
-    print(f"widget live (a click updates)   : {live:.2f} s (median; ratio to print {live / baseline:.2f})")
+    live_ratio = live / baseline
     print(f"time to text, one-cell print    : {baseline:.2f} s (median of {arguments.rounds}; {', '.join(f'{t:.2f}' for t in baseline_times)})")
-    print(f"ratio app / print               : {ratio:.2f} (target ≤ {INTERACTIVE_TARGET})")
+    print(f"questionnaire and radar drawn   : {app:.2f} s (median; {', '.join(f'{t:.2f}' for t in app_times)})")
+    print(f"  ratio to print                : {ratio:.2f} (target ≤ {FIRST_PAINT_TARGET})")
+    print(f"widget live (a click updates)   : {live:.2f} s (median; {', '.join(f'{t:.2f}' for t in live_times)})")
+    print(f"  ratio to print                : {live_ratio:.2f} (target ≤ {LIVE_TARGET})")
     print(f"click → scores and radar updated: median {statistics.median(clicks):.0f} ms, p95 {p95:.0f} ms, "
           f"max {max(clicks):.0f} ms over {len(clicks)} clicks (target p95 ≤ {CLICK_TARGET_MS} ms)")
-    return 0 if ratio <= INTERACTIVE_TARGET and p95 <= CLICK_TARGET_MS else 1
+    return 0 if ratio <= FIRST_PAINT_TARGET and live_ratio <= LIVE_TARGET and p95 <= CLICK_TARGET_MS else 1
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ def score_answers(answers: Sequence[bool | None], catalogue: Catalogue | None = 
 
 
 def score(autodiagnostic: Autodiagnostic) -> Scores:
+    """The four lever coverages, the moyenne and the number of answers of an autodiagnostic."""
     return score_answers(autodiagnostic.answers)
 
 

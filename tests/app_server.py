@@ -67,14 +67,16 @@ def pooled_kernels() -> int:
 
 
 @contextlib.contextmanager
-def running_app(log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90) -> Iterator[RunningApp]:
+def running_app(
+    log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90, ip: str | None = None
+) -> Iterator[RunningApp]:
     """Serve the app as a user does (``contacts-efficaces app``), yield it, then stop it.
 
     With ``voila_options``, the server is started with the same command line as the app's plus them.
     """
     port = free_port()
     script = Path(sys.executable).with_name("contacts-efficaces")
-    command = [str(script), "app", "--port", str(port), "--no-browser"]
+    command = [str(script), "app", "--port", str(port), "--no-browser", *(("--ip", ip) if ip else ())]
     if voila_options:
         command = voila_command(port, *voila_options)
     with open(log_path, "wb") as log:

@@ -423,6 +423,27 @@ def test_a_killed_kernel_is_detected_and_the_page_recovers_with_its_answers(page
     expect(page.locator(".ce-restored")).to_contain_text("Vos réponses en cours ont été retrouvées")
 
 
+def test_while_a_kernel_starts_the_page_says_so_in_french(page, server):
+    """No kernel ready in the pool: one starts at once and the page shows its progress."""
+    server.wait_for_kernels(pooled_kernels(), timeout=120)
+    taken = [new_page(page.context.browser) for _ in range(2)]
+    for visitor in taken:  # the two preheated kernels of the app
+        visitor.goto(server.url + page_path("autodiagnostic.ipynb"), wait_until="commit")
+    seen = []
+    page.goto(server.url + page_path("autodiagnostic.ipynb"), wait_until="commit", timeout=120_000)
+    for _ in range(200):
+        text = page.evaluate("(document.getElementById('loading_text') || {}).textContent || ''")
+        if text and text not in seen:
+            seen.append(text)
+        if page.query_selector(".ce-app"):
+            break
+        page.wait_for_timeout(50)
+    assert seen and all(re.fullmatch(r"Chargement de la page…|Préparation de la page : étape \d sur \d…", t) for t in seen), seen
+    page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
+    for visitor in taken:
+        visitor.context.close()
+
+
 def test_visitors_leaving_give_their_kernels_back(browser, server):
     """Ten visitors open the app, then close their pages: each page's shutdown request frees its
     kernel at once (culling, a minute later, is for pages that vanish without a word)."""

@@ -174,3 +174,13 @@ def test_a_page_that_never_connects_gives_its_kernel_back(tmp_path):
         assert _wait_until_gone(server, taken, timeout=60) >= 3  # not before its idle time
         assert server.log.read_text(errors="replace").count("Culling 'idle' kernel") >= 2
         assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 60  # the pools, refilled
+
+
+def test_a_room_is_served_from_one_machine_with_a_warning(tmp_path):
+    """``app --ip 0.0.0.0`` listens on every interface and says there is no authentication."""
+    with running_app(tmp_path / "voila.log", ip="0.0.0.0") as server:
+        status, html = _get(server.url + page_path("index.ipynb"))
+        assert status == 200 and "Remplir l&#x27;autodiagnostic" in html.replace("'", "&#x27;")
+        printed = server.log.read_text(errors="replace")
+        assert "Attention : l'application n'a pas d'authentification" in printed
+        assert "Depuis les autres postes : http://" in printed

@@ -57,6 +57,8 @@ def test_template_writes_a_workbook_and_refuses_to_overwrite(tmp_path):
         (("app", "--port", "abc"), "--port attend un nombre entier"),
         (("template", "modele.ods"), "donnez un nom en .xlsx"),
         (("template", "/dossier/inexistant/modele.xlsx"), "le dossier /dossier/inexistant n'existe pas"),
+        (("app", "--no-browser", "--ip", "300.1.2.3"), "adresse 300.1.2.3 invalide"),
+        (("app", "--no-browser", "--ip", "192.0.2.1"), "l'adresse 192.0.2.1 n'est pas une adresse de cette machine"),
     ],
 )
 def test_usage_errors_are_french_and_exit_2(arguments, expected, tmp_path):
@@ -70,3 +72,5 @@ def test_help_is_in_french():
     result = run_cli("score", "--help")
     assert result.returncode == 0
     assert "fichiers .json, .csv ou .xlsx" in result.stdout
+    app = run_cli("app", "--help")
+    assert "--ip ADRESSE" in app.stdout and "sans authentification" in " ".join(app.stdout.split())

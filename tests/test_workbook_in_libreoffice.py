@@ -124,3 +124,16 @@ def test_formulas_count_typed_answers_as_the_library_reads_them(soffice, tmp_pat
         assert shown[lever.short_name][5] == f"{rounded_percent(expected.coverage[lever.key])}%"
     assert shown["Moyenne"][5] == f"{rounded_percent(expected.moyenne)}%"
     assert int(shown["Moyenne"][4]) == expected.answered == 36
+
+
+def test_the_workbook_prints_on_a4(soffice, tmp_path, worked_example):
+    """Both sheets print on A4, all columns across the page, in a few pages."""
+    import re
+
+    write_workbook(worked_example, tmp_path / "resultats.xlsx")
+    soffice(tmp_path / "resultats.xlsx", "pdf", tmp_path / "pdf")
+    pdf = (tmp_path / "pdf" / "resultats.pdf").read_bytes()
+    boxes = [tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+?)\s*\]", pdf)]
+    pages = [box for box in boxes if box[2:] in ((595, 842), (842, 595))]
+    assert len(pages) == len(re.findall(rb"/Type\s*/Page[^s]", pdf)), boxes
+    assert 2 <= len(pages) <= 4, boxes

@@ -137,6 +137,7 @@ def _csv_reason(error: csv.Error) -> str:
 
 
 def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
+    """Autodiagnostics as CSV text, one row per structure (header fields, q01 … q36, extra columns)."""
     diagnostics = list(diagnostics)
     extra_columns: list[str] = []
     for diagnostic in diagnostics:
@@ -160,5 +161,6 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
 
 
 def write_csv(diagnostics: Iterable[Autodiagnostic], path: Path) -> None:
+    """Write autodiagnostics as a CSV file, in one step (nothing half-written)."""
     text = dumps_csv(diagnostics)
     write_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))

@@ -106,9 +106,11 @@ def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
 
 
 def dumps_json(autodiagnostic: Autodiagnostic) -> str:
+    """An autodiagnostic as the JSON text of the format, its scores written for information."""
     return json.dumps(to_json_document(autodiagnostic), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_json(autodiagnostic: Autodiagnostic, path: Path) -> None:
+    """Write an autodiagnostic as a JSON file, in one step (nothing half-written)."""
     text = dumps_json(autodiagnostic)
     write_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -75,6 +75,19 @@
     });
   }
 
+  // The radar follows its box's width, and only that: plotly's own « responsive » mode redraws on
+  // every window resize event, and Voilà's front end sends some while the page starts.
+  function followWidth(radar, Plotly) {
+    if (radar.ceWidthObserver || !window.ResizeObserver) return;
+    var width = radar.clientWidth;
+    radar.ceWidthObserver = new ResizeObserver(function () {
+      if (radar.clientWidth === width || radar.clientWidth === 0) return;
+      width = radar.clientWidth;
+      Plotly.Plots.resize(radar);
+    });
+    radar.ceWidthObserver.observe(radar);
+  }
+
   // Draw or update the radar in place; draws are chained so that the last one wins.
   function draw(radar, figure, revision, contract) {
     var previous = radar.ceDrawing || Promise.resolve();
@@ -86,7 +99,9 @@
           var layout = Object.assign({}, figure.layout, { autosize: true });
           delete layout.height;
           delete layout.width;
-          return Plotly.react(radar, figure.data, layout, { displayModeBar: false, responsive: true });
+          return Plotly.react(radar, figure.data, layout, { displayModeBar: false }).then(function () {
+            followWidth(radar, Plotly);
+          });
         });
       })
       .then(function () { radar.setAttribute(contract.attributes.revision, String(revision)); })
