@@ -109,18 +109,19 @@ async def websocket_visit(base: str, answers: list[str]) -> Visit:
             elif model_id and message.get("msg_type") == "comm_msg" and data.get("method") == "update" \
                     and "results" in data.get("state", {}):
                 visit.seconds = time.monotonic() - start
-                socket.close()
-                return visit
+                return visit  # the socket stays open, as a visitor's page does, until the end
         visit.problem = "no scores in time"
     except Exception as error:  # a failure of one visitor is a result, not a crash of the test
         visit.problem = f"{type(error).__name__}: {error}"
     return visit
 
 
-async def browser_visit(browser, base: str) -> Visit:
-    """One visitor in a real page: connected, then a click updates the scores."""
+async def browser_visit(browser, base: str, pages: list) -> Visit:
+    """One visitor in a real page: connected, then a click updates the scores. The page stays
+    open (in ``pages``) until every visitor is done, as the websocket visitors' kernels do."""
     visit = Visit("navigateur")
     context = await browser.new_context()
+    pages.append(context)
     page = await context.new_page()
     start = time.monotonic()
     try:
@@ -137,15 +138,17 @@ async def browser_visit(browser, base: str) -> Visit:
             visit.problem = "model not found"
     except Exception as error:
         visit.problem = f"{type(error).__name__}: {str(error).splitlines()[0]}"
-    finally:
-        await context.close()
     return visit
 
 
 def memory_kib(pid: int) -> tuple[int, int]:
     """(RSS, PSS) of a process in KiB."""
     values = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:  # the process ended meanwhile
+        return 0, 0
+    for line in text.splitlines():
         parts = line.split()
         if parts and parts[0] in ("Rss:", "Pss:"):
             values[parts[0]] = int(parts[1])
@@ -165,12 +168,13 @@ async def load(server: RunningApp, sockets: int, pages: int) -> tuple[list[Visit
     answers = ["OUI" if n % 3 else "NON" for n in range(1, 37)]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        contexts: list = []
         visits = await asyncio.gather(
             *(websocket_visit(server.url, answers) for _ in range(sockets)),
-            *(browser_visit(browser, server.url) for _ in range(pages)),
+            *(browser_visit(browser, server.url, contexts) for _ in range(pages)),
         )
+        kernels = [memory for memory in (memory_kib(pid) for pid in server.kernels()) if memory[0]]
         await browser.close()
-    kernels = [memory_kib(pid) for pid in server.kernels()]
     return list(visits), kernels
 
 

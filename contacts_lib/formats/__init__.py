@@ -1,4 +1,9 @@
-"""The file formats of an autodiagnostic: JSON, CSV and XLSX, chosen by the file's extension."""
+"""The file formats of an autodiagnostic: JSON, CSV and XLSX, chosen by the file's extension.
+
+The workbook format needs openpyxl (and, through it, numpy): a third of a kernel's start and of
+its memory. It is imported when a workbook is first read or written, not with the package, so a
+kernel of the app that never sees a workbook stays light.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,27 @@ from contacts_lib.answers import Autodiagnostic, InputError
 from contacts_lib.formats.csv_format import dumps_csv, parse_csv, write_csv
 from contacts_lib.formats.files import read_user_file
 from contacts_lib.formats.json_format import dumps_json, parse_json, write_json
-from contacts_lib.formats.xlsx_format import build_workbook, parse_workbook, write_workbook
+
+def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
+    """The autodiagnostic of a workbook's bytes (see :mod:`contacts_lib.formats.xlsx_format`)."""
+    from contacts_lib.formats import xlsx_format
+
+    return xlsx_format.parse_workbook(content, source)
+
+
+def build_workbook(autodiagnostic: Autodiagnostic | None = None):
+    """The autodiagnostic workbook (openpyxl ``Workbook``): blank when ``autodiagnostic`` is None."""
+    from contacts_lib.formats import xlsx_format
+
+    return xlsx_format.build_workbook(autodiagnostic)
+
+
+def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:
+    """Write the filled workbook of ``autodiagnostic``, or the blank template if it is None."""
+    from contacts_lib.formats import xlsx_format
+
+    xlsx_format.write_workbook(autodiagnostic, path)
+
 
 _PARSERS = {
     ".json": lambda content, name: [parse_json(content, name)],
