@@ -2,8 +2,12 @@
 French refusals, a bound on visitors, kernels freed by the page's shutdown request and culled
 when a page never connects."""
 
+import asyncio
+import contextlib
 import http.cookiejar
 import re
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -122,8 +126,6 @@ def _kernel_exists(server, kernel_id):
 
 
 def _wait_until_gone(server, kernel_ids, timeout):
-    import time
-
     start = time.monotonic()
     while any(_kernel_exists(server, kernel_id) for kernel_id in kernel_ids):
         assert time.monotonic() - start < timeout, f"kernels still running after {timeout} s"
@@ -164,16 +166,48 @@ def test_over_the_bound_a_french_page_asks_to_retry(tmp_path):
         assert '<meta http-equiv="refresh" content="15">' in body and '<html lang="fr">' in body
 
 
-def test_a_page_that_never_connects_gives_its_kernel_back(tmp_path):
-    """A plain GET (a link preview, a tab closed at once) takes a kernel: culled once idle."""
+@contextlib.contextmanager
+def connected(server, kernel_id):
+    """Hold a websocket connection to a kernel, as an open page does, until the block ends."""
+    from tornado.websocket import websocket_connect
+
+    loop = asyncio.new_event_loop()
+    opened = threading.Event()
+    closing = None  # an asyncio.Event of the thread's loop
+
+    async def hold():
+        nonlocal closing
+        closing = asyncio.Event()
+        socket = await websocket_connect(f"{server.url.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels?session_id=test")
+        opened.set()
+        await closing.wait()
+        socket.close()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(hold(),), daemon=True)
+    thread.start()
+    assert opened.wait(60)
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(closing.set)
+        thread.join(30)
+        loop.close()
+
+
+def test_idle_kernels_without_a_page_are_culled_and_connected_ones_kept(tmp_path):
+    """A plain GET (a link preview, a tab closed at once) takes a kernel: culled once idle. A
+    kernel with its page connected is kept, however idle."""
     options = ("--MappingKernelManager.cull_idle_timeout=4", "--MappingKernelManager.cull_interval=1")
     with running_app(tmp_path / "voila.log", options) as server:
         server.wait_for_kernels(pooled_kernels(), timeout=90)
         taken = [_kernel_id(_get(server.url + page_path(name))[1]) for name in ("autodiagnostic.ipynb", "index.ipynb")]
-        assert all(_kernel_exists(server, kernel_id) for kernel_id in taken)
-        assert _wait_until_gone(server, taken, timeout=60) >= 3  # not before its idle time
-        assert server.log.read_text(errors="replace").count("Culling 'idle' kernel") >= 2
-        assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 60  # the pools, refilled
+        kept = _kernel_id(_get(server.url + page_path("autodiagnostic.ipynb"))[1])
+        with connected(server, kept):
+            assert all(_kernel_exists(server, kernel_id) for kernel_id in taken)
+            assert _wait_until_gone(server, taken, timeout=60) >= 3  # not before its idle time
+            assert server.log.read_text(errors="replace").count("Culling 'idle' kernel") >= 2
+            time.sleep(6)  # longer than the idle time
+            assert _kernel_exists(server, kept)
 
 
 def test_a_room_is_served_from_one_machine_with_a_warning(tmp_path):
