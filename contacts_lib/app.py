@@ -16,7 +16,6 @@ import re
 import secrets
 import unicodedata
 from fractions import Fraction
-from functools import lru_cache
 
 import anywidget
 import plotly.graph_objects as go
@@ -33,7 +32,7 @@ from contacts_lib.answers import (
     parse_header_value,
 )
 from contacts_lib.figures import radar_figure, radar_summary
-from contacts_lib.formats import build_workbook, dumps_json, parse_file, read_autodiagnostics
+from contacts_lib.formats import build_workbook, dumps_json, parse_file, worked_example
 from contacts_lib.page import (
     EXPORTS,
     PLOTLY_BUNDLE,
@@ -46,15 +45,9 @@ from contacts_lib.page import (
     plan_markup,
 )
 from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
-from contacts_lib.reference import QUESTION_COUNT, example_path, load_catalogue
+from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.report import report_html, summary_html
 from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score_answers
-
-@lru_cache(maxsize=1)
-def _worked_example() -> Autodiagnostic:
-    """The source's worked example, which the landing page's link opens the app with."""
-    return read_autodiagnostics(example_path())[0]
-
 
 def _place_in_form(key: str) -> str:
     """Where a value sits in the form, for messages: « Champ Nom de la structure »."""
@@ -104,12 +97,12 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def page_html(self) -> str:
         """The app's page as it stands, to show before the widget connects.
 
-        plotly.js is not in it: the notebook preloads it (notebooks/autodiagnostic.ipynb), or the
-        widget asks the kernel for it.
+        plotly.js is not in it: the page loads it from the server's static files in Voilà; elsewhere
+        the widget asks the kernel for it.
         """
         return app_markup(
             self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors,
-            example=_worked_example(),
+            example=worked_example(),
         )
 
     def _ipython_display_(self) -> None:
@@ -194,7 +187,6 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                 else f"Questions sans réponse : {unanswered} / {QUESTION_COUNT} "
                 f"({format_percent(Fraction(unanswered, QUESTION_COUNT))}) ; {UNANSWERED_RULE}."
             ),
-            "summary": radar_summary(scores),
             "radar_label": french_text(f"Radar de couverture : {radar_summary(scores)}"),
             "figure": self.figure.to_plotly_json(),
         }
@@ -247,10 +239,9 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         """(field, message) of what prevents an export, or None: the first invalid field, else a
         missing name."""
         errors = self._field_errors()
-        labels = {spec.key: spec.label for spec in HEADER_FIELDS}
         for spec in HEADER_FIELDS:
             if spec.key in errors:
-                return spec.key, f"le champ « {labels[spec.key]} » est à corriger : {errors[spec.key]}"
+                return spec.key, f"le champ « {spec.label} » est à corriger : {errors[spec.key]}"
         if not str(self.header.get("structure", "")).strip():
             return "structure", "le nom de la structure est obligatoire pour exporter ; saisissez-le en haut du questionnaire."
         return None

@@ -100,6 +100,9 @@ class LandingRedirectHandler(tornado.web.RequestHandler):
 class PageHandler(FrenchErrors, TornadoVoilaHandler):
     """Voilà's page handler, for the app's pages only, with a bound on the visitors' kernels."""
 
+    #: Pages being rendered right now, in this server.
+    rendering = 0
+
     def initialize(self, **kwargs) -> None:
         self.root_dir = Path(kwargs.pop("root_dir"))
         self.page_folders = kwargs.pop("page_folders")
@@ -107,7 +110,7 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
         super().initialize(**kwargs)
 
     def _is_page(self, path: str | None) -> bool:
-        if not path or path.count("/") != 1 or not path.endswith(".ipynb"):
+        if not path or path.count("/") != 1 or "\\" in path or not path.endswith(".ipynb"):
             return False
         folder, name = path.split("/")
         if folder not in self.page_folders or name.startswith("."):
@@ -127,20 +130,27 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
                 return True
         return False
 
-    def should_use_rendered_notebook(self, *args, **kwargs) -> bool:
-        return super().should_use_rendered_notebook(*args, **kwargs) and self._kernel_ready
+    def should_use_rendered_notebook(self, notebook_data, pool_size, template, theme, request_args) -> bool:
+        # voila.json forbids ?template= and ?theme=: they must not turn a visit into a cold start.
+        return super().should_use_rendered_notebook(notebook_data, pool_size, None, None, request_args) and self._kernel_ready
 
     @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
         if not self._is_page(path):
             raise tornado.web.HTTPError(404)
-        if self.kernel_manager.visitor_kernels() >= self.max_visitors:
-            self.log.warning("Refusing %s: %d visitors' kernels already running", path, self.max_visitors)
+        # Pages being rendered count too: their kernels may not be registered yet (a burst).
+        visitors = self.kernel_manager.visitor_kernels() + PageHandler.rendering
+        if visitors >= self.max_visitors:
+            self.log.warning("Refusing %s: %d visitors for %d at most", path, visitors, self.max_visitors)
             raise tornado.web.HTTPError(503)
         # Reading the token sets the "_xsrf" cookie, which the page's shutdown request sends back.
         self.xsrf_token  # noqa: B018
         self._kernel_ready = self._ready_kernel_first(path)
-        await super().get(path)
+        PageHandler.rendering += 1
+        try:
+            await super().get(path)
+        finally:
+            PageHandler.rendering -= 1
 
 class AppKernelManager(AsyncMappingKernelManager):
     """The kernel manager under Voilà's pools (Voilà builds its pooled manager on this class): it

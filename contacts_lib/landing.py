@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from html import escape
 
-from contacts_lib.formats import build_workbook, read_autodiagnostics
+from contacts_lib.formats import build_workbook, worked_example
 from contacts_lib.page import STATIC, display_first_paint, page_styles, tag, text
 from contacts_lib.page_contract import EXAMPLE_QUERY, PAGE_CLASS
-from contacts_lib.reference import QUESTION_COUNT, example_path, load_catalogue
+from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
-from contacts_lib.server import LANDING_NOTEBOOK
+from contacts_lib.server import APP_NOTEBOOK, LANDING_NOTEBOOK
 
-APP_NOTEBOOK = "autodiagnostic.ipynb"
 WORKBOOK_NAME = "modele-autodiagnostic-100-contacts-efficaces.xlsx"
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINDER_PATTERN = "https://mybinder.org/v2/gh/ORGANISATION/DEPOT/HEAD?urlpath=voila%2Frender%2Fnotebooks%2F"
@@ -72,8 +72,7 @@ def _scoring_section() -> str:
 
 
 def _example_section() -> str:
-    example = read_autodiagnostics(example_path())[0]
-    scores = score(example)
+    scores = score(worked_example())
     shown = ", ".join(
         f"{lever.short_name} {format_percent(scores.coverage[lever.key])}" for lever in load_catalogue().levers
     )
@@ -164,7 +163,7 @@ class LandingPage:
 
     def html(self) -> str:
         release = (STATIC / "kernel.js").read_text(encoding="utf-8")
-        start = f"if (document.body.getAttribute('data-voila') === 'voila') document.body.classList.add({PAGE_CLASS!r});"
+        start = f"if (window.ceInVoila()) document.body.classList.add({json.dumps(PAGE_CLASS)});"
         return f"{landing_html()}<script>{release}\n{start}\nwindow.addEventListener('load', window.ceReleaseKernel);</script>"
 
 

@@ -29,6 +29,7 @@ from contacts_lib.page_contract import (
 )
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import format_percent
+from contacts_lib.server import static_url
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_BUNDLE = STATIC / "plotly-radar.min.js"
@@ -308,7 +309,7 @@ def _results(uid: str, results: Mapping[str, object]) -> str:
             class_="ce-scores",
         )
         + tag("p", text(results["unanswered"]), class_="ce-unanswered", **data("result", "unanswered"))
-        + tag("div", "", class_=PARTS["radar"], role="img", aria_label=f"Radar de couverture : {results['summary']}")
+        + tag("div", "", class_=PARTS["radar"], role="img", aria_label=results["radar_label"])
         + f'<script type="application/json" class="{PARTS["figure"]}" {ATTRIBUTES["revision"]}="{results["revision"]}">{figure}</script>'
         + tag("h2", "Exporter", id=f"{uid}-export-title")
         + tag("div", exports, class_="ce-exports", role="group", aria_labelledby=f"{uid}-export-title")
@@ -389,7 +390,7 @@ def app_markup(
     # plotly.js starts loading with the page (in Voilà, from the app's allowed static files); where
     # it cannot (JupyterLab), the script is marked failed and the widget asks the kernel for it.
     preload = void(
-        "script", async_=True, id=PLOTLY_PRELOAD, src=f"../../files/contacts_lib/static/{PLOTLY_BUNDLE.name}",
+        "script", async_=True, id=PLOTLY_PRELOAD, src=static_url(PLOTLY_BUNDLE.name),
         onerror="this.dataset.failed = 'true'",
     ) + "</script>"
     page_script = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in ("kernel.js", "page.js"))

@@ -10,6 +10,8 @@ as a matching string in several files (``tests/test_page_contract.py`` checks it
 
 from __future__ import annotations
 
+from contacts_lib.reference import QUESTION_COUNT
+
 #: Metadata key of an HTML output that the project's Voilà template writes into the page itself
 #: (share/jupyter/voila/templates/contacts): it shows with the page, before Voilà's front end runs.
 FIRST_PAINT = "contacts-efficaces/first-paint"
@@ -88,6 +90,10 @@ TEXTS = {
         "La connexion avec le serveur a été perdue. Vos réponses sont gardées dans ce navigateur : "
         "la page se recharge pour reprendre."
     ),
+    "lostStay": (
+        "La connexion avec le serveur a été perdue. Vos réponses sont gardées dans ce navigateur ; "
+        "rechargez la page pour reprendre."
+    ),
     "reload": "Recharger la page",
     "restored": "Vos réponses en cours ont été retrouvées dans ce navigateur (dernière modification le {date} à {time}).",
     "example": (
@@ -119,6 +125,7 @@ def page_contract() -> dict[str, object]:
         "parts": {name: f".{css_class}" for name, css_class in PARTS.items()},
         "attributes": ATTRIBUTES,
         "messages": {name: name for name in (*MESSAGES_TO_KERNEL, *MESSAGES_TO_PAGE)},
+        "questionCount": QUESTION_COUNT,
         "uploadLimitBytes": UPLOAD_LIMIT_BYTES,
         "pingIntervalMs": PING_INTERVAL_MS,
         "connectionLostMs": CONNECTION_LOST_MS,

@@ -109,10 +109,11 @@ def _results(scores: Scores) -> str:
 
 
 def _document(
-    autodiagnostic: Autodiagnostic, title: str, body: str, generated: dt.date, made: str, summary: bool = False
+    autodiagnostic: Autodiagnostic, scores: Scores, title: str, body: str, generated: dt.date, made: str,
+    summary: bool = False,
 ) -> str:
     """A whole HTML document: the structure's identity, ``body``, the radar's code and a footer."""
-    figure = radar_figure(score(autodiagnostic)).update_layout(
+    figure = radar_figure(scores).update_layout(
         width=330 if summary else 360, height=245 if summary else 300, margin={"l": 75, "r": 75, "t": 25, "b": 25}
     )
     plotly_js = PLOTLY_BUNDLE.read_text(encoding="utf-8").replace("</script", "<\\/script")
@@ -152,8 +153,9 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
         f"<td>{answer_text(autodiagnostic.answers[q.number - 1]) or 'sans réponse'}</td></tr>"
         for q in catalogue.questions
     )
+    scores = score(autodiagnostic)
     body = f"""<h2>Résultats</h2>
-{_results(score(autodiagnostic))}
+{_results(scores)}
 <h2>Axes d'amélioration</h2>
 <p class="ce-meta">{text(PLAN_INTRO)}</p>
 {plan_markup(action_plan(autodiagnostic.answers))}
@@ -163,7 +165,8 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
 <tbody>{answer_rows}</tbody>
 </table>"""
     return _document(
-        autodiagnostic, "Autodiagnostic « 100 % Contacts efficaces »", body, generated or dt.date.today(), "Rapport généré"
+        autodiagnostic, scores, "Autodiagnostic « 100 % Contacts efficaces »", body, generated or dt.date.today(),
+        "Rapport généré",
     )
 
 
@@ -175,13 +178,14 @@ def summary_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = Non
     others = missing - shown
     practices = "autre bonne pratique" if others == 1 else "autres bonnes pratiques"
     more = f'<p class="ce-meta">{text(f"Et {others} {practices} à mettre en place : voir le rapport complet.")}</p>' if others else ""
+    scores = score(autodiagnostic)
     body = f"""<h2>Résultats</h2>
-{_results(score(autodiagnostic))}
+{_results(scores)}
 <h2>Premières actions</h2>
 <p class="ce-meta">{text(PLAN_INTRO)}</p>
 {plan_markup(plans, limit=SUMMARY_ACTIONS)}
 {more}"""
     return _document(
-        autodiagnostic, "Synthèse de l'autodiagnostic « 100 % Contacts efficaces »", body,
+        autodiagnostic, scores, "Synthèse de l'autodiagnostic « 100 % Contacts efficaces »", body,
         generated or dt.date.today(), "Synthèse générée", summary=True,
     )

@@ -7,7 +7,9 @@ through ``binder/postBuild``, Binder.
 
 from __future__ import annotations
 
+import errno
 import json
+import posixpath
 import socket
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from pathlib import Path
 from contacts_lib.answers import InputError
 
 LANDING_NOTEBOOK = "index.ipynb"
+APP_NOTEBOOK = "autodiagnostic.ipynb"
 PAGES_FOLDER = "notebooks"
 SETTINGS_FILE = "voila.json"
 LOCAL_IP = "127.0.0.1"
@@ -37,6 +40,12 @@ def project_root() -> Path:
 def page_path(notebook: str) -> str:
     """Path of a notebook's page, here and on Binder: ``/voila/render/notebooks/NAME``."""
     return f"/voila/render/{PAGES_FOLDER}/{notebook}"
+
+
+def static_url(name: str) -> str:
+    """Address of one of the package's static files (``contacts_lib/static``, allowed by
+    voila.json's ``file_allowlist``) relative to a page, so that it works under Binder's prefix too."""
+    return posixpath.relpath(f"/voila/files/contacts_lib/static/{name}", posixpath.dirname(page_path(APP_NOTEBOOK)))
 
 
 def app_url(port: int, host: str = LOCAL_IP) -> str:
@@ -68,7 +77,7 @@ def check_port_free(port: int, ip: str = LOCAL_IP) -> None:
         except socket.gaierror:
             raise InputError(f"adresse {ip} invalide : donnez une adresse IP de cette machine (par exemple 0.0.0.0).") from None
         except OSError as error:
-            if error.errno == 99:  # EADDRNOTAVAIL: not an address of this machine
+            if error.errno == errno.EADDRNOTAVAIL:  # not an address of this machine
                 raise InputError(f"l'adresse {ip} n'est pas une adresse de cette machine.") from None
             raise InputError(
                 f"le port {port} est déjà utilisé (l'application tourne peut-être déjà : "
@@ -95,7 +104,9 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP) -> in
         raise InputError(f"port {port} invalide : choisir un nombre entre 1 et 65535.")
     root = project_root()
     check_port_free(port, ip)
-    print(f"Application d'autodiagnostic : {app_url(port)}  (Ctrl+C pour arrêter)", flush=True)
+    everywhere = ip in ("0.0.0.0", "::", "")
+    here = app_url(port, LOCAL_IP if everywhere else ip)
+    print(f"Application d'autodiagnostic : {here}  (Ctrl+C pour arrêter)", flush=True)
     if ip != LOCAL_IP:
         shared = ", ".join(app_url(port, address) for address in _addresses_to_share(ip))
         print(
@@ -105,7 +116,7 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP) -> in
             flush=True,
         )
     if open_browser:
-        threading.Timer(3.0, webbrowser.open, args=(app_url(port),)).start()
+        threading.Timer(3.0, webbrowser.open, args=(here,)).start()
     process = subprocess.Popen(voila_command(port, ip=ip), cwd=root)
     try:
         return process.wait()

@@ -207,20 +207,20 @@ def _assert_beside(page, message, control, distance=250):
 
 
 def test_an_over_size_upload_is_refused_in_the_browser(page, server, tmp_path):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(len(frame))))
     open_app(page, server)
     page.fill("input[data-field=structure]", "Structure gardée")
     page.press("input[data-field=structure]", "Tab")
     big = tmp_path / "trop-gros.csv"
     big.write_bytes(b"structure," + b"x" * (UPLOAD_LIMIT_BYTES + 1024))
-    sent = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(len(frame) if isinstance(frame, (bytes, str)) else 0)))
     upload(page, big)
     error = page.locator(".ce-import-error")
     expect(error).to_contain_text("Import impossible : trop-gros.csv fait 5 Mo ; un fichier importé fait 5 Mo au plus.")
     assert page.input_value("input[data-field=structure]") == "Structure gardée"
     assert page.input_value(".ce-file") == ""  # nothing left to send
-    page.wait_for_timeout(500)
-    assert all(size < 100_000 for size in sent)  # the file never went to the kernel
+    page.wait_for_timeout(4500)  # a heartbeat at least: frames are being watched
+    assert sent and all(size < 100_000 for size in sent)  # the file never went to the kernel
 
 
 def test_csv_with_several_structures_then_pick_one(page, server):
@@ -421,6 +421,27 @@ def test_a_killed_kernel_is_detected_and_the_page_recovers_with_its_answers(page
     wait_for_scores(page, ["30 %", "0 %", "0 %", "0 %", "8 %"])
     assert page.input_value("input[data-field=structure]") == "CAF résistante"
     expect(page.locator(".ce-restored")).to_contain_text("Vos réponses en cours ont été retrouvées")
+
+
+def test_outside_voila_the_page_leaves_answers_and_leaving_to_jupyterlab(page, server):
+    """In JupyterLab (no « data-voila » on the page), the page script only draws: nothing is
+    restored from the browser, nothing is kept, no warning on leaving, no connection state."""
+    from contacts_lib.app import AutodiagnosticApp
+
+    page.goto(server.url + "/voila/nimporte/quoi")  # a page of the same origin (and storage)
+    key = STORAGE_PREFIX + "notebooks/autodiagnostic.ipynb"
+    old = {"header": {"structure": "Ancienne"}, "answers": ["OUI"] * 36, "savedAt": "2026-01-01T00:00:00Z"}
+    page.evaluate("([key, value]) => localStorage.setItem(key, JSON.stringify(value))", [key, old])
+    page.set_content(f"<html><body>{AutodiagnosticApp().page_html()}</body></html>")
+    page.wait_for_timeout(3000)
+    assert page.input_value("input[data-field=structure]") == ""
+    expect(page.locator(".ce-restored")).to_be_hidden()
+    expect(page.locator(".ce-connection")).to_be_hidden()
+    page.fill("input[data-field=structure]", "Dans JupyterLab")
+    page.wait_for_timeout(500)
+    assert json.loads(page.evaluate("key => localStorage.getItem(key)", key))["header"]["structure"] == "Ancienne"
+    page.goto("about:blank")
+    assert page.dialogs == []
 
 
 def test_while_a_kernel_starts_the_page_says_so_in_french(page, server):

@@ -166,6 +166,33 @@ def test_over_the_bound_a_french_page_asks_to_retry(tmp_path):
         assert '<meta http-equiv="refresh" content="15">' in body and '<html lang="fr">' in body
 
 
+def test_a_burst_of_visitors_is_held_to_the_bound(tmp_path):
+    """Many requests at once: pages still being rendered count, so the bound holds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with running_app(tmp_path / "voila.log", ("--AppServer.max_visitors=3",)) as server:
+        server.wait_for_kernels(pooled_kernels(), timeout=90)
+
+        def visit(_):
+            try:
+                return _get(server.url + page_path("autodiagnostic.ipynb"))[0]
+            except urllib.error.HTTPError as error:
+                error.close()
+                return error.code
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(visit, range(8)))
+        assert codes.count(200) <= 3 and codes.count(503) >= 5, codes
+
+
+def test_visitors_cannot_switch_the_template_or_the_theme(app):
+    """voila.json forbids ?template= and ?theme=: the page is the app's, with its first paint."""
+    for query in ("?template=lab", "?theme=dark"):
+        status, html = _get(app.url + page_path("autodiagnostic.ipynb") + query)
+        assert status == 200 and html.count('class="ce-question"') == 36, query
+        assert "theme-dark" not in html
+
+
 @contextlib.contextmanager
 def connected(server, kernel_id):
     """Hold a websocket connection to a kernel, as an open page does, until the block ends."""

@@ -57,7 +57,10 @@ def test_answers_update_scores_progress_and_radar(app, worked_example):
 def test_worked_example_gives_the_source_numbers(worked_example):
     app = AutodiagnosticApp(worked_example)
     assert _percents(app) == ["40 %", "27 %", "88 %", "100 %", "64 %"]
-    assert app.results["summary"] == "Orientation 40 %, Excellence 27 %, Pilotage 88 %, Innovation 100 % ; moyenne 64 %"
+    assert plain(app.results["radar_label"]) == (
+        "Radar de couverture : Orientation 40 %, Excellence 27 %, Pilotage 88 %, Innovation 100 % ; moyenne 64 %"
+    )
+    assert f'aria-label="{app.results["radar_label"]}"' in app.page_html()  # the same words before and after connecting
 
 
 def test_action_plan_lists_missing_practices_weakest_lever_first(app, worked_example):

@@ -85,8 +85,9 @@ def test_the_voila_template_writes_first_paint_outputs_into_the_page():
     assert f"output.metadata.get('{FIRST_PAINT}')" in template
 
 
-def test_the_kernel_and_the_page_share_the_upload_limit(page):
+def test_the_page_states_the_upload_limit_the_scripts_check(page):
     from contacts_lib.page_contract import UPLOAD_LIMIT_BYTES, megabytes
 
-    assert f"{megabytes(UPLOAD_LIMIT_BYTES)}\u00a0:" in page or f"{megabytes(UPLOAD_LIMIT_BYTES)} au plus" in page
-    assert page_contract()["uploadLimitBytes"] == UPLOAD_LIMIT_BYTES
+    assert megabytes(UPLOAD_LIMIT_BYTES) == "5 Mo"
+    assert "modèle rempli), 5 Mo au plus" in page
+    assert page_contract()["uploadLimitText"] == "5 Mo"

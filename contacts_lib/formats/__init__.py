@@ -7,12 +7,14 @@ kernel of the app that never sees a workbook stays light.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from contacts_lib.answers import Autodiagnostic, InputError
 from contacts_lib.formats.csv_format import dumps_csv, parse_csv, write_csv
 from contacts_lib.formats.files import read_user_file
 from contacts_lib.formats.json_format import dumps_json, parse_json, write_json
+from contacts_lib.reference import example_path
 
 def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
     """The autodiagnostic of a workbook's bytes (see :mod:`contacts_lib.formats.xlsx_format`)."""
@@ -65,6 +67,12 @@ def parse_file(content: bytes, name: str) -> list[Autodiagnostic]:
     return parser(content, name)
 
 
+@lru_cache(maxsize=1)
+def worked_example() -> Autodiagnostic:
+    """The source's worked example (its answers are printed in the recueil): 40, 27, 88, 100 %."""
+    return read_autodiagnostics(example_path())[0]
+
+
 def read_autodiagnostics(path: Path | str) -> list[Autodiagnostic]:
     """Every autodiagnostic in a JSON, CSV or XLSX file (a CSV may hold several structures)."""
     path = Path(path)
@@ -79,6 +87,7 @@ __all__ = [
     "dumps_json",
     "parse_file",
     "read_autodiagnostics",
+    "worked_example",
     "write_csv",
     "write_json",
     "write_workbook",

@@ -25,12 +25,9 @@ async function insertPage(model, el, messages) {
   model.send({ type: messages.markup });
   const [buffer] = await reply;
   el.innerHTML = new TextDecoder().decode(buffer);
-  for (const inert of el.querySelectorAll("script:not([type])")) {
-    const script = document.createElement("script");
-    script.textContent = inert.textContent;
-    inert.replaceWith(script);
-  }
-  return document.getElementById(model.get("_dom_id"));
+  const root = document.getElementById(model.get("_dom_id"));
+  runPageScripts(root);
+  return root;
 }
 
 function bind(root, model, page, contract) {
@@ -45,10 +42,17 @@ function bind(root, model, page, contract) {
   const planBody = find("planBody");
 
   // ---------------------------------------------------------------- the kernel's heartbeat
-  // A kernel that stops answering (killed, restarted, culled) is lost: the page keeps the
-  // answers and reloads. Reading a file or building an export may take a while: allowed.
-  let lastAnswer = Date.now();
+  // In Voilà, a kernel that stops answering (killed, restarted, culled) is lost: the page keeps
+  // the answers and reloads. What counts is pings left unanswered, not time: a hidden tab's timers
+  // slow down, and its kernel is no less there. Reading a file or building an export may take a
+  // while: meanwhile silence is allowed. (In JupyterLab the notebook's kernel is JupyterLab's to
+  // watch: a long cell would look like a lost kernel.)
+  let unanswered = 0;
   let busyUntil = 0;
+  const allowedSilence = Math.ceil(contract.connectionLostMs / contract.pingIntervalMs);
+  function alive() {
+    unanswered = 0;
+  }
   function send(message, buffers) {
     try {
       model.send(message, undefined, buffers);
@@ -59,16 +63,18 @@ function bind(root, model, page, contract) {
   function busy() {
     busyUntil = Date.now() + contract.busyAllowanceMs;
   }
-  const heartbeat = setInterval(() => {
-    const now = Date.now();
-    const allowed = now < busyUntil ? contract.busyAllowanceMs : contract.connectionLostMs;
-    if (now - lastAnswer > allowed) {
-      clearInterval(heartbeat);
-      page.lost();
-      return;
-    }
-    send({ type: messages.ping });
-  }, contract.pingIntervalMs);
+  const heartbeat = page.inVoila
+    ? setInterval(() => {
+        if (Date.now() < busyUntil) return;
+        if (unanswered >= allowedSilence) {
+          clearInterval(heartbeat);
+          page.lost();
+          return;
+        }
+        unanswered += 1;
+        send({ type: messages.ping });
+      }, contract.pingIntervalMs)
+    : null;
 
   // ---------------------------------------------------------------- what the person does
   function sendAnswers(answers) {
@@ -157,6 +163,7 @@ function bind(root, model, page, contract) {
     const notice = model.get("notice") || {};
     if (!notice.place) return;
     busyUntil = 0;
+    alive();
     page.notice(notice.place, notice.kind, notice.text);
     const field = notice.field && root.querySelector(`input[${attr.field}="${notice.field}"]`);
     if (field) {
@@ -177,8 +184,9 @@ function bind(root, model, page, contract) {
     );
   }
   function onMessage(message, buffers) {
-    lastAnswer = Date.now(); // any message says the kernel is there, a « pong » only that
-    if (!message || message.type === messages.pong || message.type !== messages.download) return;
+    alive(); // any message says the kernel is there
+    if (!message || message.type === messages.pong) return; // the answer to a ping says only that
+    if (message.type !== messages.download) return; // the other replies are awaited where asked
     busyUntil = 0;
     const url = URL.createObjectURL(new Blob([buffers[0]], { type: message.mime }));
     const link = document.createElement("a");
@@ -203,6 +211,7 @@ function bind(root, model, page, contract) {
     ["msg:custom", onMessage],
   ];
   for (const [event, listener] of listeners) model.on(event, listener);
+  model.on("change", alive);
 
   // What the person did before the widget connected (or what the page restored) is kept: it
   // becomes the state.
@@ -223,15 +232,27 @@ function bind(root, model, page, contract) {
   return () => {
     clearInterval(heartbeat);
     for (const [event, listener] of listeners) model.off(event, listener);
+    model.off("change", alive);
     for (const remove of handlers) remove();
     page.disconnected();
   };
+}
+
+// The page script did not run when the notebook is not trusted in JupyterLab (its outputs'
+// scripts are not run): run the scripts that follow the page's markup.
+function runPageScripts(root) {
+  for (const inert of root.parentElement.querySelectorAll("script:not([type])")) {
+    const script = document.createElement("script");
+    script.textContent = inert.textContent;
+    inert.replaceWith(script);
+  }
 }
 
 async function render({ model, el }) {
   const contract = model.get("_contract");
   const id = model.get("_dom_id");
   const root = document.getElementById(id) || (await insertPage(model, el, contract.messages));
+  if (!window.ceAutodiagnostic || !window.ceAutodiagnostic.page(id)) runPageScripts(root);
   const page = window.ceAutodiagnostic.page(id);
   if (root.hasAttribute(contract.attributes.live)) {
     // The same app displayed twice: one page is enough, and it is already live above.

@@ -2,12 +2,13 @@
 // once (ceAutodiagnostic.start), so it works before the widget (autodiagnostic.js) connects to the
 // kernel, and whatever becomes of that connection:
 // - it draws the radar as soon as the page shows, then redraws it for the widget;
-// - it keeps the answers in progress in the browser (localStorage, one entry per page) and puts
-//   them back on a reload or after a lost kernel, with a notice and « Recommencer à zéro »;
+// - it keeps the answers in progress in the browser (localStorage, one entry per notebook) and
+//   puts them back on a reload or after a lost kernel, with a notice and « Recommencer à zéro »;
 // - it shows the connection state, and reloads the page when the kernel is lost;
 // - it frees the kernel when the person leaves, and warns before leaving work not exported;
 // - it refuses a file over the upload limit before anything is sent.
 // Every class, attribute, limit and text it uses comes from contacts_lib.page_contract, as data.
+// All of this is for pages served by Voilà: in JupyterLab the script only draws the radar.
 (function () {
   if (window.ceAutodiagnostic) return;
 
@@ -127,13 +128,16 @@
     this.contract = contract;
     this.texts = contract.texts;
     this.attributes = contract.attributes;
+    this.inVoila = window.ceInVoila();
     this.example = options.example && location.search.indexOf(contract.exampleQuery) !== -1 ? options.example : null;
-    this.store = this.example ? null : storage(contract.storagePrefix); // the example never touches the person's own answers
-    this.key = contract.storagePrefix + location.pathname;
+    // The example never touches the person's own answers; JupyterLab keeps its notebooks itself.
+    this.store = this.example || !this.inVoila ? null : storage(contract.storagePrefix);
+    // One entry per notebook, whatever comes before (Binder's « /user/<name>/ » changes per launch).
+    this.key = contract.storagePrefix + location.pathname.replace(/^.*\/voila\/render\//, "");
     this.exported = false;
     this.leaving = false;
+    this.isLost = false;
     this.bindings = null;
-    this.inVoila = document.body && document.body.getAttribute("data-voila") === "voila";
   }
 
   Page.prototype.part = function (name) {
@@ -181,7 +185,7 @@
     if (!this.store) return null;
     try {
       var stored = JSON.parse(this.store.getItem(this.key));
-      var count = this.radios().length / 3;
+      var count = this.contract.questionCount;
       if (!stored || !Array.isArray(stored.answers) || stored.answers.length !== count || typeof stored.header !== "object") return null;
       var values = this.radios().map(function (radio) { return radio.value; });
       var fine = stored.answers.every(function (a) { return values.indexOf(a) !== -1; }) &&
@@ -263,6 +267,7 @@
 
   Page.prototype.reset = function () {
     if (!window.confirm(this.texts.resetConfirm)) return;
+    clearTimeout(this.saveTimer); // a save still pending would put the old answers back
     if (this.bindings) this.bindings.reset();
     else this.apply({ header: {}, answers: [] });
     if (this.store) this.store.removeItem(this.key);
@@ -306,16 +311,18 @@
   // The kernel no longer answers: keep the answers, say so, and reload to get a new kernel
   // (at most three times in five minutes, then only on request).
   Page.prototype.lost = function () {
+    if (this.isLost) return;
+    this.isLost = true;
     this.disconnected();
     this.save();
-    var box = this.status("connection", this.texts.lost, true);
-    this.offerReload(box);
-    var recent = [];
     var reloads = this.contract.storagePrefix + "reloads";
+    var recent = [];
     try { recent = JSON.parse(sessionStorage.getItem(reloads) || "[]"); } catch (error) { recent = []; }
     var now = Date.now();
     recent = recent.filter(function (time) { return now - time < 300000; });
-    if (recent.length >= 3) return;
+    var again = recent.length < 3;
+    this.offerReload(this.status("connection", again ? this.texts.lost : this.texts.lostStay, true));
+    if (!again) return;
     recent.push(now);
     try { sessionStorage.setItem(reloads, JSON.stringify(recent)); } catch (error) { /* no session storage */ }
     var page = this;
@@ -343,12 +350,16 @@
       page.save();
       window.ceReleaseKernel();
     });
+    // Back to a page kept by the browser's back-forward cache: its kernel was given back on leaving.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) page.reload();
+    });
   };
 
   Page.prototype.start = function () {
     var page = this;
     var root = this.root;
-    var restored = this.restore();
+    var restored = this.inVoila && this.restore();
     if (restored) root.setAttribute(this.attributes.state, "pending"); // scores follow once connected
     root.addEventListener("change", function (event) {
       if (event.target.matches("input[type=file]")) return;
@@ -391,7 +402,8 @@
     // Called right after the page's markup; returns the page's controller.
     start: function (id, contract, options) {
       var root = document.getElementById(id);
-      if (!root || pages[id]) return pages[id];
+      if (!root) return null;
+      if (pages[id] && pages[id].root === root) return pages[id]; // a page shown again gets a new controller
       preloadId = contract.plotlyPreload;
       pages[id] = new Page(root, contract, options || {});
       pages[id].start();
