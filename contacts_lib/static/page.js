@@ -138,6 +138,7 @@
     this.leaving = false;
     this.isLost = false;
     this.bindings = null;
+    this.connection = this.part("connection");
   }
 
   Page.prototype.part = function (name) {
@@ -216,7 +217,7 @@
   };
 
   Page.prototype.status = function (name, text, urgent) {
-    var box = this.part(name);
+    var box = name === "connection" ? this.connection : this.part(name);
     box.setAttribute("role", urgent ? "alert" : "status");
     box.hidden = !text;
     var paragraph = box.querySelector("p") || box;
@@ -386,6 +387,9 @@
     var data = this.part("figure");
     draw(this.part("radar"), JSON.parse(data.textContent), data.getAttribute(this.attributes.revision), this.contract);
     if (!this.inVoila) return; // in JupyterLab, the notebook's own kernel and page are JupyterLab's
+    // The connection state concerns the whole page: it sits at the bottom of the screen, outside
+    // Voilà's output areas (whose layout would make « position: fixed » relative to them).
+    document.body.appendChild(this.connection);
     this.watchLeaving();
     this.connectTimer = setTimeout(function () { page.status("connection", page.texts.connecting); }, 2500);
     this.slowTimer = setTimeout(function () {
