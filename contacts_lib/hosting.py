@@ -79,6 +79,7 @@ class FrenchErrors:
             self.set_header("Retry-After", str(retry))
         self.finish(french_page(title, message, retry_seconds=retry, base_url=self.base_url))
 
+
 class NotFoundHandler(FrenchErrors, JupyterHandler):
     """Anything that is not one of the app's pages (the repository's files, unknown paths)."""
 
@@ -88,6 +89,7 @@ class NotFoundHandler(FrenchErrors, JupyterHandler):
     def prepare(self) -> None:
         raise tornado.web.HTTPError(404)
 
+
 class LandingRedirectHandler(tornado.web.RequestHandler):
     """``/`` and Voilà's file tree lead to the landing page."""
 
@@ -96,6 +98,7 @@ class LandingRedirectHandler(tornado.web.RequestHandler):
 
     def get(self, *args, **kwargs) -> None:
         self.redirect(self.landing)
+
 
 class PageHandler(FrenchErrors, TornadoVoilaHandler):
     """Voilà's page handler, for the app's pages only, with a bound on the visitors' kernels."""
@@ -151,6 +154,7 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
             await super().get(path)
         finally:
             PageHandler.rendering -= 1
+
 
 class AppKernelManager(AsyncMappingKernelManager):
     """The kernel manager under Voilà's pools (Voilà builds its pooled manager on this class): it

@@ -428,8 +428,9 @@ def test_outside_voila_the_page_leaves_answers_and_leaving_to_jupyterlab(page, s
     restored from the browser, nothing is kept, no warning on leaving, no connection state."""
     from contacts_lib.app import AutodiagnosticApp
 
-    page.goto(server.url + "/voila/nimporte/quoi")  # a page of the same origin (and storage)
-    key = STORAGE_PREFIX + "notebooks/autodiagnostic.ipynb"
+    # A page of the same origin (and storage), at an address whose entry the script would read.
+    page.goto(server.url + page_path("inexistant.ipynb"))
+    key = STORAGE_PREFIX + "notebooks/inexistant.ipynb"
     old = {"header": {"structure": "Ancienne"}, "answers": ["OUI"] * 36, "savedAt": "2026-01-01T00:00:00Z"}
     page.evaluate("([key, value]) => localStorage.setItem(key, JSON.stringify(value))", [key, old])
     page.set_content(f"<html><body>{AutodiagnosticApp().page_html()}</body></html>")
