@@ -52,6 +52,7 @@ class Visit:
     seconds: float | None = None
     problem: str = ""
     steps: dict[str, float] = field(default_factory=dict)
+    socket: object = None  # the visitor's kernel websocket, open as its page would be
 
 
 def _message(msg_type: str, content: dict, session: str, channel: str = "shell", metadata: dict | None = None) -> str:
@@ -75,7 +76,7 @@ async def websocket_visit(base: str, answers: list[str]) -> Visit:
             visit.problem = f"page without kernel (HTTP {response.code})"
             return visit
         session = uuid.uuid4().hex
-        socket = await websocket_connect(
+        socket = visit.socket = await websocket_connect(
             f"{base.replace('http', 'ws', 1)}/api/kernels/{found.group(1)}/channels?session_id={session}",
             connect_timeout=TIMEOUT,
         )
@@ -175,6 +176,9 @@ async def load(server: RunningApp, sockets: int, pages: int) -> tuple[list[Visit
         )
         kernels = [memory for memory in (memory_kib(pid) for pid in server.kernels()) if memory[0]]
         await browser.close()
+    for visit in visits:
+        if visit.socket is not None:
+            visit.socket.close()
     return list(visits), kernels
 
 

@@ -1,0 +1,20 @@
+"""Twenty visitors at once, as in benchmarks/load.py: every one becomes interactive (the timings
+are the benchmark's business, not a test's: this machine is shared)."""
+
+import asyncio
+
+import pytest
+
+from benchmarks.load import load
+from tests.app_server import pooled_kernels, running_app
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def test_twenty_visitors_at_once_all_become_interactive(tmp_path):
+    with running_app(tmp_path / "voila.log") as server:
+        server.wait_for_kernels(pooled_kernels(), timeout=120)
+        visits, kernels = asyncio.run(load(server, sockets=20, pages=2))
+    problems = [f"{visit.kind}: {visit.problem}" for visit in visits if visit.problem or visit.seconds is None]
+    assert problems == []
+    assert len(visits) == 22 and len(kernels) >= 22
