@@ -65,8 +65,9 @@ MESSAGES_TO_PAGE = ("download", "pong", "markup", "plotly")
 #: in Python): far above any autodiagnostic, well below what the kernel's websocket accepts.
 UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024
 
-#: The widget asks the kernel for a « pong » every this many milliseconds; a kernel that has not
-#: answered for ``CONNECTION_LOST_MS`` (longer while it reads a file or builds an export) is lost.
+#: The widget asks the kernel for a « pong » every this many milliseconds; a kernel that has left
+#: ``CONNECTION_LOST_MS / PING_INTERVAL_MS`` pings unanswered is lost (while it reads a file or
+#: builds an export, silence is allowed for ``BUSY_ALLOWANCE_MS``).
 PING_INTERVAL_MS = 4_000
 CONNECTION_LOST_MS = 14_000
 BUSY_ALLOWANCE_MS = 60_000
