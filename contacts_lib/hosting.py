@@ -12,7 +12,8 @@ needs and Voilà does not do by itself:
 - a preheated kernel is taken only when it is ready; otherwise a kernel starts at once and the
   page shows its progress, instead of a blank wait for a kernel still warming up;
 - a kernel handed to a page is culled if the page never connects to it (a plain GET, a closed
-  tab): its idle clock starts when it leaves the pool, not when it was preheated.
+  tab): its idle clock starts when it leaves the pool, not when it was preheated;
+- the pages make no request to a third party (Voilà would fetch MathJax and FontAwesome from CDNs).
 
 The settings (pools, culling, bound) are in ``voila.json``, read by Voilà from the project folder:
 the same for ``make app``, ``contacts-efficaces app`` and, through ``binder/postBuild``, Binder.
@@ -20,6 +21,7 @@ the same for ``make app``, ``contacts-efficaces app`` and, through ``binder/post
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.utils import ENV_VARIABLE
 
-from contacts_lib.server import LANDING_NOTEBOOK, PAGES_FOLDER, page_path
+from contacts_lib.server import LANDING_NOTEBOOK, PAGES_FOLDER, local_assets_only, page_path
 
 
 def french_page(title: str, message: str, *, retry_seconds: int | None = None, base_url: str = "/") -> str:
@@ -105,6 +107,15 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
 
     #: Pages being rendered right now, in this server.
     rendering = 0
+
+    #: Voilà's "lab" template links FontAwesome from a CDN; the pages use no icon, and a public
+    #: service's pages make no request to third parties (MathJax: see server.local_assets_only).
+    THIRD_PARTY_CSS = re.compile(r'\s*<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/[^"]*" type="text/css" />')
+
+    def write(self, chunk) -> None:
+        if isinstance(chunk, str):
+            chunk = self.THIRD_PARTY_CSS.sub("", chunk)
+        super().write(chunk)
 
     def initialize(self, **kwargs) -> None:
         self.root_dir = Path(kwargs.pop("root_dir"))
@@ -205,6 +216,7 @@ class AppServer(Voila):
         super().initialize(argv)
         # Voilà builds its pooled kernel manager on top of this class.
         self.voila_configuration.multi_kernel_manager_class = AppKernelManager
+        self.voila_configuration.page_config_hook = local_assets_only
 
     def init_settings(self) -> dict:
         settings = super().init_settings()

@@ -42,10 +42,27 @@ def page_path(notebook: str) -> str:
     return f"/voila/render/{PAGES_FOLDER}/{notebook}"
 
 
+#: Where Voilà serves the package's static files (voila.json's ``file_allowlist`` lets them through).
+STATIC_FILES = "/voila/files/contacts_lib/static"
+
+
 def static_url(name: str) -> str:
-    """Address of one of the package's static files (``contacts_lib/static``, allowed by
-    voila.json's ``file_allowlist``) relative to a page, so that it works under Binder's prefix too."""
-    return posixpath.relpath(f"/voila/files/contacts_lib/static/{name}", posixpath.dirname(page_path(APP_NOTEBOOK)))
+    """Address of one of the package's static files relative to a page, so that it works under
+    Binder's prefix too."""
+    return posixpath.relpath(f"{STATIC_FILES}/{name}", posixpath.dirname(page_path(APP_NOTEBOOK)))
+
+
+def local_assets_only(page_config: dict, **_) -> dict:
+    """Voilà's ``page_config_hook``: no request to a third party from the pages (set by
+    contacts_lib.hosting, and on Binder by the configuration that binder/postBuild writes).
+
+    Voilà's front end would load MathJax from cdnjs.cloudflare.com on every page; the tool's pages
+    have no mathematics, and a public service's pages should not disclose their visitors to
+    a CDN: a local stand-in (``static/no-mathjax.js``) takes its place.
+    """
+    page_config["fullMathjaxUrl"] = (page_config.get("baseUrl") or "/").rstrip("/") + f"{STATIC_FILES}/no-mathjax.js"
+    page_config["mathjaxConfig"] = "none"
+    return page_config
 
 
 def app_url(port: int, host: str = LOCAL_IP) -> str:

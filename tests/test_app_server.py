@@ -58,6 +58,21 @@ def test_app_page_renders_without_an_error_output(app):
     assert 'href="index.ipynb"' in html  # the way back to the landing page
 
 
+@pytest.mark.parametrize("notebook", ["index.ipynb", "autodiagnostic.ipynb"])
+def test_pages_name_no_third_party_server(app, notebook):
+    """No CDN: a public service's pages do not disclose their visitors (MathJax and FontAwesome,
+    which Voilà would fetch from CDNs, are not)."""
+    _, html = _get(app.url + page_path(notebook))
+    assert "cdn.jsdelivr.net" not in html
+    assert '"fullMathjaxUrl": "/voila/files/contacts_lib/static/no-mathjax.js"' in html
+    # nbconvert's mermaid loader names a CDN but fetches nothing without a diagram (the browser
+    # test checks the page's requests); no other third-party address is left.
+    without_mermaid = re.sub(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid[\w./-]*", "", html)
+    assert "cdnjs.cloudflare.com" not in without_mermaid
+    status, _ = _get(app.url + "/voila/files/contacts_lib/static/no-mathjax.js")
+    assert status == 200
+
+
 def test_app_page_is_written_by_the_server(app):
     """The "contacts" Voilà template puts the questionnaire in the page itself (quick first paint)."""
     _, html = _get(app.url + page_path("autodiagnostic.ipynb"))

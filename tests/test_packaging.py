@@ -59,6 +59,12 @@ def test_binder_jupyter_server_gets_the_culling_and_language_of_voila_json(tmp_p
     settings = json.loads((ROOT / "voila.json").read_text())
     assert written == {"MappingKernelManager": settings["MappingKernelManager"], "VoilaExporter": {"language_code": "fr"}}
     assert written["MappingKernelManager"]["cull_idle_timeout"] > 0 and written["MappingKernelManager"]["cull_connected"] is False
+    from traitlets.config import PyFileConfigLoader
+
+    from contacts_lib.server import local_assets_only
+
+    hook = PyFileConfigLoader("jupyter_server_config.py", path=str(tmp_path / ".jupyter")).load_config()
+    assert hook.VoilaConfiguration.page_config_hook is local_assets_only
 
 
 def test_voila_settings_strip_sources_and_hide_tracebacks():
