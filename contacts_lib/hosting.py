@@ -13,6 +13,7 @@ needs and Voilà does not do by itself:
   page shows its progress, instead of a blank wait for a kernel still warming up;
 - a kernel handed to a page is culled if the page never connects to it (a plain GET, a closed
   tab): its idle clock starts when it leaves the pool, not when it was preheated;
+- the kernel's websocket sends its messages at once (no 40 ms wait on the larger ones);
 - the pages make no request to a third party (Voilà would fetch MathJax and FontAwesome from CDNs).
 
 The settings (pools, culling, bound) are in ``voila.json``, read by Voilà from the project folder:
@@ -34,6 +35,7 @@ from traitlets import Integer, List, Unicode
 from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.utils import ENV_VARIABLE
 
@@ -167,6 +169,32 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
             PageHandler.rendering -= 1
 
 
+class KernelWebsocketHandler(VoilaKernelWebsocketHandler):
+    """The kernel's websocket, with two fixes:
+
+    - it sends at once: by default tornado lets the system hold back the tail of a message of
+      several network packets (Nagle's algorithm) until the browser acknowledges the first ones,
+      about 40 ms later; the widget's state (some 40 KB, once per page) and its scores after a
+      click are such messages;
+    - Voilà's filter of outgoing messages (it drops ``execute_input``) reads every binary frame as
+      the browser's protocol (v1) frames it; a client of the older protocol receives other binary
+      frames, whose length Voilà then misreads as billions of parts, and the server loops and
+      eats memory until it dies. Such frames carry buffers, which ``execute_input`` never has:
+      they are sent as they are.
+    """
+
+    V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+    async def open(self, *args, **kwargs) -> None:
+        self.set_nodelay(True)
+        await super().open(*args, **kwargs)
+
+    def write_message(self, message, binary: bool = False):
+        if isinstance(message, bytes) and self.selected_subprotocol != self.V1_PROTOCOL:
+            return super(VoilaKernelWebsocketHandler, self).write_message(message, binary)
+        return super().write_message(message, binary)
+
+
 class AppKernelManager(AsyncMappingKernelManager):
     """The kernel manager under Voilà's pools (Voilà builds its pooled manager on this class): it
     knows which kernels wait in a pool and which ones pages hold."""
@@ -249,6 +277,8 @@ class AppServer(Voila):
                 handlers.append((pattern, PageHandler, {**(options[0] if options else {}), **page_options}))
             elif handler_class is VoilaContentsHandler:
                 handlers.append((pattern, NotFoundHandler, *options))
+            elif handler_class is VoilaKernelWebsocketHandler:
+                handlers.append((pattern, KernelWebsocketHandler, *options))
             else:
                 handlers.append(handler)
         return handlers

@@ -5,6 +5,7 @@ when a page never connects."""
 import asyncio
 import contextlib
 import http.cookiejar
+import json
 import re
 import threading
 import time
@@ -260,3 +261,40 @@ def test_a_room_is_served_from_one_machine_with_a_warning(tmp_path):
         printed = server.log.read_text(errors="replace")
         assert "Attention : l'application n'a pas d'authentification" in printed
         assert "Depuis les autres postes : http://" in printed
+
+
+def test_a_client_of_the_older_websocket_protocol_cannot_bring_the_server_down(app):
+    """A binary reply (here the page's markup, asked through the widget) to a client speaking the
+    older kernel protocol: Voilà's filter misread it and looped, eating memory; now it arrives."""
+    from tornado.websocket import websocket_connect
+
+    from benchmarks.load import _message, memory_kib
+
+    async def ask_markup():
+        _, html = _get(app.url + page_path("autodiagnostic.ipynb"))
+        session = "ancien-protocole"
+        socket = await websocket_connect(
+            f"{app.url.replace('http', 'ws', 1)}/api/kernels/{_kernel_id(html)}/channels?session_id={session}"
+        )
+        control = "controle"
+        socket.write_message(_message("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                                      session, metadata={"version": "1.0.0"}))
+        socket.write_message(_message("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, session))
+        model = None
+        while model is None:
+            message = json.loads(await asyncio.wait_for(socket.read_message(), 60))
+            data = message["content"].get("data", {})
+            if data.get("method") == "update_states":
+                model = next(mid for mid, state in data["states"].items() if state["model_name"] == "AnyModel")
+        socket.write_message(_message(
+            "comm_msg", {"comm_id": model, "data": {"method": "custom", "content": {"type": "markup"}}}, session,
+        ))
+        while True:
+            frame = await asyncio.wait_for(socket.read_message(), 30)
+            if isinstance(frame, bytes):
+                socket.close()
+                return frame
+
+    frame = asyncio.run(ask_markup())
+    assert b'"type": "markup"' in frame and b'class="ce-app"' in frame
+    assert memory_kib(app._voila_pid())[0] < 400 * 1024  # KiB: the server did not run away

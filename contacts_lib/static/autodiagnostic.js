@@ -248,17 +248,12 @@ function runPageScripts(root) {
   }
 }
 
-async function render({ model, el }) {
+// The page, bound to its model (one binding per page, whichever of initialize or render comes first).
+function connect(model, root) {
   const contract = model.get("_contract");
   const id = model.get("_dom_id");
-  const root = document.getElementById(id) || (await insertPage(model, el, contract.messages));
   if (!window.ceAutodiagnostic || !window.ceAutodiagnostic.page(id)) runPageScripts(root);
   const page = window.ceAutodiagnostic.page(id);
-  if (root.hasAttribute(contract.attributes.live)) {
-    // The same app displayed twice: one page is enough, and it is already live above.
-    el.textContent = contract.texts.alreadyShown;
-    return () => {};
-  }
   // Where the page could not preload plotly.js (JupyterLab), the kernel sends it on demand.
   window.ceAutodiagnostic.addPlotlyProvider(async () => {
     const reply = onceMessage(model, contract.messages.plotly);
@@ -269,4 +264,29 @@ async function render({ model, el }) {
   return bind(root, model, page, contract);
 }
 
-export default { render };
+// In Voilà the page is already there (first paint) when the model is created: binding then,
+// without waiting for the widget's view, makes the page live sooner (the view is created only
+// after the widget manager has polled for the model), and a view that could not be displayed
+// changes nothing.
+function initialize({ model }) {
+  const root = document.getElementById(model.get("_dom_id"));
+  if (!root || root.hasAttribute(model.get("_contract").attributes.live)) return undefined;
+  return connect(model, root);
+}
+
+// Elsewhere (JupyterLab), the model may come before the page's output: bind when displayed,
+// inserting the page if it is missing.
+const shown = new Set();
+async function render({ model, el }) {
+  const contract = model.get("_contract");
+  const id = model.get("_dom_id");
+  const root = document.getElementById(id) || (await insertPage(model, el, contract.messages));
+  const again = shown.has(id);
+  shown.add(id);
+  if (!root.hasAttribute(contract.attributes.live)) return connect(model, root);
+  // The same app displayed twice: one page is enough, and it is already live above.
+  if (again) el.textContent = contract.texts.alreadyShown;
+  return () => {};
+}
+
+export default { initialize, render };
