@@ -3,7 +3,8 @@
 Both pages are served by one Voilà server (the project's voila.json, preheated kernels), in one
 run, so the machine's noise touches both alike; the figure that counts is the ratio.
 
-- first paint: from navigation start to the questionnaire and the radar drawn, against the time
+- first paint: from navigation start to the questionnaire and the radar drawn (the SVG image of
+  the radar, which plotly.js replaces once the widget is connected), against the time
   until the print notebook shows its text, both read in the page's own clock (medians over
   --rounds loads, fresh browser context each time, kernels preheated);
 - widget live: from navigation start until a click updates the scores (the widget connected to
@@ -66,7 +67,7 @@ new MutationObserver(() => {
   const cells = document.getElementById("rendered_cells");
   if (!seen.shown && cells && cells.style.display !== "none") seen.shown = now;
   if (!seen.text && cells && cells.style.display !== "none" && cells.innerText.includes("Bonjour")) seen.text = now;
-  if (!seen.drawn && document.querySelector(".ce-question") && document.querySelector(".ce-radar[data-revision] .main-svg")) seen.drawn = now;
+  if (!seen.drawn && document.querySelector(".ce-question") && document.querySelector(".ce-radar[data-revision] svg")) seen.drawn = now;
   if (!seen.live && document.querySelector(".ce-app[data-live]")) seen.live = now;
 }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 """
@@ -120,6 +121,7 @@ def main() -> int:
         page = browser.new_page()
         page.goto(f"{base}{page_path(APP)}")
         page.wait_for_selector(LIVE, timeout=120_000)
+        page.wait_for_selector(".ce-radar .main-svg", timeout=60_000)  # plotly.js has taken over the radar
         clicks = [
             page.evaluate(CLICK_AND_WAIT, [f"q{n:02d}", "OUI" if n % 3 else "NON"]) for n in range(1, 37)
         ]

@@ -31,7 +31,7 @@ from contacts_lib.answers import (
     build_autodiagnostic,
     parse_header_value,
 )
-from contacts_lib.figures import radar_figure, radar_summary
+from contacts_lib.figures import radar_figure, radar_summary, radar_svg
 from contacts_lib.formats import build_workbook, dumps_json, parse_file, worked_example
 from contacts_lib.page import (
     EXPORTS,
@@ -97,12 +97,13 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def page_html(self) -> str:
         """The app's page as it stands, to show before the widget connects.
 
-        plotly.js is not in it: the page loads it from the server's static files in Voilà; elsewhere
-        the widget asks the kernel for it.
+        Its radar is an SVG image; plotly.js draws the live radar once the widget is connected (the
+        page loads it from the server's static files in Voilà, elsewhere the kernel sends it).
         """
+        radar = radar_svg(score_answers(self._parsed_answers()))
         return app_markup(
             self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors,
-            example=worked_example(),
+            radar, example=worked_example(),
         )
 
     def _ipython_display_(self) -> None:

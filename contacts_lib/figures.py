@@ -1,7 +1,14 @@
-"""Plotly figures of the autodiagnostic, built from scores; the same ones serve the notebooks,
-the app and the exported reports."""
+"""Figures of the autodiagnostic, built from scores, with their style in one place:
+
+- :func:`radar_figure`, the plotly radar, live in the app and in notebooks;
+- :func:`radar_svg`, the same radar drawn as SVG without any script: the app shows it with the
+  page, before plotly.js is loaded, and the printed reports carry it.
+"""
 
 from __future__ import annotations
+
+import math
+from html import escape
 
 import plotly.graph_objects as go
 
@@ -9,6 +16,9 @@ from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import Scores, format_percent
 
 RADAR_COLOR = "#1f4e79"
+RADAR_FILL = "rgba(31, 78, 121, 0.25)"
+POLAR_BACKGROUND = "#e5ecf6"  # plotly's default polar background, named so that both radars share it
+AXIS_TEXT = "#2a3f5f"  # plotly's default axis text colour
 RADIAL_TICKS = [0, 20, 40, 60, 80, 100]
 
 
@@ -32,7 +42,7 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
             fill="toself",
             mode="lines+markers",
             line={"color": RADAR_COLOR, "width": 2},
-            fillcolor="rgba(31, 78, 121, 0.25)",
+            fillcolor=RADAR_FILL,
             hovertemplate="%{theta} : %{text}<extra></extra>",
             name="Couverture",
         )
@@ -44,6 +54,7 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
                            "ticktext": [f"{tick} %" for tick in RADIAL_TICKS], "angle": 45,
                            "tickangle": 45, "tickfont": {"size": 10}},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
+            "bgcolor": POLAR_BACKGROUND,
         },
         showlegend=False,
         margin={"l": 72, "r": 72, "t": 60 if title else 30, "b": 30},
@@ -51,6 +62,50 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
         separators=", ",
     )
     return figure
+
+
+def radar_svg(scores: Scores, width: int = 360, height: int = 320) -> str:
+    """The radar of :func:`radar_figure` as SVG markup: the same axes (first lever at the top,
+    clockwise), scale, ticks and colours, drawn without plotly.js. It is an image: its words are
+    given by the element that holds it (see :func:`radar_summary`)."""
+    radii, names, _ = _radar_polygon(scores)
+    radii, names = radii[:-1], names[:-1]
+    radius = min(width - 180, height - 60) / 2  # room for the axis names at the sides
+    cx, cy = width / 2, height / 2
+
+    def at(value: float, index: int, extra: float = 0) -> tuple[float, float]:
+        angle = math.radians(90 - 360 * index / len(names))
+        distance = radius * value / 100 + extra
+        return round(cx + distance * math.cos(angle), 2), round(cy - distance * math.sin(angle), 2)
+
+    parts = [f'<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{POLAR_BACKGROUND}"/>']
+    parts += [
+        f'<circle cx="{cx}" cy="{cy}" r="{round(radius * tick / 100, 2)}" fill="none" stroke="#fff"/>'
+        for tick in RADIAL_TICKS[1:]
+    ]
+    for index in range(len(names)):
+        x, y = at(100, index)
+        parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x}" y2="{y}" stroke="#fff"/>')
+    diagonal = math.sqrt(0.5)  # the tick labels run along the 45° line, as on the plotly radar
+    for tick in RADIAL_TICKS:
+        distance = radius * tick / 100
+        parts.append(
+            f'<text x="{round(cx + distance * diagonal + 4, 2)}" y="{round(cy - distance * diagonal + 4, 2)}" '
+            f'font-size="10">{tick} %</text>'
+        )
+    for index, name in enumerate(names):
+        x, y = at(100, index, extra=14)
+        anchor = "middle" if abs(x - cx) < 1 else ("start" if x > cx else "end")
+        baseline = y + (4 if abs(y - cy) < 1 else (0 if y < cy else 8))
+        parts.append(f'<text x="{x}" y="{round(baseline, 2)}" text-anchor="{anchor}" font-size="12">{escape(name)}</text>')
+    points = " ".join(f"{x},{y}" for x, y in (at(value, index) for index, value in enumerate(radii)))
+    parts.append(f'<polygon points="{points}" fill="{RADAR_FILL}" stroke="{RADAR_COLOR}" stroke-width="2"/>')
+    parts += [f'<circle cx="{x}" cy="{y}" r="3.5" fill="{RADAR_COLOR}"/>' for x, y in (at(v, i) for i, v in enumerate(radii))]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
+        f'aria-hidden="true" font-family="Open Sans, DejaVu Sans, Arial, sans-serif" fill="{AXIS_TEXT}">'
+        + "".join(parts) + "</svg>"
+    )
 
 
 def radar_summary(scores: Scores) -> str:

@@ -22,17 +22,16 @@ from contacts_lib.page_contract import (
     ATTRIBUTES,
     FIRST_PAINT,
     PARTS,
-    PLOTLY_PRELOAD,
+    PLOTLY_FILE,
     UPLOAD_LIMIT_BYTES,
     megabytes,
     page_contract,
 )
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import format_percent
-from contacts_lib.server import static_url
 
 STATIC = Path(__file__).parent / "static"
-PLOTLY_BUNDLE = STATIC / "plotly-radar.min.js"
+PLOTLY_BUNDLE = STATIC / PLOTLY_FILE
 CHOICES = ((YES, "Oui"), (NO, "Non"), ("", "Sans réponse"))
 PLAN_INTRO = "Bonnes pratiques pas encore en place, levier le plus faible d'abord."
 
@@ -278,7 +277,7 @@ def _score_bar(results: Mapping[str, object]) -> str:
     return tag("div", cells, class_=PARTS["scoreBar"], aria_hidden="true")
 
 
-def _results(uid: str, results: Mapping[str, object]) -> str:
+def _results(uid: str, results: Mapping[str, object], radar: str) -> str:
     rows = "".join(
         tag(
             "tr",
@@ -296,7 +295,6 @@ def _results(uid: str, results: Mapping[str, object]) -> str:
         tag("button", text(label), type="button", class_="ce-button", **data("export", kind))
         for kind, (label, _, _) in EXPORTS.items()
     )
-    figure = inline_json(results["figure"])
     return tag(
         "aside",
         tag("h2", "Résultats", id=f"{uid}-results-title")
@@ -309,8 +307,7 @@ def _results(uid: str, results: Mapping[str, object]) -> str:
             class_="ce-scores",
         )
         + tag("p", text(results["unanswered"]), class_="ce-unanswered", **data("result", "unanswered"))
-        + tag("div", "", class_=PARTS["radar"], role="img", aria_label=results["radar_label"])
-        + f'<script type="application/json" class="{PARTS["figure"]}" {ATTRIBUTES["revision"]}="{results["revision"]}">{figure}</script>'
+        + tag("div", radar, class_=PARTS["radar"], role="img", aria_label=results["radar_label"], **data("revision", results["revision"]))
         + tag("h2", "Exporter", id=f"{uid}-export-title")
         + tag("div", exports, class_="ce-exports", role="group", aria_labelledby=f"{uid}-export-title")
         + _notices("export"),
@@ -326,11 +323,13 @@ def app_markup(
     results: Mapping[str, object],
     plan_html: str,
     field_errors: Mapping[str, str],
+    radar: str,
     example: Autodiagnostic | None = None,
 ) -> str:
     """The whole app as HTML, with its styles and the script that binds to it at once.
 
-    ``example`` is the form that the landing page's « exemple du recueil » link opens.
+    ``radar`` is the radar as SVG (figures.radar_svg), shown until plotly.js draws it; ``example``
+    is the form that the landing page's « exemple du recueil » link opens.
     """
     status = tag("div", tag("p", ""), class_=f"ce-status {PARTS['connection']}", role="status", hidden=True) + tag(
         "div",
@@ -381,19 +380,13 @@ def app_markup(
     )
     app = tag(
         "div",
-        status + _score_bar(results) + import_section + tag("div", form + _results(uid, results), class_="ce-columns") + plan,
+        status + _score_bar(results) + import_section + tag("div", form + _results(uid, results, radar), class_="ce-columns") + plan,
         id=uid,
         class_=PARTS["app"],
         lang="fr",
     )
     style = f"<style>{page_styles('autodiagnostic.css')}</style>"
-    # plotly.js starts loading with the page (in Voilà, from the app's allowed static files); where
-    # it cannot (JupyterLab), the script is marked failed and the widget asks the kernel for it.
-    preload = void(
-        "script", async_=True, id=PLOTLY_PRELOAD, src=static_url(PLOTLY_BUNDLE.name),
-        onerror="this.dataset.failed = 'true'",
-    ) + "</script>"
     page_script = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in ("kernel.js", "page.js"))
     options = {"example": form_values(example) if example is not None else None}
     start = f"ceAutodiagnostic.start({json.dumps(uid)}, {inline_json(contract_for_page())}, {inline_json(options)});"
-    return f"{preload}{style}{app}<script>{page_script}\n{start}</script>"
+    return f"{style}{app}<script>{page_script}\n{start}</script>"

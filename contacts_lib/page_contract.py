@@ -11,6 +11,7 @@ as a matching string in several files (``tests/test_page_contract.py`` checks it
 from __future__ import annotations
 
 from contacts_lib.reference import QUESTION_COUNT
+from contacts_lib.server import static_url
 
 #: Metadata key of an HTML output that the project's Voilà template writes into the page itself
 #: (share/jupyter/voila/templates/contacts): it shows with the page, before Voilà's front end runs.
@@ -35,12 +36,13 @@ PARTS = {
     "exportError": "ce-export-error",
     "exportInfo": "ce-export-info",
     "radar": "ce-radar",
-    "figure": "ce-figure",
     "planBody": "ce-plan-body",
 }
 
-#: Id of the ``<script>`` that loads plotly.js as soon as the page arrives (see page.app_markup).
-PLOTLY_PRELOAD = "ce-plotly-preload"
+#: Where the page finds plotly.js, relative to the page (Voilà serves the package's static files);
+#: the page shows an SVG radar until it is loaded (see figures.radar_svg).
+PLOTLY_FILE = "plotly-radar.min.js"
+PLOTLY_URL = static_url(PLOTLY_FILE)
 
 #: Class of the page's buttons, for the ones the scripts create.
 BUTTON_CLASS = "ce-button"
@@ -122,7 +124,7 @@ def page_contract() -> dict[str, object]:
     return {
         "pageClass": PAGE_CLASS,
         "buttonClass": BUTTON_CLASS,
-        "plotlyPreload": PLOTLY_PRELOAD,
+        "plotlyUrl": PLOTLY_URL,
         "parts": {name: f".{css_class}" for name, css_class in PARTS.items()},
         "attributes": ATTRIBUTES,
         "messages": {name: name for name in (*MESSAGES_TO_KERNEL, *MESSAGES_TO_PAGE)},

@@ -1,4 +1,5 @@
-"""The printable HTML documents of an autodiagnostic, each one self-contained:
+"""The printable HTML documents of an autodiagnostic, each one self-contained and without script
+(the radar is an SVG image):
 
 - the full report (:func:`report_html`): structure, scores, radar, the whole action plan and the
   36 answers, laid out to print on A4;
@@ -14,8 +15,8 @@ import datetime as dt
 
 from contacts_lib.action_plan import action_plan
 from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, answer_text
-from contacts_lib.figures import radar_figure, radar_summary
-from contacts_lib.page import PLAN_INTRO, PLOTLY_BUNDLE, inline_json, plan_markup, text
+from contacts_lib.figures import radar_summary, radar_svg
+from contacts_lib.page import PLAN_INTRO, plan_markup, text
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score
 
@@ -41,7 +42,8 @@ td.num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; }
 .results { display: flex; gap: 6mm; align-items: flex-start; break-inside: avoid; }
 .results table { width: 80mm; flex: none; }
-#radar { flex: none; }
+#radar { flex: none; width: 90mm; height: 80mm; }
+.summary #radar { width: 80mm; height: 66mm; }
 .ce-plan-lever ul { padding-left: 5mm; margin: 0; }
 .ce-practice { margin: 0 0 2mm; break-inside: avoid; }
 .ce-practice > span { display: block; }
@@ -103,20 +105,15 @@ def _results(scores: Scores) -> str:
 <thead><tr><th scope="col">Levier</th><th scope="col">Couverture</th></tr></thead>
 <tbody>{lever_rows}<tr class="total"><td>Moyenne</td><td class="num">{text(format_percent(scores.moyenne))}</td></tr></tbody>
 </table>
-<div id="radar" role="img" aria-label="{text(radar_summary(scores))}"></div>
+<div id="radar" role="img" aria-label="{text(radar_summary(scores))}">{radar_svg(scores)}</div>
 </div>
 <p>{scores.answered} / {QUESTION_COUNT} réponses ; {text(UNANSWERED_RULE)}.</p>"""
 
 
 def _document(
-    autodiagnostic: Autodiagnostic, scores: Scores, title: str, body: str, generated: dt.date, made: str,
-    summary: bool = False,
+    autodiagnostic: Autodiagnostic, title: str, body: str, generated: dt.date, made: str, summary: bool = False
 ) -> str:
-    """A whole HTML document: the structure's identity, ``body``, the radar's code and a footer."""
-    figure = radar_figure(scores).update_layout(
-        width=330 if summary else 360, height=245 if summary else 300, margin={"l": 75, "r": 75, "t": 25, "b": 25}
-    )
-    plotly_js = PLOTLY_BUNDLE.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    """A whole HTML document: the structure's identity, ``body`` and a footer."""
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -136,10 +133,6 @@ def _document(
 </main>
 <footer>{made} le {generated.strftime("%d/%m/%Y")} avec l'outil d'autodiagnostic « 100 % Contacts efficaces ».
 Source : recueil des bonnes pratiques, SGMAP, version 2, 2015.</footer>
-<script>{plotly_js}</script>
-<script>
-Plotly.newPlot("radar", ...(f => [f.data, f.layout])({inline_json(figure.to_plotly_json())}), {{staticPlot: true, displayModeBar: false}});
-</script>
 </body>
 </html>
 """
@@ -165,7 +158,7 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
 <tbody>{answer_rows}</tbody>
 </table>"""
     return _document(
-        autodiagnostic, scores, "Autodiagnostic « 100 % Contacts efficaces »", body, generated or dt.date.today(),
+        autodiagnostic, "Autodiagnostic « 100 % Contacts efficaces »", body, generated or dt.date.today(),
         "Rapport généré",
     )
 
@@ -186,6 +179,6 @@ def summary_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = Non
 {plan_markup(plans, limit=SUMMARY_ACTIONS)}
 {more}"""
     return _document(
-        autodiagnostic, scores, "Synthèse de l'autodiagnostic « 100 % Contacts efficaces »", body,
+        autodiagnostic, "Synthèse de l'autodiagnostic « 100 % Contacts efficaces »", body,
         generated or dt.date.today(), "Synthèse générée", summary=True,
     )

@@ -228,6 +228,13 @@ function bind(root, model, page, contract) {
   sendFile();
   showChoices();
   page.connected({ reset: () => send({ type: messages.reset }) });
+  // The page shows an SVG radar: plotly.js takes over once the page has nothing more urgent to do.
+  const upgrade = () => {
+    const results = model.get("results");
+    window.ceAutodiagnostic.draw(radar, results.figure, results.revision, contract);
+  };
+  if (window.requestIdleCallback) window.requestIdleCallback(upgrade, { timeout: 2000 });
+  else setTimeout(upgrade, 500);
 
   return () => {
     clearInterval(heartbeat);

@@ -1,7 +1,7 @@
 // The app's page script. It is inlined in the page by contacts_lib.page.app_markup and started at
 // once (ceAutodiagnostic.start), so it works before the widget (autodiagnostic.js) connects to the
 // kernel, and whatever becomes of that connection:
-// - it draws the radar as soon as the page shows, then redraws it for the widget;
+// - it draws the radar with plotly.js for the widget (the page shows an SVG radar until then);
 // - it keeps the answers in progress in the browser (localStorage, one entry per notebook) and
 //   puts them back on a reload or after a lost kernel, with a notice and « Recommencer à zéro »;
 // - it shows the connection state, and reloads the page when the kernel is lost;
@@ -33,15 +33,16 @@
     });
   }
 
-  // 1. In Voilà, the page loads plotly.js as soon as it arrives (its <script async>, see app_markup).
-  var preloadId = null;
-  function fromPreload() {
-    var preload = preloadId && document.getElementById(preloadId);
-    if (!preload || preload.dataset.failed) return Promise.reject(new Error("pas de préchargement"));
+  // 1. In Voilà, from the server's static files.
+  var plotlyUrl = null;
+  function fromServer() {
+    if (!plotlyUrl || !window.ceInVoila()) return Promise.reject(new Error("pas de serveur"));
     return new Promise(function (resolve, reject) {
-      if (window.Plotly && window.Plotly.react) return resolve(window.Plotly);
-      preload.addEventListener("load", function () { window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js absent")); });
-      preload.addEventListener("error", function () { reject(new Error("plotly.js introuvable")); });
+      var script = document.createElement("script");
+      script.src = plotlyUrl;
+      script.onload = function () { window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js absent")); };
+      script.onerror = function () { reject(new Error("plotly.js introuvable")); };
+      document.head.appendChild(script);
     });
   }
 
@@ -61,7 +62,7 @@
   function loadPlotly() {
     if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
     if (!loading) {
-      loading = fromPreload().catch(fromSource);
+      loading = fromServer().catch(fromSource);
       loading.catch(function () { loading = null; });
     }
     return loading;
@@ -96,7 +97,7 @@
       .then(loadPlotly)
       .then(function (Plotly) {
         return whenVisible(radar).then(function () {
-          if (!radar.querySelector(".main-svg")) radar.textContent = ""; // an earlier failure's message
+          if (!radar.querySelector(".main-svg")) radar.textContent = ""; // the SVG radar, or an earlier failure's message
           var layout = Object.assign({}, figure.layout, { autosize: true });
           delete layout.height;
           delete layout.width;
@@ -383,9 +384,7 @@
       if (exportButton) page.notice("export", "error", page.texts.noKernel);
       else if (event.target.closest(page.contract.parts.pickButton)) page.notice("import", "error", page.texts.noKernel);
     });
-    if (this.inVoila) document.body.classList.add(this.contract.pageClass); // styles: autodiagnostic.css
-    var data = this.part("figure");
-    draw(this.part("radar"), JSON.parse(data.textContent), data.getAttribute(this.attributes.revision), this.contract);
+    if (this.inVoila) document.body.classList.add(this.contract.pageClass); // styles: page.css
     if (!this.inVoila) return; // in JupyterLab, the notebook's own kernel and page are JupyterLab's
     // The connection state concerns the whole page: it sits at the bottom of the screen, outside
     // Voilà's output areas (whose layout would make « position: fixed » relative to them).
@@ -408,7 +407,7 @@
       var root = document.getElementById(id);
       if (!root) return null;
       if (pages[id] && pages[id].root === root) return pages[id]; // a page shown again gets a new controller
-      preloadId = contract.plotlyPreload;
+      plotlyUrl = contract.plotlyUrl;
       pages[id] = new Page(root, contract, options || {});
       pages[id].start();
       return pages[id];
