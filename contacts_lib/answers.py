@@ -49,10 +49,32 @@ MAX_TEXT_LENGTH = 200
 
 YES = "OUI"
 NO = "NON"
-#: The words read as OUI or NON (case and surrounding spaces ignored); the workbook's formulas
-#: count the same words.
-YES_WORDS = frozenset({"oui", "o", "yes", "y", "1", "vrai", "true"})
-NO_WORDS = frozenset({"non", "n", "no", "0", "faux", "false"})
+
+# One answer vocabulary and one clean-up, followed by the library (:func:`answer_word`) and by the
+# workbook's generated formulas (``xlsx_format``), so both count exactly the same cells:
+# 1. each character of ``ANSWER_SPACES`` becomes a plain space;
+# 2. spaces are trimmed at both ends (and runs of spaces inside made one, as the spreadsheets'
+#    TRIM does; a word with a space inside is never an answer anyway);
+# 3. ASCII letters are compared without case; a text with any other character (« ＯＵＩ »,
+#    « ouı », a zero-width space…) is never an answer word.
+#: Characters taken for spaces around an answer: space, tab, line feed, carriage return,
+#: no-break space, narrow no-break space (French typography) and ideographic space.
+ANSWER_SPACES = (" ", "\t", "\n", "\r", "\u00a0", "\u202f", "\u3000")
+#: The words read as OUI or NON, in upper case.
+YES_WORDS = ("OUI", "O", "YES", "Y", "1", "VRAI", "TRUE")
+NO_WORDS = ("NON", "N", "NO", "0", "FAUX", "FALSE")
+_ANSWER_OF_WORD = {**{word: True for word in YES_WORDS}, **{word: False for word in NO_WORDS}}
+_TO_SPACE = str.maketrans({space: " " for space in ANSWER_SPACES})
+
+
+def answer_word(text: str) -> str:
+    """A text as it is compared with the answer words (see ``ANSWER_SPACES``): ``" oui\t"`` →
+    ``"OUI"``; a text with a character outside ASCII is returned as it is, and matches no word."""
+    word = " ".join(text.translate(_TO_SPACE).split(" "))
+    word = " ".join(part for part in word.split(" ") if part)
+    return word.upper() if word.isascii() else word
+
+
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 
@@ -86,10 +108,28 @@ class Autodiagnostic:
         return sum(answer is not None for answer in self.answers)
 
 
+#: Characters refused in a name or any text field: control characters (tab and line breaks
+#: included), lone surrogates (not text), and the bidirectional overrides that reorder what is shown.
+_FORBIDDEN_IN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+#: What :func:`visible` writes as an escape: the characters above and the invisible ones
+#: (zero-width spaces and joiners, word joiner, byte order mark).
+_INVISIBLE = re.compile(_FORBIDDEN_IN_TEXT.pattern[:-1] + "\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print or show: control characters, lone surrogates and bidirectional
+    overrides written as escapes (``\\x1b``, ``\\ud800``), so a file name or a value can neither
+    drive a terminal nor break an encoder."""
+    return _INVISIBLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
 def show_value(value: object, limit: int = 60) -> str:
     """A value as it may be quoted in a message: one line, control characters visible, short."""
-    text = value if isinstance(value, str) else repr(value)
-    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = visible(value if isinstance(value, str) else repr(value))
     if len(text) > limit:
         text = text[:limit] + f"… ({len(text)} caractères)"
     return f"« {text} »"
@@ -104,20 +144,27 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_ANSWER_CACHE: dict[str, bool | None] = {}
+
+
 def parse_answer(value: object, where: str) -> bool | None:
-    """Read an answer as a person means it; blank is unanswered. ``where`` locates it for errors."""
-    if _is_blank(value):
+    """Read an answer as a person means it (see :func:`answer_word`); blank is unanswered.
+    ``where`` locates it for errors."""
+    if value is None:
         return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return value == 1
     if isinstance(value, str):
-        word = value.strip().casefold()
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
+        if value in _ANSWER_CACHE:
+            return _ANSWER_CACHE[value]
+        word = answer_word(value)
+        if word == "" or word in _ANSWER_OF_WORD:
+            answer = _ANSWER_OF_WORD.get(word)
+            if len(_ANSWER_CACHE) < 10_000:
+                _ANSWER_CACHE[value] = answer
+            return answer
+    elif isinstance(value, bool):
+        return value
+    elif isinstance(value, (int, float)) and value in (0, 1):
+        return value == 1
     raise InputError(
         f"{where} : réponse {show_value(value)} non reconnue ; "
         "attendu OUI ou NON (ou vide si la question n'a pas encore de réponse)."
@@ -127,9 +174,17 @@ def parse_answer(value: object, where: str) -> bool | None:
 def _parse_text(value: object, where: str, label: str) -> str | None:
     if _is_blank(value):
         return None
-    text = str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(f"{where} : « {label} » doit être un texte, pas {show_value(value)}.")
+    if isinstance(value, float) and not value.is_integer():
+        raise InputError(f"{where} : « {label} » doit être un texte, pas le nombre {value!r}.")
+    text = str(int(value)) if isinstance(value, (int, float)) else value.strip()
+    forbidden = _FORBIDDEN_IN_TEXT.search(text)
+    if forbidden:
+        raise InputError(
+            f"{where} : « {label} » contient un caractère interdit ({_character_name(forbidden.group())}, "
+            f"position {forbidden.start() + 1}) : {show_value(text)}."
+        )
     if len(text) > MAX_TEXT_LENGTH:
         raise InputError(
             f"{where} : « {label} » est trop long ({len(text)} caractères, "
@@ -185,6 +240,17 @@ def _parse_count(value: object, where: str, label: str) -> int | None:
     return number
 
 
+def _character_name(character: str) -> str:
+    code = ord(character)
+    if character in "\t\n\r":
+        return {"\t": "tabulation", "\n": "saut de ligne", "\r": "retour chariot"}[character]
+    if 0xD800 <= code <= 0xDFFF:
+        return f"U+{code:04X}, demi-caractère isolé"
+    if code in range(0x202A, 0x202F) or code in range(0x2066, 0x206A):
+        return f"U+{code:04X}, changement de sens d'écriture"
+    return f"caractère de contrôle U+{code:04X}"
+
+
 _PARSERS: dict[str, Callable[[object, str, str], object]] = {
     "text": _parse_text,
     "date": _parse_date,
@@ -209,11 +275,39 @@ def build_autodiagnostic(
     values (a missing question is unanswered), ``locate(key)`` returns where the value of a
     header key or question key (``q07``) sits, e.g. ``"exemple.csv, ligne 3, colonne q07"``.
     """
-    values = {spec.key: parse_header_value(spec, header.get(spec.key), locate(spec.key)) for spec in HEADER_FIELDS}
+    values = {
+        spec.key: None if _is_blank(value := header.get(spec.key)) else parse_header_value(spec, value, _Place(locate, spec.key))
+        for spec in HEADER_FIELDS
+    }
     if values["structure"] is None:
         raise InputError(f"{locate('structure')} : le nom de la structure est vide ; il est obligatoire.")
     parsed = tuple(
-        parse_answer(answers.get(number), locate(QUESTION_KEYS[number - 1]))
+        parse_answer(answers.get(number), _Place(locate, QUESTION_KEYS[number - 1]))
         for number in range(1, QUESTION_COUNT + 1)
     )
-    return Autodiagnostic(answers=parsed, extra=dict(extra or {}), **values)  # type: ignore[arg-type]
+    for key, value in (extra or {}).items():
+        if _NOT_TEXT.search(key) or _NOT_TEXT.search(value):
+            raise InputError(
+                f"{locate(key)} : {show_value(value if _NOT_TEXT.search(value) else key)} n'est pas du texte "
+                "(caractère nul ou demi-caractère isolé)."
+            )
+    return Autodiagnostic(answers=parsed, extra=dict(extra or {}), **values)
+
+
+class _Place:
+    """Where a value sits, worked out only if a message needs it (reading stays fast)."""
+
+    __slots__ = ("key", "locate")
+
+    def __init__(self, locate: Callable[[str], str], key: str) -> None:
+        self.locate, self.key = locate, key
+
+    def __format__(self, spec: str) -> str:
+        return format(self.locate(self.key), spec)
+
+    def __str__(self) -> str:
+        return self.locate(self.key)
+
+
+#: What no kept column may hold either: it could not be written back to any file.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # type: ignore[arg-type]

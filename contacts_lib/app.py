@@ -11,7 +11,6 @@ setting ``header`` and ``answers`` and by calling :meth:`import_file`, :meth:`pi
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 import unicodedata
@@ -32,7 +31,7 @@ from contacts_lib.answers import (
     parse_header_value,
 )
 from contacts_lib.figures import radar_figure, radar_summary, radar_svg
-from contacts_lib.formats import build_workbook, dumps_json, parse_file, worked_example
+from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
 from contacts_lib.page import (
     EXPORTS,
     PLOTLY_BUNDLE,
@@ -257,9 +256,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         autodiagnostic = self.current()
         _, mime, suffix = EXPORTS[kind]
         if kind == "xlsx":
-            buffer = io.BytesIO()
-            build_workbook(autodiagnostic).save(buffer)
-            content = buffer.getvalue()
+            content = workbook_bytes(autodiagnostic)
         elif kind == "json":
             content = dumps_json(autodiagnostic).encode("utf-8")
         elif kind == "synthese":

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
-from contacts_lib.answers import InputError
+from contacts_lib.answers import InputError, visible
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 
 USER_ERROR = 2
@@ -100,51 +102,86 @@ def score_rows(paths: list[Path]) -> list[tuple[str, object]]:
     return [(d.structure, score(d)) for d in diagnostics]
 
 
-def _print_table(rows) -> None:
+def _table(rows) -> str:
     from contacts_lib.scoring import format_percent
 
     levers = load_catalogue().levers
     name_width = min(40, max([len("Structure")] + [len(name) for name, _ in rows]))
     columns = [lever.short_name for lever in levers] + ["Moyenne", "Réponses"]
     widths = [max(len(c), 7) for c in columns]
-    print("  ".join(["Structure".ljust(name_width)] + [c.rjust(w) for c, w in zip(columns, widths, strict=True)]))
+    lines = ["  ".join(["Structure".ljust(name_width)] + [c.rjust(w) for c, w in zip(columns, widths, strict=True)])]
     for name, scores in rows:
         cells = [format_percent(scores.coverage[lever.key]) for lever in levers]
         cells += [format_percent(scores.moyenne), f"{scores.answered}/{QUESTION_COUNT}"]
-        print("  ".join([_terminal_text(name, name_width).ljust(name_width)]
-                        + [c.rjust(w) for c, w in zip(cells, widths, strict=True)]))
+        lines.append("  ".join([_terminal_text(name, name_width).ljust(name_width)]
+                               + [c.rjust(w) for c, w in zip(cells, widths, strict=True)]))
+    return "\n".join(lines) + "\n"
 
 
-def _print_csv(rows) -> None:
+def _csv(rows) -> str:
+    """Scores as CSV for scripts and spreadsheets: names neutralised against formula injection."""
+    from contacts_lib.formats.csv_format import neutralised
+
     levers = load_catalogue().levers
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["structure", *(lever.key for lever in levers), "moyenne", "reponses"])
     for name, scores in rows:
         writer.writerow(
-            [name, *(repr(scores.percent(lever.key)) for lever in levers),
+            [neutralised(name), *(repr(scores.percent(lever.key)) for lever in levers),
              repr(scores.percent("moyenne")), scores.answered]
         )
-    sys.stdout.write(buffer.getvalue())
+    return buffer.getvalue()
+
+
+class _OutputClosed(Exception):
+    """Whoever read the output stopped reading (``… | head -1``): nothing more to say."""
+
+
+def _emit(text: str) -> None:
+    """Write the command's output in one go, once every input was read and checked."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise _OutputClosed from None
+    except OSError as error:
+        _silence_stdout()
+        from contacts_lib.formats.files import os_reason
+
+        raise InputError(f"écriture impossible sur la sortie standard ({os_reason(error)}).") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _template(path: Path, force: bool) -> None:
     from contacts_lib.formats import write_workbook
+    from contacts_lib.formats.files import shown_path
 
     if path.suffix.casefold() != ".xlsx":
-        raise InputError(f"{path} : le modèle est un classeur Excel ; donnez un nom en .xlsx.")
-    if path.exists() and not force:
-        raise InputError(f"{path} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
+        raise InputError(f"{shown_path(path)} : le modèle est un classeur Excel ; donnez un nom en .xlsx.")
+    if os.path.lexists(path) and not force:
+        raise InputError(f"{shown_path(path)} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
     write_workbook(None, path)
-    print(f"Modèle d'autodiagnostic écrit : {path}")
+    _emit(f"Modèle d'autodiagnostic écrit : {shown_path(path)}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Third-party warnings (in English, about their own internals) are not for our users.
+    warnings.simplefilter("ignore")
     arguments = _parser().parse_args(argv)
     try:
         if arguments.command == "score":
             rows = score_rows(arguments.files)
-            (_print_csv if arguments.csv else _print_table)(rows)
+            _emit((_csv if arguments.csv else _table)(rows))
         elif arguments.command == "template":
             _template(arguments.file, arguments.force)
         elif arguments.command == "app":
@@ -152,8 +189,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip)
     except InputError as error:
-        print(f"contacts-efficaces : {error}", file=sys.stderr)
+        print(f"contacts-efficaces : {visible(str(error))}", file=sys.stderr)
         return USER_ERROR
+    except _OutputClosed:
+        return 0
     except KeyboardInterrupt:
         return 130
     return 0

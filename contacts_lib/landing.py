@@ -9,11 +9,10 @@ shown, the page needs nothing more from its kernel and gives it back (see :func:
 from __future__ import annotations
 
 import base64
-import io
 import json
 from html import escape
 
-from contacts_lib.formats import build_workbook, worked_example
+from contacts_lib.formats import workbook_bytes, worked_example
 from contacts_lib.page import STATIC, display_first_paint, page_styles, tag, text
 from contacts_lib.page_contract import EXAMPLE_QUERY, PAGE_CLASS
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
@@ -27,9 +26,7 @@ BINDER_PATTERN = "https://mybinder.org/v2/gh/ORGANISATION/DEPOT/HEAD?urlpath=voi
 
 def blank_workbook_link() -> str:
     """A link that downloads the blank workbook, its bytes in the link itself."""
-    buffer = io.BytesIO()
-    build_workbook(None).save(buffer)
-    content = base64.b64encode(buffer.getvalue()).decode("ascii")
+    content = base64.b64encode(workbook_bytes(None)).decode("ascii")
     return tag(
         "a", "Télécharger le classeur Excel vierge", href=f"data:{WORKBOOK_MIME};base64,{content}",
         download=WORKBOOK_NAME, class_="ce-button",

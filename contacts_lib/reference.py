@@ -7,9 +7,10 @@ the one place that loads it and checks that it is whole and coherent.
 
 from __future__ import annotations
 
+
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 QUESTION_COUNT = 36
@@ -73,7 +74,11 @@ class Catalogue:
     practices: tuple[Practice, ...]
 
     def questions_of(self, lever: Lever) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.lever == lever)
+        return self._by_lever[lever.key]
+
+    @cached_property
+    def _by_lever(self) -> dict[str, tuple[Question, ...]]:
+        return {lever.key: tuple(q for q in self.questions if q.lever.key == lever.key) for lever in self.levers}
 
 
 class CatalogueError(RuntimeError):

@@ -50,10 +50,10 @@ def score_answers(answers: Sequence[bool | None], catalogue: Catalogue | None = 
     coverage = {}
     for lever in catalogue.levers:
         questions = catalogue.questions_of(lever)
-        applied = sum(answers[q.number - 1] is True for q in questions)
+        applied = [answers[q.number - 1] for q in questions].count(True)
         coverage[lever.key] = Fraction(applied, len(questions))
     moyenne = sum(coverage.values(), Fraction(0)) / len(coverage)
-    answered = sum(answer is not None for answer in answers)
+    answered = QUESTION_COUNT - list(answers).count(None)
     return Scores(coverage=coverage, moyenne=moyenne, answered=answered)
 
 

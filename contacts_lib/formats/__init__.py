@@ -1,8 +1,8 @@
 """The file formats of an autodiagnostic: JSON, CSV and XLSX, chosen by the file's extension.
 
-The workbook format needs openpyxl (and, through it, numpy): a third of a kernel's start and of
-its memory. It is imported when a workbook is first read or written, not with the package, so a
-kernel of the app that never sees a workbook stays light.
+Writing a workbook needs openpyxl (and, through it, numpy): a third of a kernel's start and of
+its memory. It is imported when a workbook is first written, not with the package; workbooks are
+read without it (``xlsx_reader``), so a kernel of the app that never exports one stays light.
 """
 
 from __future__ import annotations
@@ -12,30 +12,10 @@ from pathlib import Path
 
 from contacts_lib.answers import Autodiagnostic, InputError
 from contacts_lib.formats.csv_format import dumps_csv, parse_csv, write_csv
-from contacts_lib.formats.files import read_user_file
+from contacts_lib.formats.files import MAX_FILE_BYTES, read_user_file, too_big
 from contacts_lib.formats.json_format import dumps_json, parse_json, write_json
+from contacts_lib.formats.xlsx_format import build_workbook, parse_workbook, workbook_bytes, write_workbook
 from contacts_lib.reference import example_path
-
-def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
-    """The autodiagnostic of a workbook's bytes (see :mod:`contacts_lib.formats.xlsx_format`)."""
-    from contacts_lib.formats import xlsx_format
-
-    return xlsx_format.parse_workbook(content, source)
-
-
-def build_workbook(autodiagnostic: Autodiagnostic | None = None):
-    """The autodiagnostic workbook (openpyxl ``Workbook``): blank when ``autodiagnostic`` is None."""
-    from contacts_lib.formats import xlsx_format
-
-    return xlsx_format.build_workbook(autodiagnostic)
-
-
-def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:
-    """Write the filled workbook of ``autodiagnostic``, or the blank template if it is None."""
-    from contacts_lib.formats import xlsx_format
-
-    xlsx_format.write_workbook(autodiagnostic, path)
-
 
 _PARSERS = {
     ".json": lambda content, name: [parse_json(content, name)],
@@ -43,6 +23,9 @@ _PARSERS = {
     ".xlsx": lambda content, name: [parse_workbook(content, name)],
 }
 EXTENSIONS = tuple(_PARSERS)
+#: Largest file of each format: a JSON holds one structure (a few KB); a workbook a few tens of
+#: KB (more with pictures); a CSV of the 15,000 structures of Services Publics+ about 3 MB.
+SIZE_LIMITS = {".json": 1024 * 1024, ".xlsx": 20 * 1024 * 1024, ".csv": MAX_FILE_BYTES}
 
 
 def _parser_for(name: str):
@@ -62,7 +45,10 @@ def _parser_for(name: str):
 def parse_file(content: bytes, name: str) -> list[Autodiagnostic]:
     """Autodiagnostics in the bytes of a file called ``name`` (an upload, say)."""
     parser = _parser_for(name)
-    if not content.strip():
+    limit = SIZE_LIMITS[Path(name).suffix.casefold()]
+    if len(content) > limit:
+        raise InputError(f"{name} : {too_big(len(content), limit)}.")
+    if not content or content.isspace():
         raise InputError(f"{name} : le fichier est vide.")
     return parser(content, name)
 
@@ -77,7 +63,7 @@ def read_autodiagnostics(path: Path | str) -> list[Autodiagnostic]:
     """Every autodiagnostic in a JSON, CSV or XLSX file (a CSV may hold several structures)."""
     path = Path(path)
     _parser_for(str(path))  # an unknown extension is said before the file is even opened
-    return parse_file(read_user_file(path), str(path))
+    return parse_file(read_user_file(path, SIZE_LIMITS[path.suffix.casefold()]), str(path))
 
 
 __all__ = [
@@ -87,6 +73,7 @@ __all__ = [
     "dumps_json",
     "parse_file",
     "read_autodiagnostics",
+    "workbook_bytes",
     "worked_example",
     "write_csv",
     "write_json",

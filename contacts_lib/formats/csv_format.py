@@ -8,8 +8,11 @@ separated by ``,`` or ``;``. Written as UTF-8 with ``,``.
 
 from __future__ import annotations
 
+import codecs
+import collections
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,36 +24,104 @@ from contacts_lib.answers import (
     InputError,
     answer_text,
     build_autodiagnostic,
+    visible,
 )
 from contacts_lib.formats.files import write_atomically
 
 CSV_COLUMNS = HEADER_KEYS + QUESTION_KEYS
 _SEPARATORS = (";", ",", "\t")
 
+#: Limits checked while reading, so that any file is read in bounded time and memory.
+MAX_STRUCTURES = 100_000  # Services Publics+ lists about 15,000 structures
+MAX_LINES = 1_000_000  # lines of the file, blank ones included
+MAX_COLUMNS = 1_000
+MAX_LINE_CHARACTERS = 1_000_000
 
-def _decode(content: bytes, source: str) -> str:
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_SEP_LINE = re.compile(r"sep=(.)\s*")
+
+
+def _line_of(content: bytes, offset: int) -> int:
+    return content.count(b"\n", 0, offset) + 1
+
+
+def _encoding(content: bytes, source: str) -> tuple[str, int]:
+    """The encoding of a CSV file's bytes and where its text starts (after a byte order mark).
+
+    A byte order mark decides. Otherwise UTF-8 if every byte is UTF-8; else Windows-1252, unless
+    the file also holds UTF-8 sequences: a file of two encodings is refused, not guessed."""
     if content.startswith(b"PK\x03\x04"):
         raise InputError(
             f"{source} : ce fichier est un classeur Excel (XLSX), pas un CSV ; "
             "donnez-lui l'extension .xlsx."
         )
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's « Texte Unicode »
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise InputError(f"{source} : fichier UTF-16 illisible (octet {error.start}).") from error
-    if b"\x00" in content[:65536]:
-        raise InputError(f"{source} : ce n'est pas un fichier texte CSV (contenu binaire).")
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(
-        f"{source} : encodage non reconnu ; enregistrez le fichier en CSV UTF-8 ou Windows (cp1252)."
-    )
+        return "utf-16", 0
+    nul = content.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            f"{source}, ligne {_line_of(content, nul)} : ce n'est pas un fichier texte CSV "
+            "(octet nul : contenu binaire)."
+        )
+    start = 3 if content.startswith(b"\xef\xbb\xbf") else 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    try:
+        for offset in range(start, len(content), step):
+            decoder.decode(content[offset : offset + step])
+        decoder.decode(b"", final=True)
+        return "utf-8", start
+    except UnicodeDecodeError as error:
+        bad = offset + error.start
+    if start:
+        raise InputError(
+            f"{source}, ligne {_line_of(content, bad)} : octet 0x{content[bad]:02X} invalide dans un "
+            "fichier marqué UTF-8 ; enregistrez-le à nouveau en CSV UTF-8."
+        )
+    utf8 = _UTF8_SEQUENCE.search(content)
+    if utf8 is not None:
+        raise InputError(
+            f"{source} : encodages mélangés : la ligne {_line_of(content, utf8.start())} est en UTF-8 "
+            f"(« {utf8.group().decode('utf-8')} ») mais la ligne {_line_of(content, bad)} contient "
+            f"l'octet 0x{content[bad]:02X}, qui n'est pas de l'UTF-8 ; enregistrez le fichier "
+            "à nouveau en CSV UTF-8."
+        )
+    try:
+        codecs.decode(content, "cp1252")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{source}, ligne {_line_of(content, error.start)} : encodage non reconnu (octet "
+            f"0x{content[error.start]:02X}) ; enregistrez le fichier en CSV UTF-8 ou Windows (cp1252)."
+        ) from None
+    return "cp1252", 0
+
+
+def _lines(content: bytes, source: str):
+    """The file's text lines (line ends kept, as the csv module wants them), each checked
+    against the limits before it is parsed."""
+    encoding, start = _encoding(content, source)
+    stream = io.TextIOWrapper(io.BytesIO(content[start:] if start else content), encoding=encoding, newline="")
+    number = 0
+    try:
+        while True:
+            line = stream.readline(MAX_LINE_CHARACTERS + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_LINE_CHARACTERS:
+                raise InputError(
+                    f"{source}, ligne {number} : ligne trop longue (plus de "
+                    f"{_thousands(MAX_LINE_CHARACTERS)} caractères)."
+                )
+            if number > MAX_LINES:
+                raise InputError(f"{source} : trop de lignes (plus de {_thousands(MAX_LINES)}).")
+            yield line
+    except UnicodeDecodeError as error:  # UTF-16 only: the other encodings were checked whole
+        raise InputError(f"{source} : fichier UTF-16 illisible (octet {error.start}).") from None
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def _column_key(name: str) -> str:
@@ -62,59 +133,95 @@ def _column_key(name: str) -> str:
     return key
 
 
+def _first_line(lines) -> tuple[str | None, list[str]]:
+    """The separator declared by Excel's ``sep=;`` first line, if any, and the lines read to find
+    it (the ``sep=`` line itself made blank, so that line numbers stay the file's)."""
+    seen = []
+    for line in lines:
+        if line.strip():
+            declared = _SEP_LINE.fullmatch(line.strip("\r\n"))
+            if declared:
+                return declared.group(1), [*seen, "\n"]
+            return None, [*seen, line]
+        seen.append(line)
+    return None, seen
+
+
+def _length_without_trailing_blanks(row: list[str]) -> int:
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return end
+
+
 def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
-    text = _decode(content, source)
-    if not text.strip():
+    lines = _lines(content, source)
+    declared, first = _first_line(lines)
+    if declared is None and not any(line.strip() for line in first):
         raise InputError(f"{source} : le fichier est vide.")
-    first_line = text.lstrip().splitlines()[0]
-    separator = max(_SEPARATORS, key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    separator = declared or max(_SEPARATORS, key=first[-1].count)
+    reader = csv.reader(itertools.chain(first, lines), delimiter=separator)
     try:
         header = next(reader)
         while not any(cell.strip() for cell in header):
             header = next(reader)
+        if len(header) > MAX_COLUMNS:
+            raise InputError(
+                f"{source}, ligne {reader.line_num} : trop de colonnes ({_thousands(len(header))} ; "
+                f"{_thousands(MAX_COLUMNS)} au plus)."
+            )
         keys = [_column_key(cell) for cell in header]
-        duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
+        counts = collections.Counter(k for k in keys if k)
+        duplicates = sorted(k for k, n in counts.items() if n > 1)
         if duplicates:
-            raise InputError(f"{source}, ligne {reader.line_num} : colonne en double : {', '.join(duplicates)}.")
-        missing = [k for k in ("structure", *QUESTION_KEYS) if k not in keys]
+            raise InputError(
+                f"{source}, ligne {reader.line_num} : colonne en double : {visible(', '.join(duplicates))}."
+            )
+        missing = [k for k in ("structure", *QUESTION_KEYS) if k not in counts]
         if missing:
             shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
             raise InputError(
                 f"{source} : colonne(s) obligatoire(s) manquante(s) : {shown} "
-                f"(séparateur lu : « {separator} »)."
+                f"(séparateur lu : « {visible(separator)} »)."
             )
         known = set(CSV_COLUMNS)
+        extra_columns = [
+            (i, bool(k), _unneutralised(header[i].strip()) or f"colonne {i + 1}")
+            for i, k in enumerate(keys) if k not in known
+        ]
+        positions = {k: i for i, k in enumerate(keys) if k in known}
+        question_positions = [positions[k] for k in QUESTION_KEYS]
         diagnostics = []
         for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
             line = reader.line_num
-            while len(row) > len(keys) and not row[-1].strip():
-                row = row[:-1]  # trailing separators, as some spreadsheets write them
-            if len(row) != len(keys):
+            length = _length_without_trailing_blanks(row)
+            if not length:
+                continue
+            if length > len(keys) or len(row) < len(keys):
+                length = max(length, len(row)) if length > len(keys) else len(row)
                 raise InputError(
-                    f"{source}, ligne {line} : {len(row)} valeur{'s' if len(row) > 1 else ''} "
+                    f"{source}, ligne {line} : {length} valeur{'s' if length > 1 else ''} "
                     f"pour {len(keys)} colonnes d'en-tête{_quote_hint(row)}."
                 )
-            values = dict(zip(keys, row, strict=True))
-            extra = {
-                header[i].strip() or f"colonne {i + 1}": row[i]
-                for i, k in enumerate(keys)
-                if k not in known and (k or row[i].strip())
-            }
+            values = {k: _unneutralised(row[i]) for k, i in positions.items()}
+            extra = {name: _unneutralised(row[i]) for i, named, name in extra_columns if named or row[i].strip()}
 
             def locate(key: str, line: int = line) -> str:
                 return f"{source}, ligne {line}, colonne {key}"
 
-            answers = {n: values[k] for n, k in enumerate(QUESTION_KEYS, start=1)}
+            answers = {n: row[i] for n, i in enumerate(question_positions, start=1)}
+            if len(diagnostics) == MAX_STRUCTURES:
+                raise InputError(
+                    f"{source}, ligne {line} : trop de structures (plus de {_thousands(MAX_STRUCTURES)}) ; "
+                    "découpez le fichier."
+                )
             diagnostics.append(build_autodiagnostic(values, answers, locate, extra))
     except StopIteration:
         raise InputError(f"{source} : le fichier est vide.") from None
     except csv.Error as error:
         raise InputError(
             f"{source}, ligne {reader.line_num} : CSV illisible ({_csv_reason(error)})."
-        ) from error
+        ) from None
     if not diagnostics:
         raise InputError(f"{source} : aucune structure (l'en-tête est là, mais aucune ligne de réponses).")
     return diagnostics
@@ -127,13 +234,28 @@ def _quote_hint(row: list[str]) -> str:
 def _csv_reason(error: csv.Error) -> str:
     message = str(error)
     if "field larger than field limit" in message:
-        return f"une cellule dépasse {csv.field_size_limit()} caractères"
+        return f"une cellule dépasse {_thousands(csv.field_size_limit())} caractères"
     if "end of data" in message or "EOF" in message:
         return "un guillemet « \" » n'est pas refermé"
     if "NUL" in message:
         return "caractère nul dans le texte"
     return "format non reconnu"
 
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, « CSV injection »);
+#: tab and carriage return too, which some spreadsheets skip before looking.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """A cell as written to a CSV a spreadsheet may open: one that would start a formula gets a
+    leading apostrophe (``=1+1`` → ``'=1+1``), shown as text by Excel and LibreOffice."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _unneutralised(cell: str) -> str:
+    """The cell before :func:`neutralised`, so that our own exports read back as they were."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
@@ -144,7 +266,7 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
         extra_columns += [k for k in diagnostic.extra if k not in extra_columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *extra_columns])
+    writer.writerow([*CSV_COLUMNS, *(neutralised(k) for k in extra_columns)])
     for diagnostic in diagnostics:
         header = [
             "" if value is None else value.isoformat() if hasattr(value, "isoformat") else value
@@ -152,9 +274,9 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
         ]
         writer.writerow(
             [
-                *header,
+                *(neutralised(str(cell)) for cell in header),
                 *(answer_text(a) for a in diagnostic.answers),
-                *(diagnostic.extra.get(k, "") for k in extra_columns),
+                *(neutralised(diagnostic.extra.get(k, "")) for k in extra_columns),
             ]
         )
     return buffer.getvalue()
@@ -163,4 +285,4 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
 def write_csv(diagnostics: Iterable[Autodiagnostic], path: Path) -> None:
     """Write autodiagnostics as a CSV file, in one step (nothing half-written)."""
     text = dumps_csv(diagnostics)
-    write_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+    write_atomically(Path(path), text.encode("utf-8"))

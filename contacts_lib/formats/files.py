@@ -2,64 +2,130 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from contacts_lib.answers import InputError
+from contacts_lib.answers import InputError, visible
 
 #: Far above any real autodiagnostic file (thousands of structures fit in a few MB).
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
-def read_user_file(path: Path) -> bytes:
-    """The bytes of a file given by a user, or an :class:`InputError` saying why not (missing,
-    a folder, too big, unreadable); what the bytes hold is the parsers' business."""
-    if not path.exists():
-        raise InputError(f"{path} : fichier introuvable.")
-    if path.is_dir():
-        raise InputError(f"{path} : c'est un dossier, pas un fichier.")
+def shown_path(path: Path | str) -> str:
+    """A file name as it may be shown: control characters escaped (see :func:`visible`)."""
+    return visible(os.fsdecode(path))
+
+
+def read_user_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file given by a user, or an :class:`InputError` saying why not (missing, a
+    folder, not a regular file, too big, unreadable); what the bytes hold is the parsers' business.
+
+    Only regular files are read, and never more than ``limit`` bytes: a device (``/dev/zero``
+    behind a link) or a named pipe is refused before a byte is read, without waiting."""
+    name = shown_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                f"{path} : fichier trop volumineux ({size // (1024 * 1024)} Mo, "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus)."
-            )
-        content = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise InputError(f"{path} : lecture impossible ({_reason(error)}).") from error
+        raise InputError(f"{name} : {_open_reason(error, path)}.") from None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                raise InputError(f"{name} : c'est un dossier, pas un fichier.")
+            if not stat.S_ISREG(status.st_mode):
+                raise InputError(f"{name} : ce n'est pas un fichier ordinaire ({_kind(status.st_mode)}) ; "
+                                 "donnez un fichier .json, .csv ou .xlsx.")
+            if status.st_size > limit:
+                raise InputError(f"{name} : {too_big(status.st_size, limit)}.")
+            content = handle.read(limit + 1)
+    except OSError as error:
+        raise InputError(f"{name} : lecture impossible ({os_reason(error)}).") from None
+    if len(content) > limit:  # it grew while being read
+        raise InputError(f"{name} : {too_big(len(content), limit)}.")
     return content
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(temporary_path)`` then move the result onto ``path`` in one step."""
+def too_big(size: int, limit: int) -> str:
+    """« fichier trop volumineux (…) » in the units a person reads."""
+    return f"fichier trop volumineux ({_size(size)} ; {_size(limit)} au plus)"
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} Mo".replace(".0 ", " ").replace(".", ",")
+    if size >= 1024:
+        return f"{size // 1024} Ko"
+    return f"{size} octets"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "tube nommé"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "périphérique"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "fichier spécial"
+
+
+def _open_reason(error: OSError, path: Path | str) -> str:
+    if error.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return "lien vers un fichier introuvable"
+        return "fichier introuvable"
+    if error.errno == errno.EISDIR:
+        return "c'est un dossier, pas un fichier"
+    if error.errno == errno.ENOTDIR:
+        return "fichier introuvable (une partie du chemin n'est pas un dossier)"
+    if error.errno == errno.ENAMETOOLONG:
+        return "nom de fichier trop long pour le système"
+    if error.errno == errno.ELOOP:
+        return "lien symbolique qui boucle sur lui-même"
+    if error.errno == errno.EACCES:
+        return "lecture refusée (permissions du fichier ou de son dossier)"
+    return f"lecture impossible ({os_reason(error)})"
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path``, then move it onto ``path`` in one
+    step: on any failure (disk full, permission…) nothing is left behind and an existing file is
+    untouched."""
     path = Path(path)
+    name = shown_path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"{path} : le dossier {directory} n'existe pas.")
-    if path.is_dir():
-        raise InputError(f"{path} : c'est un dossier ; donnez un nom de fichier.")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-        os.close(handle)
+        if not directory.is_dir():
+            raise InputError(f"{name} : le dossier {shown_path(directory)} n'existe pas.")
+        if path.is_dir():
+            raise InputError(f"{name} : c'est un dossier ; donnez un nom de fichier.")
+        handle, temporary = tempfile.mkstemp(prefix=".ce-", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise InputError(f"{path} : écriture impossible ({_reason(error)}).") from error
+        raise InputError(f"{name} : écriture impossible ({os_reason(error)}).") from None
     try:
-        write(Path(temporary))
+        with os.fdopen(handle, "wb") as output:
+            output.write(content)
+            output.flush()
+            os.fsync(output.fileno())
         os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"{path} : écriture impossible ({_reason(error)}) ; rien n'a été modifié.") from error
+        raise InputError(f"{name} : écriture impossible ({os_reason(error)}) ; rien n'a été modifié.") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _reason(error: OSError) -> str:
-    reasons = {13: "permission refusée", 28: "disque plein", 30: "système de fichiers en lecture seule"}
+def os_reason(error: OSError) -> str:
+    reasons = {
+        errno.EACCES: "permission refusée", errno.EPERM: "opération non permise", errno.ENOSPC: "disque plein",
+        errno.EDQUOT: "quota disque dépassé", errno.EFBIG: "fichier trop grand pour le système",
+        errno.EROFS: "système de fichiers en lecture seule", errno.ENAMETOOLONG: "nom de fichier trop long",
+        errno.EIO: "erreur d'entrée-sortie du disque", errno.EISDIR: "c'est un dossier",
+    }
     return reasons.get(error.errno, "erreur du système de fichiers")
 
 

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from contacts_lib.answers import (
+    HEADER_FIELDS,
     HEADER_KEYS,
     QUESTION_KEYS,
     Autodiagnostic,
@@ -42,11 +43,13 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
             f"{source} : le fichier JSON n'est pas encodé en UTF-8 (octet {error.start})."
         ) from error
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_object_without_duplicates, parse_constant=_no_constant)
+    except InputError as error:
+        raise InputError(f"{source} : {error}") from None
     except json.JSONDecodeError as error:
-        raise InputError(f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno}.") from error
-    except (ValueError, RecursionError) as error:  # a number of thousands of digits, [[[[…
-        raise InputError(f"{source} : JSON illisible (nombre trop long ou imbrication trop profonde).") from error
+        raise InputError(f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno}.") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, [[[[…
+        raise InputError(f"{source} : JSON illisible (nombre trop long ou imbrication trop profonde).") from None
     if not isinstance(document, dict):
         raise InputError(
             f"{source} : un fichier JSON d'autodiagnostic contient un seul objet "
@@ -65,9 +68,15 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
             "les questions sont q01 … q36."
         )
     answers = {QUESTION_KEYS.index(key) + 1: value for key, value in raw_answers.items()}
-    for key in HEADER_KEYS:
-        if isinstance(document.get(key), (dict, list)):
-            raise InputError(f"{source}, clé « {key} » : valeur {show_value(document[key])} invalide.")
+    for spec in HEADER_FIELDS:
+        value = document.get(spec.key)
+        if isinstance(value, (dict, list)):
+            raise InputError(f"{source}, clé « {spec.key} » : valeur {show_value(value)} invalide.")
+        if spec.kind != "count" and value is not None and not isinstance(value, str):
+            raise InputError(
+                f"{source}, clé « {spec.key} » : « {spec.label} » doit être un texte entre guillemets, "
+                f"pas {show_value(json.dumps(value))}."
+            )
     extra = {
         key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         for key, value in document.items()
@@ -79,6 +88,20 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
 
     return build_autodiagnostic(document, answers, locate, extra)
 
+
+
+def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, refused if a key appears twice (which value was meant is not certain)."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise InputError(f"clé {show_value(twice)} en double ; on ne peut pas savoir laquelle des deux valeurs retenir.")
+    return document
+
+
+def _no_constant(name: str) -> object:
+    raise InputError(f"valeur {name} refusée (ce n'est pas un nombre JSON).")
 
 
 def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
@@ -113,4 +136,4 @@ def dumps_json(autodiagnostic: Autodiagnostic) -> str:
 def write_json(autodiagnostic: Autodiagnostic, path: Path) -> None:
     """Write an autodiagnostic as a JSON file, in one step (nothing half-written)."""
     text = dumps_json(autodiagnostic)
-    write_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomically(Path(path), text.encode("utf-8"))

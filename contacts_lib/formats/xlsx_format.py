@@ -12,16 +12,13 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.chart import RadarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.page import PageMargins
+from functools import lru_cache
+from types import SimpleNamespace
 
 from contacts_lib.answers import (
+    ANSWER_SPACES,
     HEADER_FIELDS,
     NO,
     NO_WORDS,
@@ -32,6 +29,9 @@ from contacts_lib.answers import (
     InputError,
     answer_text,
     build_autodiagnostic,
+    parse_answer,
+    show_value,
+    visible,
 )
 from contacts_lib.formats.files import write_atomically
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
@@ -43,29 +43,39 @@ INPUT_COLUMN = "D"  # header values and answers
 LABEL_COLUMN = "C"  # header labels and question texts
 FIRST_HEADER_ROW = 4
 FIRST_QUESTION_ROW = FIRST_HEADER_ROW + len(HEADER_FIELDS) + 3
-MAX_ROWS_READ = 2000
 QUESTION_WIDTH = 90
 TITLE_WIDTH = 70
 
-_GREY = PatternFill("solid", fgColor="D9D9D9")
-_BLUE = PatternFill("solid", fgColor="1F4E79")
-_THIN = Side(style="thin", color="808080")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="center")
-_TITLE = Font(bold=True, size=14, color="1F4E79")
-_HEAD = Font(bold=True, color="FFFFFF")
+
+
+@lru_cache(maxsize=1)
+def _look() -> SimpleNamespace:
+    """The workbook's fills, borders and fonts (openpyxl is imported only to write a workbook)."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    return SimpleNamespace(
+        grey=PatternFill("solid", fgColor="D9D9D9"),
+        blue=PatternFill("solid", fgColor="1F4E79"),
+        box=Border(left=thin, right=thin, top=thin, bottom=thin),
+        wrap=Alignment(wrap_text=True, vertical="center"),
+        title=Font(bold=True, size=14, color="1F4E79"),
+        head=Font(bold=True, color="FFFFFF"),
+    )
 
 
 def _wrap(sheet, coordinate: str, text: str, width: int) -> None:
     """Write wrapped text and give its row the height it needs (spreadsheets don't on load)."""
     cell = sheet[coordinate]
-    cell.value, cell.alignment = text, _WRAP
+    cell.value, cell.alignment = text, _look().wrap
     lines = max(1, math.ceil(len(text) / (width * 1.05)))
     sheet.row_dimensions[cell.row].height = max(sheet.row_dimensions[cell.row].height or 15, 15 * lines)
 
 
 def _print_on_a4(sheet, orientation: str, title_rows: str | None = None) -> None:
     """Print setup: A4, all columns on the page width, as many pages as needed down, page numbers."""
+    from openpyxl.worksheet.page import PageMargins
+
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = orientation
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -94,8 +104,12 @@ _HEADER_BY_LABEL = {_label_key(spec.label): spec.key for spec in HEADER_FIELDS}
 # --------------------------------------------------------------------------- writing
 
 
-def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
-    """The autodiagnostic workbook: blank when ``autodiagnostic`` is None, else filled."""
+def build_workbook(autodiagnostic: Autodiagnostic | None = None):
+    """The autodiagnostic workbook (openpyxl ``Workbook``): blank when ``autodiagnostic`` is None, else filled."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     catalogue = load_catalogue()
     workbook = Workbook()
     sheet = workbook.active
@@ -103,7 +117,7 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
     for column, width in zip("ABCD", (6, 14, QUESTION_WIDTH, 22), strict=True):
         sheet.column_dimensions[column].width = width
     sheet["A1"] = "Autodiagnostic — Initiative 100 % Contacts efficaces"
-    sheet["A1"].font = _TITLE
+    sheet["A1"].font = _look().title
     sheet["A2"] = "Renseigner les champs grisés."
 
     header = autodiagnostic.header() if autodiagnostic else {}
@@ -114,7 +128,7 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
         cell.value = header.get(spec.key)
         if isinstance(cell.value, str):
             cell.data_type = "s"  # a name starting with « = » is text, never a formula
-        cell.fill, cell.border = _GREY, _BOX
+        cell.fill, cell.border = _look().grey, _look().box
         if spec.kind == "date":
             cell.number_format = "DD/MM/YYYY"
         elif spec.kind == "count":
@@ -134,7 +148,7 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
     )
     for column, title in zip("ABCD", ("N°", "Levier", "Question", "Réponse (OUI ou NON)"), strict=True):
         cell = sheet[f"{column}{FIRST_QUESTION_ROW - 1}"]
-        cell.value, cell.font, cell.fill = title, _HEAD, _BLUE
+        cell.value, cell.font, cell.fill = title, _look().head, _look().blue
 
     answer_rule = DataValidation(
         type="list", formula1=f'"{YES},{NO}"', allow_blank=True,
@@ -150,7 +164,7 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
         _wrap(sheet, f"C{row}", question.text, QUESTION_WIDTH)
         cell = sheet[f"{INPUT_COLUMN}{row}"]
         cell.value = answer_text(answer) or None
-        cell.fill, cell.border = _GREY, _BOX
+        cell.fill, cell.border = _look().grey, _look().box
         cell.alignment = Alignment(horizontal="center", vertical="center")
         answer_rule.add(cell)
     header_row = FIRST_QUESTION_ROW - 1
@@ -160,11 +174,27 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None) -> Workbook:
     return workbook
 
 
-def _is_one_of(cells: str, words: frozenset[str]) -> str:
-    """Formula testing cells against the words the library accepts (« oui », « O », 1…), so the
-    sheet counts what the tool counts even where someone typed instead of using the drop-down."""
-    constants = ",".join(f'"{word.upper()}"' for word in sorted(words))
-    return f"ISNUMBER(MATCH(TRIM(UPPER({cells})),{{{constants}}},0))"
+def _answer_words(cells: str) -> str:
+    """Formula giving the text of ``cells`` cleaned as :func:`contacts_lib.answers.answer_word`
+    cleans it: each of ``ANSWER_SPACES`` made a space, then TRIM (the case is handled by
+    :func:`_count_words`)."""
+    text = cells
+    for space in ANSWER_SPACES:
+        if space != " ":
+            character = f"CHAR({ord(space)})" if space.isascii() else f'"{space}"'
+            text = f'SUBSTITUTE({text},{character}," ")'
+    return f"TRIM({text})"
+
+
+def _count_words(cells: str, words: tuple[str, ...]) -> str:
+    """Formula counting the cells whose cleaned text is one of ``words`` (upper case), without
+    regard to the case of ASCII letters only, as the library reads them: EXACT, not MATCH or
+    « = », which ignore width or invisible characters in some spreadsheets; and a text whose
+    UPPER is a word but that has another character (« ouı ») fails the LOWER(UPPER(t)) = LOWER(t)
+    test. Counts what the tool counts even where someone typed instead of using the drop-down."""
+    text = _answer_words(cells)
+    constants = ",".join(f'"{word}"' for word in words)
+    return f"SUMPRODUCT(EXACT(UPPER({text}),{{{constants}}})*EXACT(LOWER(UPPER({text})),LOWER({text})))"
 
 
 def _answer_range(first: int, last: int) -> str:
@@ -172,11 +202,14 @@ def _answer_range(first: int, last: int) -> str:
 
 
 def _build_results_sheet(sheet) -> None:
+    from openpyxl.chart import RadarChart, Reference
+    from openpyxl.styles import Alignment, Font
+
     catalogue = load_catalogue()
     for column, width in zip("ABCDEF", (14, TITLE_WIDTH, 11, 12, 10, 18), strict=True):
         sheet.column_dimensions[column].width = width
     sheet["A1"] = "Résultats et plan d'actions — Initiative 100 % Contacts efficaces"
-    sheet["A1"].font = _TITLE
+    sheet["A1"].font = _look().title
     source = f"{ANSWER_SHEET}!${INPUT_COLUMN}$"
     sheet["A3"], sheet["B3"] = "Structure", f'=IF({source}{FIRST_HEADER_ROW}="","",{source}{FIRST_HEADER_ROW})'
     sheet["A4"], sheet["B4"] = "Date", f'=IF({source}{FIRST_HEADER_ROW + 1}="","",{source}{FIRST_HEADER_ROW + 1})'
@@ -187,7 +220,7 @@ def _build_results_sheet(sheet) -> None:
     titles = ("Levier", "Intitulé", "Questions", "OUI", "Réponses", "Couverture")
     for column, title in zip("ABCDEF", titles, strict=True):
         cell = sheet[f"{column}{table_row}"]
-        cell.value, cell.font, cell.fill = title, _HEAD, _BLUE
+        cell.value, cell.font, cell.fill = title, _look().head, _look().blue
     row = table_row
     for lever in catalogue.levers:
         row += 1
@@ -196,8 +229,8 @@ def _build_results_sheet(sheet) -> None:
         sheet[f"A{row}"] = lever.short_name
         _wrap(sheet, f"B{row}", f"{lever.number}. {lever.title}", TITLE_WIDTH)
         sheet[f"C{row}"] = len(numbers)
-        sheet[f"D{row}"] = f"=SUMPRODUCT(--{_is_one_of(answers, YES_WORDS)})"
-        sheet[f"E{row}"] = f"=SUMPRODUCT(--{_is_one_of(answers, YES_WORDS | NO_WORDS)})"
+        sheet[f"D{row}"] = f"={_count_words(answers, YES_WORDS)}"
+        sheet[f"E{row}"] = f"={_count_words(answers, YES_WORDS + NO_WORDS)}"
         sheet[f"F{row}"] = f"=D{row}/C{row}"
         sheet[f"F{row}"].number_format = "0%"
     first, last = table_row + 1, row
@@ -233,7 +266,7 @@ def _build_results_sheet(sheet) -> None:
     sheet[f"A{plan_row}"].font = Font(bold=True, size=12, color="1F4E79")
     for column, title in zip("ABCDEF", ("Question", "Bonne pratique", "Page", "Levier", "", "État"), strict=True):
         cell = sheet[f"{column}{plan_row + 1}"]
-        cell.value, cell.font, cell.fill = title, _HEAD, _BLUE
+        cell.value, cell.font, cell.fill = title, _look().head, _look().blue
     for question in catalogue.questions:
         row = plan_row + 1 + question.number
         practice = question.practice
@@ -243,71 +276,76 @@ def _build_results_sheet(sheet) -> None:
         sheet[f"C{row}"] = practice.page
         sheet[f"D{row}"] = question.lever.short_name
         answer = f"{source}{question_row(question.number)}"
-        sheet[f"F{row}"] = f'=IF({_is_one_of(answer, YES_WORDS)},"En place","À mettre en œuvre")'
+        sheet[f"F{row}"] = f'=IF({_count_words(answer, YES_WORDS)}>0,"En place","À mettre en œuvre")'
     _print_on_a4(sheet, "landscape")
 
 
 def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:
     """Write the filled workbook of ``autodiagnostic``, or the blank template if it is None."""
-    workbook = build_workbook(autodiagnostic)
-    write_atomically(Path(path), lambda tmp: workbook.save(tmp))
+    write_atomically(Path(path), workbook_bytes(autodiagnostic))
+
+
+def workbook_bytes(autodiagnostic: Autodiagnostic | None) -> bytes:
+    """The bytes of the workbook's file (built in memory: a file is never left half-written)."""
+    buffer = io.BytesIO()
+    build_workbook(autodiagnostic).save(buffer)
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- reading
 
 
 def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
+    """The autodiagnostic of a workbook's bytes, read with bounded work (see ``xlsx_reader``).
+
+    Header values are found by their label (column C) and answers by question number (column A),
+    both read in column D. A value that cannot be read with certainty is an error: a formula
+    whose value was never computed, a spreadsheet error, or an answer typed beside column D."""
+    from contacts_lib.formats.xlsx_reader import MAX_ROWS, Workbook
+
+    workbook = Workbook(content, source)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
-        raise InputError(
-            f"{source} : classeur illisible (fichier tronqué ou qui n'est pas au format XLSX)."
-        ) from error
-    except Exception as error:  # openpyxl raises many kinds for a broken archive
-        raise InputError(
-            f"{source} : classeur illisible ; enregistrez-le à nouveau au format Excel .xlsx."
-        ) from error
-    try:
-        if ANSWER_SHEET not in workbook.sheetnames:
+        if ANSWER_SHEET not in workbook.sheet_names:
             raise InputError(
                 f"{source} : feuille « {ANSWER_SHEET} » introuvable (feuilles présentes : "
-                f"{', '.join(workbook.sheetnames)}) ; partez du modèle "
+                f"{visible(', '.join(workbook.sheet_names))[:200]}) ; partez du modèle "
                 "« contacts-efficaces template »."
             )
-        sheet = workbook[ANSWER_SHEET]
-        header: dict[str, object] = {}
-        answers: dict[int, object] = {}
-        places: dict[str, str] = {}
-        columns = "ABCD"
-        try:
-            rows = sheet.iter_rows(min_row=1, max_row=MAX_ROWS_READ, max_col=4, values_only=True)
-            for row_number, cells in enumerate(rows, start=1):
-                cells = tuple(cells) + (None,) * (4 - len(cells))
-                number, label, value = cells[0], cells[columns.index(LABEL_COLUMN)], cells[3]
-                place = f"{source}, feuille {ANSWER_SHEET}, cellule {INPUT_COLUMN}{row_number}"
-                key = _HEADER_BY_LABEL.get(_label_key(label))
-                if key and key not in header:
-                    header[key], places[key] = value, place
-                question = _question_number(number)
-                if question is not None and label:
-                    if question in answers:
-                        raise InputError(
-                            f"{source}, feuille {ANSWER_SHEET}, cellule A{row_number} : "
-                            f"la question {question} apparaît deux fois."
-                        )
-                    answers[question], places[QUESTION_KEYS[question - 1]] = value, place
-        except InputError:
-            raise
-        except Exception as error:
-            raise InputError(f"{source} : classeur illisible (contenu endommagé).") from error
+        cells = workbook.cells(ANSWER_SHEET)
     finally:
         workbook.close()
+    by_row: dict[int, dict[int, object]] = {}
+    for (row, column), value in cells.items():
+        by_row.setdefault(row, {})[column] = value
+    label_column, input_column = _column_number(LABEL_COLUMN), _column_number(INPUT_COLUMN)
+    header: dict[str, object] = {}
+    answers: dict[int, object] = {}
+    places: dict[str, str] = {}
+    for row_number in sorted(by_row):
+        row = by_row[row_number]
+        label = row.get(label_column)
+        key = _HEADER_BY_LABEL.get(_label_key(label))
+        question = _question_number(row.get(1))
+        if key is None and (question is None or not label):
+            continue
+        place = _place(source, INPUT_COLUMN, row_number)
+        value = _certain(row.get(input_column), place)
+        if _is_blank_cell(value):
+            _refuse_value_beside(row, row_number, source, is_question=key is None)
+        if key is not None and key not in header:
+            header[key], places[key] = value, place
+        elif key is None:
+            if question in answers:
+                raise InputError(
+                    f"{_place(source, 'A', row_number)} : la question {question} apparaît deux fois."
+                )
+            answers[question], places[QUESTION_KEYS[question - 1]] = value, place
     missing = [n for n in range(1, QUESTION_COUNT + 1) if n not in answers]
     if missing:
         raise InputError(
             f"{source}, feuille {ANSWER_SHEET} : question(s) {', '.join(map(str, missing[:8]))}"
-            f"{' …' if len(missing) > 8 else ''} introuvable(s) (numéro en colonne A, "
-            f"réponse en colonne {INPUT_COLUMN})."
+            f"{' …' if len(missing) > 8 else ''} introuvable(s) dans les {MAX_ROWS} premières lignes "
+            f"(numéro en colonne A, réponse en colonne {INPUT_COLUMN})."
         )
     if "structure" not in header:
         raise InputError(
@@ -318,6 +356,58 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
         answers,
         lambda key: places.get(key, f"{source}, feuille {ANSWER_SHEET}"),
     )
+
+
+def _place(source: str, column: str, row: int) -> str:
+    return f"{source}, feuille {ANSWER_SHEET}, cellule {column}{row}"
+
+
+def _column_number(letter: str) -> int:
+    return ord(letter) - ord("A") + 1
+
+
+def _is_blank_cell(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _certain(value: object, place: str) -> object:
+    """A cell's value, or an error if the file does not say it with certainty."""
+    from contacts_lib.formats.xlsx_reader import CellError, Formula
+
+    if isinstance(value, Formula):
+        raise InputError(
+            f"{place} : formule sans valeur calculée ({show_value('=' + value.text)}) ; ouvrez le classeur "
+            "dans Excel ou LibreOffice et enregistrez-le, pour que sa valeur soit calculée, ou tapez la valeur."
+        )
+    if isinstance(value, CellError):
+        raise InputError(f"{place} : la cellule affiche l'erreur {show_value(value.code)} ; corrigez-la.")
+    return value
+
+
+def _refuse_value_beside(row: dict[int, object], row_number: int, source: str, is_question: bool) -> None:
+    """Column D is blank: an answer (or, on a header line, any value) typed in another column of
+    the line is an error, not an unanswered question."""
+    from contacts_lib.formats.xlsx_reader import column_name
+
+    for column in sorted(row):
+        if column in (1, _column_number(INPUT_COLUMN)) or (column == _column_number(LABEL_COLUMN) and not is_question):
+            continue
+        value = row[column]
+        if _is_blank_cell(value) or not isinstance(value, (str, int, float, bool)):
+            continue
+        if is_question:
+            try:
+                if parse_answer(value, "") is None:
+                    continue
+            except InputError:
+                continue
+        elif column < _column_number(INPUT_COLUMN):
+            continue
+        where = _place(source, column_name(column), row_number)
+        raise InputError(
+            f"{where} : {'réponse' if is_question else 'valeur'} {show_value(value)} hors de la colonne "
+            f"{INPUT_COLUMN} ; déplacez-la en {INPUT_COLUMN}{row_number} (la cellule {INPUT_COLUMN}{row_number} est vide)."
+        )
 
 
 def _question_number(value: object) -> int | None:
