@@ -57,9 +57,11 @@ NO = "NON"
 #    TRIM does; a word with a space inside is never an answer anyway);
 # 3. ASCII letters are compared without case; a text with any other character (« ＯＵＩ »,
 #    « ouı », a zero-width space…) is never an answer word.
-#: Characters taken for spaces around an answer: space, tab, line feed, carriage return,
-#: no-break space, narrow no-break space (French typography) and ideographic space.
-ANSWER_SPACES = (" ", "\t", "\n", "\r", "\u00a0", "\u202f", "\u3000")
+#: Characters taken for spaces around an answer: space, line feed, carriage return, tab,
+#: no-break space, narrow no-break space (French typography) and ideographic space; and U+0001,
+#: which LibreOffice puts in place of a tab in a cell of several lines (its formulas see that, not
+#: the tab), so that a tab counts alike in every spreadsheet.
+ANSWER_SPACES = (" ", "\n", "\r", "\t", "\x01", "\u00a0", "\u202f", "\u3000")
 #: The words read as OUI or NON, in upper case.
 YES_WORDS = ("OUI", "O", "YES", "Y", "1", "VRAI", "TRUE")
 NO_WORDS = ("NON", "N", "NO", "0", "FAUX", "FALSE")

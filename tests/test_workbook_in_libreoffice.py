@@ -137,3 +137,90 @@ def test_the_workbook_prints_on_a4(soffice, tmp_path, worked_example):
     pages = [box for box in boxes if box[2:] in ((595, 842), (842, 595))]
     assert len(pages) == len(re.findall(rb"/Type\s*/Page[^s]", pdf)), boxes
     assert 2 <= len(pages) <= 4, boxes
+
+
+# --------------------------------------------------------------------------- every spelling, both ways
+
+
+def _accepted_spellings() -> list[object]:
+    """Every way the library reads an answer: each word in three cases, each space of the
+    vocabulary around it, numbers and booleans."""
+    from contacts_lib.answers import ANSWER_SPACES, NO_WORDS, YES_WORDS
+
+    spellings: list[object] = []
+    for word in YES_WORDS + NO_WORDS:
+        for variant in (word, word.lower(), word.capitalize()):
+            if variant not in spellings:
+                spellings.append(variant)
+    for space in ANSWER_SPACES:
+        if space != "\x01":  # LibreOffice's own stand-in for a tab: no file holds it
+            spellings += [f"{space}oui", f"Non{space}", f"{space}{space}O{space}"]
+    spellings += ["\u00a0 Oui \u3000", "\t\r\nNON\u202f", "\tOUI\n", "\n\tn\t", 1, 0, 1.0, 0.0, True, False]
+    return spellings
+
+
+#: Texts the library refuses: none may count in the workbook either.
+REFUSED_SPELLINGS = [
+    "ＯＵＩ", "ｏｕｉ", "ouı", "OUİ", "OUI\u200b", "\u200bNON", "N\u2060ON", "O UI", "OUI.", "«OUI»", "'OUI",
+    "\u2003OUI", "OUI\u2009", "NON\u00ad", "Oui\u0301", "2", "-1", "OUI NON", "yeſ", "ＴＲＵＥ", "oui!", "nOn?",
+]
+
+
+def _fill_answers(template, target, values):
+    workbook = load_workbook(template)
+    sheet = workbook[ANSWER_SHEET]
+    sheet["D4"] = "Orthographes"
+    for number in range(1, 37):
+        sheet[f"{INPUT_COLUMN}{question_row(number)}"] = values[number - 1] if number <= len(values) else None
+    workbook.save(target)
+
+
+def _plan_states(csv_path) -> dict[int, str]:
+    """Question number → « En place » / « À mettre en œuvre », as the results sheet shows it."""
+    rows = list(csv.reader(csv_path.read_text(encoding="utf-8").splitlines()))
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Question")
+    return {int(row[0]): row[5] for row in rows[start + 1:] if row and row[0].isdigit()}
+
+
+@pytest.mark.parametrize("batch", [0, 1, 2])
+def test_every_accepted_spelling_counts_in_the_workbook_as_in_the_library(batch, soffice, tmp_path):
+    from contacts_lib.answers import parse_answer
+
+    spellings = _accepted_spellings()
+    assert len(spellings) <= 3 * 36
+    values = spellings[batch * 36:(batch + 1) * 36]
+    expected = [parse_answer(value, "ici") for value in values]
+    assert None not in expected
+    write_workbook(None, tmp_path / "modele.xlsx")
+    _fill_answers(tmp_path / "modele.xlsx", tmp_path / "orthographes.xlsx", values)
+    [read] = read_autodiagnostics(tmp_path / "orthographes.xlsx")
+    assert list(read.answers[: len(values)]) == expected
+    soffice(tmp_path / "orthographes.xlsx", CSV_AS_SHOWN, tmp_path / "shown")
+    shown_csv = next((tmp_path / "shown").glob("*.csv"))
+    states = _plan_states(shown_csv)
+    for number, value in enumerate(values, start=1):
+        assert states[number] == ("En place" if expected[number - 1] else "À mettre en œuvre"), (number, repr(value))
+    shown = _shown_results(shown_csv)
+    scores = score(read)
+    for lever in load_catalogue().levers:
+        assert shown[lever.short_name][5] == f"{rounded_percent(scores.coverage[lever.key])}%", lever.short_name
+    assert int(shown["Moyenne"][4]) == scores.answered == len(values)
+
+
+def test_no_refused_spelling_counts_in_the_workbook(soffice, tmp_path):
+    from contacts_lib.answers import InputError, parse_answer
+
+    for value in REFUSED_SPELLINGS:
+        with pytest.raises(InputError):
+            parse_answer(value, "ici")
+    write_workbook(None, tmp_path / "modele.xlsx")
+    _fill_answers(tmp_path / "modele.xlsx", tmp_path / "refus.xlsx", REFUSED_SPELLINGS)
+    soffice(tmp_path / "refus.xlsx", CSV_AS_SHOWN, tmp_path / "shown")
+    shown_csv = next((tmp_path / "shown").glob("*.csv"))
+    states = _plan_states(shown_csv)
+    counted = {number: repr(REFUSED_SPELLINGS[number - 1]) for number in range(1, len(REFUSED_SPELLINGS) + 1)
+               if states[number] != "À mettre en œuvre"}
+    assert counted == {}
+    shown = _shown_results(shown_csv)
+    assert [int(shown[name][3]) for name in shown] == [0] * 5  # OUI counted
+    assert [int(shown[name][4]) for name in shown] == [0] * 5  # answers counted

@@ -371,9 +371,9 @@ class Workbook:
         if kind == "s":
             if not value.isdigit() or int(value) not in strings:
                 raise InputError(f"{place} : texte partagé n° {visible(value[:20])} introuvable (classeur endommagé).")
-            return strings[int(value)]
+            return _unescaped(strings[int(value)])
         if kind in ("inlineStr", "str"):
-            return value
+            return _unescaped(value)
         if kind == "b":
             return value.strip() in ("1", "true")
         if kind == "e":
@@ -390,6 +390,15 @@ class Workbook:
         if cell.style in date_styles:
             return _serial_date(number, self._date1904, place)
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(text: str) -> str:
+    """A text with the workbook format's escapes of characters XML cannot hold (``_x0009_``)
+    turned back into those characters, as spreadsheets do."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _resolve(folder: str, target: str) -> str:
