@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from contacts_lib import read_autodiagnostics, rounded_percent, score, write_workbook
 from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, RESULTS_SHEET, question_row
 from contacts_lib.reference import load_catalogue
+from tests.hostile import REFUSED_SPELLINGS
 from tests.samples import random_autodiagnostic
 
 pytestmark = pytest.mark.slow
@@ -157,13 +158,6 @@ def _accepted_spellings() -> list[object]:
             spellings += [f"{space}oui", f"Non{space}", f"{space}{space}O{space}"]
     spellings += ["\u00a0 Oui \u3000", "\t\r\nNON\u202f", "\tOUI\n", "\n\tn\t", 1, 0, 1.0, 0.0, True, False]
     return spellings
-
-
-#: Texts the library refuses: none may count in the workbook either.
-REFUSED_SPELLINGS = [
-    "ＯＵＩ", "ｏｕｉ", "ouı", "OUİ", "OUI\u200b", "\u200bNON", "N\u2060ON", "O UI", "OUI.", "«OUI»", "'OUI",
-    "\u2003OUI", "OUI\u2009", "NON\u00ad", "Oui\u0301", "2", "-1", "OUI NON", "yeſ", "ＴＲＵＥ", "oui!", "nOn?",
-]
 
 
 def _fill_answers(template, target, values):

@@ -116,8 +116,8 @@ def _lines(content: bytes, source: str):
             if number > MAX_LINES:
                 raise InputError(f"{source} : trop de lignes (plus de {_thousands(MAX_LINES)}).")
             yield line
-    except UnicodeDecodeError as error:  # UTF-16 only: the other encodings were checked whole
-        raise InputError(f"{source} : fichier UTF-16 illisible (octet {error.start}).") from None
+    except UnicodeDecodeError:  # UTF-16 only: the other encodings were checked whole
+        raise InputError(f"{source} : fichier UTF-16 illisible (tronqué ou endommagé).") from None
 
 
 def _thousands(number: int) -> str:
@@ -192,8 +192,9 @@ def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
         positions = {k: i for i, k in enumerate(keys) if k in known}
         question_positions = [positions[k] for k in QUESTION_KEYS]
         diagnostics = []
+        line_read = reader.line_num
         for row in reader:
-            line = reader.line_num
+            line, line_read = line_read + 1, reader.line_num  # a quoted cell may span lines: its first
             length = _length_without_trailing_blanks(row)
             if not length:
                 continue

@@ -31,18 +31,22 @@ def read_user_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     except OSError as error:
         raise InputError(f"{name} : {_open_reason(error, path)}.") from None
     try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError(f"{name} : c'est un dossier, pas un fichier.")
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(f"{name} : ce n'est pas un fichier ordinaire ({_kind(status.st_mode)}) ; "
+                             "donnez un fichier .json, .csv ou .xlsx.")
+        if status.st_size > limit:
+            raise InputError(f"{name} : {too_big(status.st_size, limit)}.")
         with os.fdopen(descriptor, "rb") as handle:
-            status = os.fstat(handle.fileno())
-            if stat.S_ISDIR(status.st_mode):
-                raise InputError(f"{name} : c'est un dossier, pas un fichier.")
-            if not stat.S_ISREG(status.st_mode):
-                raise InputError(f"{name} : ce n'est pas un fichier ordinaire ({_kind(status.st_mode)}) ; "
-                                 "donnez un fichier .json, .csv ou .xlsx.")
-            if status.st_size > limit:
-                raise InputError(f"{name} : {too_big(status.st_size, limit)}.")
+            descriptor = None
             content = handle.read(limit + 1)
     except OSError as error:
         raise InputError(f"{name} : lecture impossible ({os_reason(error)}).") from None
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
     if len(content) > limit:  # it grew while being read
         raise InputError(f"{name} : {too_big(len(content), limit)}.")
     return content

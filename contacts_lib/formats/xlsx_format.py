@@ -33,7 +33,7 @@ from contacts_lib.answers import (
     show_value,
     visible,
 )
-from contacts_lib.formats.files import write_atomically
+from contacts_lib.formats.files import os_reason, shown_path, write_atomically
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import UNANSWERED_RULE
 
@@ -282,7 +282,11 @@ def _build_results_sheet(sheet) -> None:
 
 def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:
     """Write the filled workbook of ``autodiagnostic``, or the blank template if it is None."""
-    write_atomically(Path(path), workbook_bytes(autodiagnostic))
+    try:
+        content = workbook_bytes(autodiagnostic)
+    except OSError as error:  # openpyxl writes each sheet through a temporary file first
+        raise InputError(f"{shown_path(path)} : écriture impossible ({os_reason(error)}) ; rien n'a été modifié.") from None
+    write_atomically(Path(path), content)
 
 
 def workbook_bytes(autodiagnostic: Autodiagnostic | None) -> bytes:

@@ -170,6 +170,8 @@ class Workbook:
                 parser.Parse(b"", True)
         except _Stop:
             return
+        except InputError:
+            raise
         except expat.ExpatError as error:
             raise self._unreadable(f"XML invalide dans « {visible(path)} », ligne {error.lineno}") from None
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
@@ -242,8 +244,8 @@ class Workbook:
                     state["column"] += 1
                 if len(cells) >= MAX_CELLS:
                     raise InputError(
-                        f"{self.source} : classeur trop complexe (plus de {MAX_CELLS:,} cellules dans les "
-                        f"{MAX_ROWS:,} premières lignes de la feuille « {visible(sheet_name)} »).".replace(",", "\u202f")
+                        f"{self.source} : classeur trop complexe (plus de {_n(MAX_CELLS)} cellules dans les "
+                        f"{_n(MAX_ROWS)} premières lignes de la feuille « {visible(sheet_name)} »)."
                     )
                 style = attributes.get("s", "0")
                 cell = _Cell(kind=attributes.get("t", "n"), style=int(style) if style.isdigit() else 0)
@@ -258,7 +260,7 @@ class Workbook:
                     raise InputError(
                         f"{self.source}, feuille {visible(sheet_name)}, cellule "
                         f"{column_name(state['column'])}{state['row']} : texte trop long (plus de "
-                        f"{MAX_TEXT:,} caractères, la limite d'Excel).".replace(",", "\u202f")
+                        f"{_n(MAX_TEXT)} caractères, la limite d'Excel)."
                     )
                 state["text"].append(data)
 
@@ -293,8 +295,7 @@ class Workbook:
                 state["index"] += 1
                 if state["index"] >= MAX_SHARED_STRINGS:
                     raise InputError(
-                        f"{self.source} : classeur trop complexe (plus de {MAX_SHARED_STRINGS:,} textes "
-                        "partagés).".replace(",", "\u202f")
+                        f"{self.source} : classeur trop complexe (plus de {_n(MAX_SHARED_STRINGS)} textes partagés)."
                     )
                 if state["index"] > last:
                     raise _Stop
@@ -309,8 +310,7 @@ class Workbook:
                 state["size"] += len(data)
                 if state["size"] > MAX_TEXT:
                     raise InputError(
-                        f"{self.source} : classeur : un texte dépasse {MAX_TEXT:,} caractères, la limite "
-                        "d'Excel.".replace(",", "\u202f")
+                        f"{self.source} : classeur : un texte dépasse {_n(MAX_TEXT)} caractères, la limite d'Excel."
                     )
                 state["pieces"].append(data)
 
@@ -345,8 +345,7 @@ class Workbook:
                 state["index"] += 1
                 if state["index"] >= MAX_STYLES:
                     raise InputError(
-                        f"{self.source} : classeur trop complexe (plus de {MAX_STYLES:,} styles de "
-                        "cellule).".replace(",", "\u202f")
+                        f"{self.source} : classeur trop complexe (plus de {_n(MAX_STYLES)} styles de cellule)."
                     )
                 if state["index"] in styles:
                     identifier = attributes.get("numFmtId", "0")
@@ -365,9 +364,9 @@ class Workbook:
     # ------------------------------------------------------------------ values
 
     def _value(self, cell: _Cell, strings: dict[int, str], date_styles: set[int], place: str) -> object:
-        if not cell.has_value:
-            return Formula(cell.formula) if cell.formula else None
         kind, value = cell.kind, cell.value
+        if not cell.has_value or (kind == "n" and not value.strip()):  # <v/>: no value computed
+            return Formula(cell.formula) if cell.formula else None
         if kind == "s":
             if not value.isdigit() or int(value) not in strings:
                 raise InputError(f"{place} : texte partagé n° {visible(value[:20])} introuvable (classeur endommagé).")
@@ -422,6 +421,11 @@ def _serial_date(number: float, date1904: bool, place: str) -> dt.date:
         return dt.date(1904, 1, 1) + dt.timedelta(days=days)
     # Excel counts a 29 February 1900 that never was: serials from 61 on are one day ahead.
     return dt.date(1899, 12, 30 if days >= 61 else 31) + dt.timedelta(days=days)
+
+
+def _n(number: int) -> str:
+    """A number as French text writes it: 100 000 (narrow no-break space between thousands)."""
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def _megabytes(size: int) -> str:
