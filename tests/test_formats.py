@@ -1,5 +1,7 @@
 """JSON, CSV and XLSX: read and written, identical results for the same answers."""
 
+import csv
+import io
 import json
 import zipfile
 
@@ -158,3 +160,21 @@ def test_awkward_values_round_trip(tmp_path):
         assert (read_back.structure, read_back.usagers, read_back.answers) == (
             diagnostic.structure, diagnostic.usagers, diagnostic.answers,
         )
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+33 1 23", "-CAF", "@SOMME(A1)", "\tCAF", "\rCAF"])
+def test_csv_outputs_neutralise_cells_a_spreadsheet_would_run(name, tmp_path):
+    """OWASP's advice on CSV injection: a cell starting with = + - @ (or tab, carriage return)
+    gets a leading apostrophe in every CSV we write; our reader takes it off again."""
+    from contacts_lib.answers import Autodiagnostic
+    from tests.samples import run_cli
+
+    diagnostic = Autodiagnostic(structure="CAF", answers=(True,) * 36, extra={"note": name, name.strip(): "x"})
+    text = dumps_csv([diagnostic])
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert "'" + name in cells and not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert parse_file(text.encode(), "f.csv") == [diagnostic]
+    if name[0] in "=+-@":
+        (tmp_path / "f.json").write_text(json.dumps({"structure": name, "reponses": {}}), encoding="utf-8")
+        printed = run_cli("score", "--csv", "f.json", cwd=tmp_path).stdout.splitlines()[1]
+        assert next(csv.reader([printed]))[0] == "'" + name

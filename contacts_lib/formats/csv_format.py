@@ -267,15 +267,21 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
         extra_columns += [k for k in diagnostic.extra if k not in extra_columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *(neutralised(k) for k in extra_columns)])
+    # The csv module quotes a lone carriage return only when told to quote everything.
+    quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(row: list[str]) -> None:
+        (quoting_all if any("\r" in cell for cell in row) else writer).writerow(row)
+
+    write([*CSV_COLUMNS, *(neutralised(k) for k in extra_columns)])
     for diagnostic in diagnostics:
         header = [
-            "" if value is None else value.isoformat() if hasattr(value, "isoformat") else value
+            "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
             for value in diagnostic.header().values()
         ]
-        writer.writerow(
+        write(
             [
-                *(neutralised(str(cell)) for cell in header),
+                *(neutralised(cell) for cell in header),
                 *(answer_text(a) for a in diagnostic.answers),
                 *(neutralised(diagnostic.extra.get(k, "")) for k in extra_columns),
             ]
