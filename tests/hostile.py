@@ -168,6 +168,8 @@ case("csv long row", "f.csv", (_HEADER_LINE + "\n" + _GOOD_ROW + ",NON\n").encod
      "f.csv, ligne 2 : 40 valeurs pour 39 colonnes d'en-tête.")
 case("csv long row after many blanks", "f.csv", (_HEADER_LINE + "\n" + _GOOD_ROW + "," * 300_000 + "x\n").encode(),
      "f.csv, ligne 2 : 300039 valeurs pour 39 colonnes d'en-tête.")
+case("csv 99 MB of separators", "f.csv", lambda: (_HEADER_LINE + "\n" + ("," * 999_990 + "\n") * 99).encode(),
+     "f.csv : aucune structure (l'en-tête est là, mais aucune ligne de réponses).")
 case("csv unclosed quote", "f.csv", (_HEADER_LINE + '\n"CAF,' + ",".join(["OUI"] * 38) + "\n" + _GOOD_ROW + "\n").encode(),
      "f.csv, ligne 2 : 1 valeur pour 39 colonnes d'en-tête (un guillemet « \" » n'est peut-être pas refermé).")
 case("csv huge cell", "f.csv", (_HEADER_LINE + "\n" + "A" * 300_000 + ",,," + ",".join(["OUI"] * 36) + "\n").encode(),
@@ -457,6 +459,8 @@ def _many_styles(parts):
 
 case("xlsx too many styles", "f.xlsx", _rezipped(_many_styles),
      "f.xlsx : classeur trop complexe (plus de 65\u202f000 styles de cellule).")
+case("xlsx too many XML elements", "f.xlsx", _rezipped(_sheet_replace(b"<sheetData>", b"<x/>" * 5_000_000 + b"<sheetData>")),
+     "f.xlsx : classeur trop complexe (plus de 3\u202f000\u202f000 éléments XML lus).")
 case("xlsx too many parts", "f.xlsx", _rezipped(lambda parts: parts.update({f"x/{i}": b"" for i in range(10_001)})),
      "f.xlsx : classeur trop complexe (10015 parties ; 10000 au plus).")
 

@@ -147,8 +147,16 @@ def _first_line(lines) -> tuple[str | None, list[str]]:
     return None, seen
 
 
-def _length_without_trailing_blanks(row: list[str]) -> int:
+def _length_without_trailing_blanks(row: list[str], keep: int) -> int:
+    """The row's length once blank cells at its end are dropped, looking cell by cell only
+    within the first ``keep`` cells (the rest is checked in one go: linear in any case)."""
     end = len(row)
+    if end > keep:
+        if "".join(row[keep:]).strip():
+            while not row[end - 1].strip():
+                end -= 1
+            return end
+        end = keep
     while end and not row[end - 1].strip():
         end -= 1
     return end
@@ -195,7 +203,7 @@ def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
         line_read = reader.line_num
         for row in reader:
             line, line_read = line_read + 1, reader.line_num  # a quoted cell may span lines: its first
-            length = _length_without_trailing_blanks(row)
+            length = _length_without_trailing_blanks(row, len(keys))
             if not length:
                 continue
             if length > len(keys) or len(row) < len(keys):

@@ -33,6 +33,7 @@ MAX_CELLS = 100_000  # cells in those rows
 MAX_SHARED_STRINGS = 200_000
 MAX_STYLES = 65_000  # Excel's own limit is 64,000 cell formats
 MAX_TEXT = 32_767  # characters in a cell: Excel's own limit
+MAX_ELEMENTS = 3_000_000  # XML elements read, all parts together (the template has about 2,000)
 _CHUNK = 64 * 1024
 
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -104,6 +105,7 @@ class Workbook:
                 f"{_megabytes(MAX_TOTAL_BYTES)} au plus)."
             )
         self._names = {part.filename: part for part in parts}
+        self._elements = 0
         workbook_path = self._office_document()
         self._sheets, self._date1904 = self._read_workbook(workbook_path)
         self._targets = self._relationships(workbook_path)
@@ -158,7 +160,13 @@ class Workbook:
 
         parser.StartDoctypeDeclHandler = refuse
         parser.EntityDeclHandler = refuse
-        parser.StartElementHandler = lambda name, attributes: start(name.rpartition(" ")[2], attributes)
+        def counted_start(name, attributes):
+            self._elements += 1
+            if self._elements > MAX_ELEMENTS:
+                raise InputError(f"{self.source} : classeur trop complexe (plus de {_n(MAX_ELEMENTS)} éléments XML lus).")
+            start(name.rpartition(" ")[2], attributes)
+
+        parser.StartElementHandler = counted_start
         if end is not None:
             parser.EndElementHandler = lambda name: end(name.rpartition(" ")[2])
         if text is not None:
