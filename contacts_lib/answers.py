@@ -72,8 +72,7 @@ _TO_SPACE = str.maketrans({space: " " for space in ANSWER_SPACES})
 def answer_word(text: str) -> str:
     """A text as it is compared with the answer words (see ``ANSWER_SPACES``): ``" oui\t"`` →
     ``"OUI"``; a text with a character outside ASCII is returned as it is, and matches no word."""
-    word = " ".join(text.translate(_TO_SPACE).split(" "))
-    word = " ".join(part for part in word.split(" ") if part)
+    word = " ".join(part for part in text.translate(_TO_SPACE).split(" ") if part)
     return word.upper() if word.isascii() else word
 
 
@@ -312,4 +311,4 @@ class _Place:
 
 
 #: What no kept column may hold either: it could not be written back to any file.
-_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # type: ignore[arg-type]
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")

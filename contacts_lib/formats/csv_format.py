@@ -2,8 +2,11 @@
 
 Columns ``structure, date, reseau, region, usagers, visites_guichet, appels, courriers,
 courriels, visiteurs_web_mensuels, q01 … q36``; only ``structure`` and the ``qNN`` columns are
-required, other columns are kept as they are. Read as UTF-8 (with or without BOM) or cp1252,
-separated by ``,`` or ``;``. Written as UTF-8 with ``,``.
+required, other columns are kept as they are. Read in the encoding a byte order mark declares,
+else UTF-8 if the whole file is, else cp1252 (a file of both is refused); separated by ``,``,
+``;`` or tab, or as Excel's ``sep=;`` first line declares. Read line by line within the limits
+below, so any file takes bounded time and memory. Written as UTF-8 with ``,``, cells that a
+spreadsheet would take for a formula neutralised (:func:`neutralised`).
 """
 
 from __future__ import annotations
@@ -86,13 +89,15 @@ def _encoding(content: bytes, source: str) -> tuple[str, int]:
             f"l'octet 0x{content[bad]:02X}, qui n'est pas de l'UTF-8 ; enregistrez le fichier "
             "à nouveau en CSV UTF-8."
         )
-    try:
-        codecs.decode(content, "cp1252")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{source}, ligne {_line_of(content, error.start)} : encodage non reconnu (octet "
-            f"0x{content[error.start]:02X}) ; enregistrez le fichier en CSV UTF-8 ou Windows (cp1252)."
-        ) from None
+    for offset in range(0, len(content), step):  # one byte, one character: chunks are safe
+        try:
+            codecs.decode(content[offset : offset + step], "cp1252")
+        except UnicodeDecodeError as error:
+            bad = offset + error.start
+            raise InputError(
+                f"{source}, ligne {_line_of(content, bad)} : encodage non reconnu (octet "
+                f"0x{content[bad]:02X}) ; enregistrez le fichier en CSV UTF-8 ou Windows (cp1252)."
+            ) from None
     return "cp1252", 0
 
 
@@ -202,12 +207,13 @@ def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
         diagnostics = []
         line_read = reader.line_num
         for row in reader:
-            line, line_read = line_read + 1, reader.line_num  # a quoted cell may span lines: its first
+            # A quoted cell may span lines: a row is reported at the line where it starts.
+            line, line_read = line_read + 1, reader.line_num
             length = _length_without_trailing_blanks(row, len(keys))
             if not length:
                 continue
             if length > len(keys) or len(row) < len(keys):
-                length = max(length, len(row)) if length > len(keys) else len(row)
+                length = length if length > len(keys) else len(row)
                 raise InputError(
                     f"{source}, ligne {line} : {length} valeur{'s' if length > 1 else ''} "
                     f"pour {len(keys)} colonnes d'en-tête{_quote_hint(row)}."
