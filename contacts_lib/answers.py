@@ -29,6 +29,7 @@ class HeaderField:
 HEADER_FIELDS = (
     HeaderField("structure", "Nom de la structure", "text"),
     HeaderField("date", "Date de réalisation", "date"),
+    HeaderField("campagne", "Campagne", "text"),  # blank: the year of the date (Autodiagnostic.campaign)
     HeaderField("reseau", "Réseau", "text"),
     HeaderField("region", "Région", "text"),
     HeaderField("usagers", "Nombre d'usagers (si connu)", "count"),
@@ -86,6 +87,7 @@ class Autodiagnostic:
     structure: str
     answers: tuple[bool | None, ...]
     date: dt.date | None = None
+    campagne: str | None = None
     reseau: str | None = None
     region: str | None = None
     usagers: int | None = None
@@ -103,6 +105,13 @@ class Autodiagnostic:
 
     def header(self) -> dict[str, object]:
         return {key: getattr(self, key) for key in HEADER_KEYS}
+
+    @property
+    def campaign(self) -> str | None:
+        """The campaign this autodiagnostic belongs to: its « campagne » field, else the year of its date."""
+        if self.campagne is not None:
+            return self.campagne
+        return str(self.date.year) if self.date is not None else None
 
     @property
     def answered(self) -> int:

@@ -23,6 +23,7 @@ USER_ERROR = 2
 _ARGPARSE_FR = (
     (r"the following arguments are required: (.*)", r"argument(s) obligatoire(s) manquant(s) : \1"),
     (r"unrecognized arguments: (.*)", r"argument(s) non reconnu(s) : \1"),
+    (r"argument (-\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 : valeur \2 inconnue (au choix : \3)"),
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"commande inconnue \2 (au choix : \3)"),
     (r"argument (\S+): invalid int value: (.*)", r"\1 attend un nombre entier, pas \2"),
     (r"argument (\S+): expected one argument", r"\1 attend une valeur"),
@@ -72,6 +73,40 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     template.add_argument("file", metavar="FICHIER.xlsx", type=Path)
     template.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe déjà")
+
+    groupings = ("reseau", "region", "campagne")
+    pratiques = commands.add_parser(
+        "pratiques", help="adoption des 36 bonnes pratiques dans un réseau", add_help=False,
+        description="Pour chaque bonne pratique, la part des structures qui l'appliquent (dernier "
+        "autodiagnostic de chaque structure). FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
+    )
+    reseau = commands.add_parser(
+        "reseau", help="distribution des scores de chaque levier dans un réseau", add_help=False,
+        description="Pour chaque levier et la moyenne : nombre de structures, minimum, quartiles, médiane, "
+        "maximum (dernier autodiagnostic de chaque structure). FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
+    )
+    for command in (pratiques, reseau):
+        command.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+        command.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
+        command.add_argument("--par", choices=groupings, help="regrouper par réseau, région ou campagne")
+        command.add_argument(
+            "--csv", action="store_true", help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
+        )
+        command.add_argument(
+            "--ignorer-erreurs", action="store_true",
+            help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
+        )
+
+    exemple = commands.add_parser(
+        "exemple", help="écrire un réseau synthétique (fictif) pour les démonstrations", add_help=False,
+        description="Écrit un réseau de structures fictives (deux campagnes, un CSV par campagne) : "
+        "données synthétiques, pour démonstrations, ateliers et tests.",
+    )
+    exemple.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    exemple.add_argument("folder", metavar="DOSSIER", type=Path)
+    exemple.add_argument("--structures", type=int, default=300, metavar="N", help="nombre de structures (300 par défaut)")
+    exemple.add_argument("--graine", type=int, default=2016, metavar="S", help="graine du générateur (2016 par défaut)")
+    exemple.add_argument("--force", action="store_true", help="remplacer les fichiers s'ils existent déjà")
 
     app = commands.add_parser(
         "app", help="lancer l'application (Voilà) dans le navigateur", add_help=False,
@@ -175,6 +210,103 @@ def _template(path: Path, force: bool) -> None:
     _emit(f"Modèle d'autodiagnostic écrit : {shown_path(path)}\n")
 
 
+def _network(arguments):
+    from contacts_lib.network import load_network
+
+    network = load_network(arguments.files, ignore_errors=arguments.ignorer_erreurs)
+    for problem in network.problems:  # only when asked to go on: said, never silent
+        print(f"contacts-efficaces : fichier ignoré : {visible(problem)}", file=sys.stderr)
+    return network.latest_by_campaign() if arguments.par == "campagne" else network.latest()
+
+
+def _number(value: object) -> str:
+    """A value in a CSV for machines: floats unrounded (``repr``), integers as they are."""
+    if isinstance(value, float):
+        return repr(value)
+    return "" if value is None else str(value)
+
+
+def _frame_csv(frame) -> str:
+    from contacts_lib.formats.csv_format import neutralised
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False):
+        writer.writerow([neutralised(v) if isinstance(v, str) else _number(v.item() if hasattr(v, "item") else v) for v in row])
+    return buffer.getvalue()
+
+
+def _frame_table(frame, headings: dict[str, str], percents: tuple[str, ...]) -> str:
+    """A frame as a readable table: French headings, percentages as « 64 % », text columns left."""
+    from fractions import Fraction
+
+    from contacts_lib.scoring import format_percent
+
+    cells = [[headings[c] for c in frame.columns]]
+    for row in frame.itertuples(index=False):
+        cells.append([
+            format_percent(Fraction(value).limit_denominator(10**9) / 100) if column in percents else _terminal_text(str(value), 50)
+            for column, value in zip(frame.columns, row, strict=True)
+        ])
+    widths = [max(len(line[i]) for line in cells) for i in range(len(frame.columns))]
+    numeric = [column in percents or frame[column].dtype.kind in "iu" for column in frame.columns]
+    return "".join(
+        "  ".join(cell.rjust(width) if right else cell.ljust(width) for cell, width, right in zip(line, widths, numeric, strict=True)).rstrip() + "\n"
+        for line in cells
+    )
+
+
+_HEADINGS = {
+    "reseau": "Réseau", "region": "Région", "campagne": "Campagne", "pratique": "Pratique", "structures": "Structures",
+    "appliquee": "Appliquée", "taux": "Taux", "levier": "Levier", "minimum": "Min.", "q1": "1er quart.",
+    "mediane": "Médiane", "q3": "3e quart.", "maximum": "Max.",
+}
+
+
+def _pratiques(arguments) -> str:
+    from contacts_lib.network import adoption
+
+    table = adoption(_network(arguments).answers, by=arguments.par)
+    if arguments.csv:
+        return _frame_csv(table)
+    titles = {p.number: p.title for p in load_catalogue().practices}
+    table = table.assign(pratique=[f"{n:2d}. {titles[n]}" for n in table["pratique"]])
+    return _frame_table(table, _HEADINGS, percents=("taux",))
+
+
+def _reseau(arguments) -> str:
+    from contacts_lib.network import lever_distribution
+
+    table = lever_distribution(_network(arguments).scores, by=arguments.par)
+    if arguments.csv:
+        return _frame_csv(table)
+    names = {lever.key: lever.short_name for lever in load_catalogue().levers} | {"moyenne": "Moyenne"}
+    table = table.assign(levier=table["levier"].map(names))
+    return _frame_table(table, _HEADINGS, percents=("minimum", "q1", "mediane", "q3", "maximum"))
+
+
+def _exemple(arguments) -> str:
+    from contacts_lib.network.sample import FILE_PREFIX, FIRST_CAMPAIGN, MAX_STRUCTURES, write_sample_network
+    from contacts_lib.formats.files import shown_path
+
+    if not 1 <= arguments.structures <= MAX_STRUCTURES:
+        raise InputError(f"--structures : entre 1 et {MAX_STRUCTURES}, pas {arguments.structures}.")
+    folder = arguments.folder
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{shown_path(folder)} : ce n'est pas un dossier.")
+    existing = [p for p in (folder / f"{FILE_PREFIX}-{FIRST_CAMPAIGN + k}.csv" for k in (0, 1)) if p.exists()]
+    if existing and not arguments.force:
+        raise InputError(f"{shown_path(existing[0])} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
+    try:
+        paths = write_sample_network(folder, arguments.structures, arguments.graine)
+    except OSError as error:
+        from contacts_lib.formats.files import os_reason
+
+        raise InputError(f"{shown_path(folder)} : écriture impossible ({os_reason(error)}).") from None
+    return "".join(f"Réseau synthétique (structures fictives) écrit : {shown_path(p)}\n" for p in paths)
+
+
 def main(argv: list[str] | None = None) -> int:
     # Third-party warnings (in English, about their own internals) are not for our users.
     warnings.simplefilter("ignore")
@@ -185,12 +317,16 @@ def main(argv: list[str] | None = None) -> int:
             _emit((_csv if arguments.csv else _table)(rows))
         elif arguments.command == "template":
             _template(arguments.file, arguments.force)
+        elif arguments.command in ("pratiques", "reseau", "exemple"):
+            command = {"pratiques": _pratiques, "reseau": _reseau, "exemple": _exemple}[arguments.command]
+            _emit(command(arguments))
         elif arguments.command == "app":
             from contacts_lib.server import serve
 
             return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip)
     except InputError as error:
-        print(f"contacts-efficaces : {visible(str(error))}", file=sys.stderr)
+        for line in str(error).splitlines():  # several files may be at fault: one line each
+            print(f"contacts-efficaces : {visible(line)}", file=sys.stderr)
         return USER_ERROR
     except _OutputClosed:
         return 0

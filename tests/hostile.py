@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from contacts_lib.answers import QUESTION_KEYS
+from contacts_lib.formats.xlsx_format import header_row, question_row
 
 EXPECTED_ANSWER = "attendu OUI ou NON (ou vide si la question n'a pas encore de réponse)."
 
@@ -333,72 +334,73 @@ def _sheet_replace(old: bytes, new: bytes, count: int = 1):
     return change
 
 
-ROW_Q = {n: 16 + n for n in range(1, 37)}  # the worked example's layout: question n in row 16 + n
 SHEET = "f.xlsx, feuille Autodiagnostic"
+NAME, DATE, USAGERS, GUICHET = (f"D{header_row(key)}" for key in ("structure", "date", "usagers", "visites_guichet"))
+Q7, Q9, Q14 = (question_row(n) for n in (7, 9, 14))
 
 for number, spelling in enumerate(REFUSED_SPELLINGS):
-    case(f"xlsx answer {number}", "f.xlsx", _edited(_set("D23", spelling)),
-         f"{SHEET}, cellule D23 : réponse « {SHOWN.get(spelling, _shown(spelling))} » non reconnue ; {EXPECTED_ANSWER}")
+    case(f"xlsx answer {number}", "f.xlsx", _edited(_set(f"D{Q7}", spelling)),
+         f"{SHEET}, cellule D{Q7} : réponse « {SHOWN.get(spelling, _shown(spelling))} » non reconnue ; {EXPECTED_ANSWER}")
 for number, value in enumerate([2, -1, 0.5]):
-    case(f"xlsx answer number {number}", "f.xlsx", _edited(_set("D23", value)),
-         f"{SHEET}, cellule D23 : réponse « {value!r} » non reconnue ; {EXPECTED_ANSWER}")
-case("xlsx answer date", "f.xlsx", _edited(_set("D23", __import__("datetime").date(2015, 6, 15))),
-     f"{SHEET}, cellule D23 : réponse « datetime.date(2015, 6, 15) » non reconnue ; {EXPECTED_ANSWER}")
-case("xlsx formula answer", "f.xlsx", _edited(_set("D23", '=IF(1=1,"OUI","NON")')),
-     f"{SHEET}, cellule D23 : formule sans valeur calculée (« =IF(1=1,\"OUI\",\"NON\") ») ; ouvrez le classeur dans "
+    case(f"xlsx answer number {number}", "f.xlsx", _edited(_set(f"D{Q7}", value)),
+         f"{SHEET}, cellule D{Q7} : réponse « {value!r} » non reconnue ; {EXPECTED_ANSWER}")
+case("xlsx answer date", "f.xlsx", _edited(_set(f"D{Q7}", __import__("datetime").date(2015, 6, 15))),
+     f"{SHEET}, cellule D{Q7} : réponse « datetime.date(2015, 6, 15) » non reconnue ; {EXPECTED_ANSWER}")
+case("xlsx formula answer", "f.xlsx", _edited(_set(f"D{Q7}", '=IF(1=1,"OUI","NON")')),
+     f"{SHEET}, cellule D{Q7} : formule sans valeur calculée (« =IF(1=1,\"OUI\",\"NON\") ») ; ouvrez le classeur dans "
      "Excel ou LibreOffice et enregistrez-le, pour que sa valeur soit calculée, ou tapez la valeur.")
-case("xlsx formula name", "f.xlsx", _edited(_set("D4", '=CONCATENATE("CAF ","Isère")')),
+case("xlsx formula name", "f.xlsx", _edited(_set(NAME, '=CONCATENATE("CAF ","Isère")')),
      f"{SHEET}, cellule D4 : formule sans valeur calculée (« =CONCATENATE(\"CAF \",\"Isère\") ») ; ouvrez le classeur "
      "dans Excel ou LibreOffice et enregistrez-le, pour que sa valeur soit calculée, ou tapez la valeur.")
-case("xlsx formula count", "f.xlsx", _edited(_set("D8", "=1000*12")),
-     f"{SHEET}, cellule D8 : formule sans valeur calculée (« =1000*12 ») ; ouvrez le classeur dans Excel ou "
+case("xlsx formula count", "f.xlsx", _edited(_set(USAGERS, "=1000*12")),
+     f"{SHEET}, cellule {USAGERS} : formule sans valeur calculée (« =1000*12 ») ; ouvrez le classeur dans Excel ou "
      "LibreOffice et enregistrez-le, pour que sa valeur soit calculée, ou tapez la valeur.")
 for code in ("#N/A", "#DIV/0!", "#REF!"):
-    case(f"xlsx error {code}", "f.xlsx", _edited(_set("D30", code)),
-         f"{SHEET}, cellule D30 : la cellule affiche l'erreur « {code} » ; corrigez-la.")
+    case(f"xlsx error {code}", "f.xlsx", _edited(_set(f"D{Q14}", code)),
+         f"{SHEET}, cellule D{Q14} : la cellule affiche l'erreur « {code} » ; corrigez-la.")
 for column in ("E", "F", "B", "Z"):
-    case(f"xlsx answer in {column}", "f.xlsx", _edited(lambda sheet, column=column: (sheet.__setitem__("D25", None), sheet.__setitem__(f"{column}25", "OUI"))),
-         f"{SHEET}, cellule {column}25 : réponse « OUI » hors de la colonne D ; déplacez-la en D25 (la cellule D25 est vide).")
-case("xlsx answer over the question text", "f.xlsx", _edited(lambda sheet: (sheet.__setitem__("D25", None), sheet.__setitem__("C25", "non"))),
-     f"{SHEET}, cellule C25 : réponse « non » hors de la colonne D ; déplacez-la en D25 (la cellule D25 est vide).")
+    case(f"xlsx answer in {column}", "f.xlsx", _edited(lambda sheet, column=column: (sheet.__setitem__(f"D{Q9}", None), sheet.__setitem__(f"{column}{Q9}", "OUI"))),
+         f"{SHEET}, cellule {column}{Q9} : réponse « OUI » hors de la colonne D ; déplacez-la en D{Q9} (la cellule D{Q9} est vide).")
+case("xlsx answer over the question text", "f.xlsx", _edited(lambda sheet: (sheet.__setitem__(f"D{Q9}", None), sheet.__setitem__(f"C{Q9}", "non"))),
+     f"{SHEET}, cellule C{Q9} : réponse « non » hors de la colonne D ; déplacez-la en D{Q9} (la cellule D{Q9} est vide).")
 case("xlsx name in E", "f.xlsx", _edited(lambda sheet: (sheet.__setitem__("D4", None), sheet.__setitem__("E4", "CAF"))),
      f"{SHEET}, cellule E4 : valeur « CAF » hors de la colonne D ; déplacez-la en D4 (la cellule D4 est vide).")
-case("xlsx name boolean", "f.xlsx", _edited(_set("D4", True)),
+case("xlsx name boolean", "f.xlsx", _edited(_set(NAME, True)),
      f"{SHEET}, cellule D4 : « Nom de la structure » doit être un texte, pas « True ».")
-case("xlsx name decimal", "f.xlsx", _edited(_set("D4", 1.5)),
+case("xlsx name decimal", "f.xlsx", _edited(_set(NAME, 1.5)),
      f"{SHEET}, cellule D4 : « Nom de la structure » doit être un texte, pas le nombre 1.5.")
-case("xlsx name date", "f.xlsx", _edited(_set("D4", __import__("datetime").datetime(2015, 6, 15))),
+case("xlsx name date", "f.xlsx", _edited(_set(NAME, __import__("datetime").datetime(2015, 6, 15))),
      f"{SHEET}, cellule D4 : « Nom de la structure » doit être un texte, pas « datetime.date(2015, 6, 15) ».")
-case("xlsx name empty", "f.xlsx", _edited(_set("D4", None)),
+case("xlsx name empty", "f.xlsx", _edited(_set(NAME, None)),
      f"{SHEET}, cellule D4 : le nom de la structure est vide ; il est obligatoire.")
 for number, (name, (what, position)) in enumerate(list(FORBIDDEN_NAMES.items())[1:3]):
-    case(f"xlsx name {number}", "f.xlsx", _edited(_set("D4", name)),
+    case(f"xlsx name {number}", "f.xlsx", _edited(_set(NAME, name)),
          f"{SHEET}, cellule D4 : « Nom de la structure » contient un caractère interdit "
          f"({what}, position {position}) : « {_shown(name.strip())} ».")
 case("xlsx name escape code", "f.xlsx", _rezipped(_sheet_replace(b"Exemple du recueil", b"_x001B_[31mCAF")),
      f"{SHEET}, cellule D4 : « Nom de la structure » contient un caractère interdit "
      "(caractère de contrôle U+001B, position 1) : « \\x1b[31mCAF (SGMAP, 2015) ».")
-case("xlsx name too long", "f.xlsx", _edited(_set("D4", "N" * 300)),
+case("xlsx name too long", "f.xlsx", _edited(_set(NAME, "N" * 300)),
      f"{SHEET}, cellule D4 : « Nom de la structure » est trop long (300 caractères, 200 au plus) : "
      "« " + "N" * 60 + "… (300 caractères) ».")
 case("xlsx text too long", "f.xlsx", _rezipped(_sheet_replace(b"Exemple du recueil", b"N" * 40_000)),
      f"{SHEET}, cellule D4 : texte trop long (plus de 32\u202f767 caractères, la limite d'Excel).")
-case("xlsx bad date text", "f.xlsx", _edited(_set("D5", "hier")),
+case("xlsx bad date text", "f.xlsx", _edited(_set(DATE, "hier")),
      f"{SHEET}, cellule D5 : « Date de réalisation » « hier » n'est pas une date ; écrire par exemple 15/06/2015 ou 2015-06-15.")
 case("xlsx date number without date format", "f.xlsx", _edited(lambda sheet: (sheet.__setitem__("D5", 42170), setattr(sheet["D5"], "number_format", "0"))),
      f"{SHEET}, cellule D5 : « Date de réalisation » « 42170 » n'est pas une date ; écrire par exemple 15/06/2015 ou 2015-06-15.")
 case("xlsx date out of range", "f.xlsx", _rezipped(_sheet_replace(b'<c r="D5" s="3" t="n" />', b'<c r="D5" s="3"><v>-5</v></c>')),
      f"{SHEET}, cellule D5 : date « -5.0 » hors des dates possibles.")
-case("xlsx negative count", "f.xlsx", _edited(_set("D8", -5)),
-     f"{SHEET}, cellule D8 : « Nombre d'usagers (si connu) » « -5 » n'est pas un nombre entier positif ou nul.")
-case("xlsx decimal count", "f.xlsx", _edited(_set("D8", 12.5)),
-     f"{SHEET}, cellule D8 : « Nombre d'usagers (si connu) » « 12.5 » n'est pas un nombre entier positif ou nul.")
-case("xlsx text count", "f.xlsx", _edited(_set("D9", "beaucoup")),
-     f"{SHEET}, cellule D9 : « Volume de visites au guichet par an (si connu) » « beaucoup » n'est pas un nombre "
+case("xlsx negative count", "f.xlsx", _edited(_set(USAGERS, -5)),
+     f"{SHEET}, cellule {USAGERS} : « Nombre d'usagers (si connu) » « -5 » n'est pas un nombre entier positif ou nul.")
+case("xlsx decimal count", "f.xlsx", _edited(_set(USAGERS, 12.5)),
+     f"{SHEET}, cellule {USAGERS} : « Nombre d'usagers (si connu) » « 12.5 » n'est pas un nombre entier positif ou nul.")
+case("xlsx text count", "f.xlsx", _edited(_set(GUICHET, "beaucoup")),
+     f"{SHEET}, cellule {GUICHET} : « Volume de visites au guichet par an (si connu) » « beaucoup » n'est pas un nombre "
      "entier positif ou nul.")
-case("xlsx duplicate question", "f.xlsx", _edited(_set("A30", 5)),
-     f"{SHEET}, cellule A30 : la question 5 apparaît deux fois.")
-case("xlsx question missing", "f.xlsx", _edited(lambda sheet: sheet.delete_rows(30)),
+case("xlsx duplicate question", "f.xlsx", _edited(_set(f"A{Q14}", 5)),
+     f"{SHEET}, cellule A{Q14} : la question 5 apparaît deux fois.")
+case("xlsx question missing", "f.xlsx", _edited(lambda sheet: sheet.delete_rows(Q14)),
      "f.xlsx, feuille Autodiagnostic : question(s) 14 introuvable(s) dans les 2000 premières lignes "
      "(numéro en colonne A, réponse en colonne D).")
 case("xlsx questions pushed down", "f.xlsx", _edited(lambda sheet: sheet.insert_rows(10, 2000)),

@@ -91,10 +91,15 @@ def question_row(number: int) -> int:
     return FIRST_QUESTION_ROW + number - 1
 
 
+def header_row(key: str) -> int:
+    """The row of a header field (``structure``, ``date``…) in the template."""
+    return FIRST_HEADER_ROW + [spec.key for spec in HEADER_FIELDS].index(key)
+
+
 def _label_key(text: object) -> str:
     if not isinstance(text, str):
         return ""
-    text = re.sub(r"\(si connu\)", "", text.casefold())
+    text = re.sub(r"\([^)]*\)", "", text.casefold())  # « (si connu) », « (par défaut : …) »
     return re.sub(r"[\s:]+", " ", text).strip()
 
 

@@ -1,0 +1,49 @@
+"""Network analyses: many structures' autodiagnostics as tidy tables, and what they show.
+
+    from contacts_lib.network import load_network, adoption
+    network = load_network("dossier-des-autodiagnostics/").latest()
+    adoption(network.answers, by="reseau")
+
+``tables`` builds the frames, ``analyses`` turns frames into frames, ``loading`` reads files and
+folders, ``sample`` makes the synthetic network of the demonstrations.
+"""
+
+from contacts_lib.network.analyses import (
+    GROUPINGS,
+    adoption,
+    campaigns_of,
+    join_services_publics,
+    keep,
+    latest,
+    lever_distribution,
+    peer_standing,
+    percentile_rank,
+    progress,
+    weakest_practices,
+)
+from contacts_lib.network.loading import Network, NetworkError, load_network
+from contacts_lib.network.sample import sample_network, write_sample_network
+from contacts_lib.network.tables import answers_frame, scores_frame, structure_key, structures_frame
+
+__all__ = [
+    "GROUPINGS",
+    "Network",
+    "NetworkError",
+    "adoption",
+    "answers_frame",
+    "campaigns_of",
+    "join_services_publics",
+    "keep",
+    "latest",
+    "lever_distribution",
+    "load_network",
+    "peer_standing",
+    "percentile_rank",
+    "progress",
+    "sample_network",
+    "scores_frame",
+    "structure_key",
+    "structures_frame",
+    "weakest_practices",
+    "write_sample_network",
+]
