@@ -258,3 +258,11 @@ def test_network_command_errors_are_french(tmp_path):
     assert result.returncode == 2 and "--par : valeur 'departement' inconnue (au choix : 'reseau', 'region', 'campagne')" in result.stderr
     result = run_cli("exemple", str(tmp_path / "x"), "--structures", "0")
     assert result.returncode == 2 and "--structures : entre 1 et 20000, pas 0." in result.stderr
+
+
+def test_the_committed_sample_is_what_the_generator_makes(tmp_path):
+    from contacts_lib.network.sample import write_sample_network
+    from tests.samples import ROOT
+
+    for path in write_sample_network(tmp_path, structures=200):
+        assert path.read_bytes() == (ROOT / "data" / "reseau-synthetique" / path.name).read_bytes()
