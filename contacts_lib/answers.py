@@ -154,7 +154,8 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_ANSWER_CACHE: dict[str, bool | None] = {}
+#: Texts already read as answers (a network's files use a handful of spellings), and None.
+_ANSWER_CACHE: dict[str | None, bool | None] = {None: None}
 
 
 def parse_answer(value: object, where: str) -> bool | None:
@@ -226,6 +227,11 @@ def _parse_date(value: object, where: str, label: str) -> dt.date | None:
 MAX_COUNT = 10**12  # far above any volume of contacts; beyond it, a typing error
 
 
+_COUNT_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
+_WHOLE = re.compile(r"\d{1,16}([.,]0*)?")
+
+
 def _parse_count(value: object, where: str, label: str) -> int | None:
     if _is_blank(value):
         return None
@@ -236,11 +242,13 @@ def _parse_count(value: object, where: str, label: str) -> int | None:
         number = value
     elif isinstance(value, float):
         number = int(value) if value.is_integer() else None
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 16:
+        number = int(value)  # the common case, without a regular expression
     elif isinstance(value, str):
-        digits = re.sub(r"[\s\u00a0\u202f']", "", value)
-        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):  # 12.000 or 12,000: thousands
+        digits = _COUNT_SPACES.sub("", value)
+        if _THOUSANDS.fullmatch(digits):  # 12.000 or 12,000: thousands
             number = int(re.sub(r"[.,]", "", digits))
-        elif re.fullmatch(r"\d{1,16}([.,]0*)?", digits):  # 1200, or 1200.0 from a spreadsheet
+        elif _WHOLE.fullmatch(digits):  # 1200, or 1200.0 from a spreadsheet
             number = int(re.split(r"[.,]", digits)[0])
     if number is None or number < 0 or number > MAX_COUNT:
         raise InputError(
@@ -291,10 +299,13 @@ def build_autodiagnostic(
     }
     if values["structure"] is None:
         raise InputError(f"{locate('structure')} : le nom de la structure est vide ; il est obligatoire.")
-    parsed = tuple(
-        parse_answer(answers.get(number), _Place(locate, QUESTION_KEYS[number - 1]))
-        for number in range(1, QUESTION_COUNT + 1)
-    )
+    raw = [answers.get(number) for number in range(1, QUESTION_COUNT + 1)]
+    try:  # the common case: every answer is a text already seen (« OUI », « non », blank…)
+        parsed = tuple([_ANSWER_CACHE[value] for value in raw])
+    except (KeyError, TypeError):
+        parsed = tuple(
+            parse_answer(value, _Place(locate, QUESTION_KEYS[number - 1])) for number, value in enumerate(raw, start=1)
+        )
     for key, value in (extra or {}).items():
         if _NOT_TEXT.search(key) or _NOT_TEXT.search(value):
             raise InputError(

@@ -203,7 +203,7 @@ def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
             for i, k in enumerate(keys) if k not in known
         ]
         positions = {k: i for i, k in enumerate(keys) if k in known}
-        question_positions = [positions[k] for k in QUESTION_KEYS]
+        question_positions = [positions.pop(k) for k in QUESTION_KEYS]  # ``positions``: the header fields
         diagnostics = []
         line_read = reader.line_num
         for row in reader:
