@@ -20,6 +20,8 @@ RADAR_FILL = "rgba(31, 78, 121, 0.25)"
 POLAR_BACKGROUND = "#e5ecf6"  # plotly's default polar background, named so that both radars share it
 AXIS_TEXT = "#2a3f5f"  # plotly's default axis text colour
 RADIAL_TICKS = [0, 20, 40, 60, 80, 100]
+BAND_FILL = "rgba(120, 120, 120, 0.28)"  # the peers' quartile band under a structure's radar
+BAND_LINE = "#555555"  # the peers' median
 
 
 def _radar_polygon(scores: Scores) -> tuple[list[float], list[str], list[str]]:
@@ -64,10 +66,16 @@ def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
     return figure
 
 
-def radar_svg(scores: Scores, width: int = 360, height: int = 320) -> str:
+def radar_svg(
+    scores: Scores, width: int = 360, height: int = 320,
+    band: tuple[list[float], list[float], list[float]] | None = None,
+) -> str:
     """The radar of :func:`radar_figure` as SVG markup: the same axes (first lever at the top,
     clockwise), scale, ticks and colours, drawn without plotly.js. It is an image: its words are
-    given by the element that holds it (see :func:`radar_summary`)."""
+    given by the element that holds it (see :func:`radar_summary`).
+
+    ``band``: the peers' first quartile, median and third quartile of each lever (0–100), drawn
+    under the structure as a grey band with the median dashed."""
     radii, names, _ = _radar_polygon(scores)
     radii, names = radii[:-1], names[:-1]
     radius = min(width - 180, height - 60) / 2  # room for the axis names at the sides
@@ -98,6 +106,14 @@ def radar_svg(scores: Scores, width: int = 360, height: int = 320) -> str:
         anchor = "middle" if abs(x - cx) < 1 else ("start" if x > cx else "end")
         baseline = y + (4 if abs(y - cy) < 1 else (0 if y < cy else 8))
         parts.append(f'<text x="{x}" y="{round(baseline, 2)}" text-anchor="{anchor}" font-size="12">{escape(name)}</text>')
+    if band is not None:
+        low, middle, high = band
+
+        def ring(values: list[float]) -> str:
+            return "M" + " L".join(f"{x},{y}" for x, y in (at(v, i) for i, v in enumerate(values))) + " Z"
+
+        parts.append(f'<path d="{ring(high)} {ring(low)}" fill="{BAND_FILL}" fill-rule="evenodd"/>')
+        parts.append(f'<path d="{ring(middle)}" fill="none" stroke="{BAND_LINE}" stroke-width="1.5" stroke-dasharray="5 3"/>')
     points = " ".join(f"{x},{y}" for x, y in (at(value, index) for index, value in enumerate(radii)))
     parts.append(f'<polygon points="{points}" fill="{RADAR_FILL}" stroke="{RADAR_COLOR}" stroke-width="2"/>')
     parts += [f'<circle cx="{x}" cy="{y}" r="3.5" fill="{RADAR_COLOR}"/>' for x, y in (at(v, i) for i, v in enumerate(radii))]

@@ -17,7 +17,7 @@ from contacts_lib.page import STATIC, display_first_paint, page_styles, tag, tex
 from contacts_lib.page_contract import EXAMPLE_QUERY, PAGE_CLASS
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
-from contacts_lib.server import APP_NOTEBOOK, LANDING_NOTEBOOK
+from contacts_lib.server import APP_NOTEBOOK, LANDING_NOTEBOOK, NETWORK_NOTEBOOK
 
 WORKBOOK_NAME = "modele-autodiagnostic-100-contacts-efficaces.xlsx"
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,14 +110,21 @@ def _analysts_section() -> str:
     return tag(
         "section",
         tag("h2", "Pour les analystes", id="analystes")
+        + tag("p", tag("a", "Analyser un réseau", href=NETWORK_NOTEBOOK, class_="ce-button ce-primary")
+              + " " + text("le dernier autodiagnostic de chaque structure d'un réseau : adoption des 36 bonnes pratiques par "
+                           "réseau, distribution des scores, chaque structure face à ses pairs et son évolution entre deux "
+                           "campagnes. Sans données, la page montre un réseau synthétique de structures fictives."))
         + tag("p", text("Dans un terminal, depuis le dossier du dépôt (après make app ou make test, qui installent tout) :"))
         + tag("pre", escape(
             ".venv/bin/jupyter lab                                  # les notebooks, dont cette page\n"
             ".venv/bin/contacts-efficaces score data/exemples/*.json  # scores de fichiers JSON, CSV ou XLSX\n"
             ".venv/bin/contacts-efficaces score --csv FICHIER…        # les mêmes, en CSV\n"
-            ".venv/bin/contacts-efficaces template modele.xlsx       # le classeur vierge"))
-        + tag("p", text("Dans un notebook : from contacts_lib import read_autodiagnostics, score, format_percent ; "
-                        "le README du dépôt décrit les fonctions et les formats de fichiers.")),
+            ".venv/bin/contacts-efficaces template modele.xlsx       # le classeur vierge\n"
+            ".venv/bin/contacts-efficaces pratiques DOSSIER --par reseau  # adoption des pratiques d'un réseau\n"
+            ".venv/bin/contacts-efficaces reseau DOSSIER             # distribution des scores par levier"))
+        + tag("p", text("Dans un notebook : from contacts_lib.network import load_network, adoption ; "
+                        "adoption(load_network(\"DOSSIER\").latest().answers, by=\"reseau\") — "
+                        "le README du dépôt décrit les fonctions, les tables et les formats de fichiers.")),
     )
 
 

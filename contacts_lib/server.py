@@ -21,6 +21,7 @@ from contacts_lib.answers import InputError
 
 LANDING_NOTEBOOK = "index.ipynb"
 APP_NOTEBOOK = "autodiagnostic.ipynb"
+NETWORK_NOTEBOOK = "reseau.ipynb"
 PAGES_FOLDER = "notebooks"
 SETTINGS_FILE = "voila.json"
 LOCAL_IP = "127.0.0.1"

@@ -1,0 +1,409 @@
+"""The network page (``notebooks/reseau.ipynb``): a network head's view, with no Python to write.
+
+Filters (réseau, région, campagne), headline figures, the distribution of each lever, the
+practices × réseaux adoption heatmap, a searchable, sortable table of structures, a drill-down
+on one structure (its radar over the network's quartile band, where it stands, its progress
+since its previous campaign, the practices it lacks and how many peers apply them) and
+downloads. Built with ipywidgets; every figure is SVG made in Python (no script, no network
+connection); every text from a file is escaped. The analyses are those of
+:mod:`contacts_lib.network.analyses`: this module only lays their frames out.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+
+from contacts_lib.answers import InputError
+from contacts_lib.figures import radar_svg
+from contacts_lib.network.analyses import (
+    adoption,
+    campaigns_of,
+    keep,
+    lever_distribution,
+    peer_standing,
+    progress,
+    weakest_practices,
+)
+from contacts_lib.network.figures import adoption_heatmap_svg, lever_boxes_svg, lever_names, percent_text
+from contacts_lib.network.loading import Network, load_network
+from contacts_lib.network.sample import DEFAULT_STRUCTURES, sample_network
+from contacts_lib.network.tables import lever_order
+from contacts_lib.page import page_styles, tag, text
+from contacts_lib.reference import load_catalogue
+from contacts_lib.scoring import score
+
+#: Names a file or folder of autodiagnostics for the page; unset: the synthetic sample.
+NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
+ROWS_PER_PAGE = 25
+ALL = "__tous__"
+LATEST = "__dernier__"
+
+
+def thousands(number: int) -> str:
+    """« 15 000 » : a whole number as French writes it (narrow no-break space)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def structures_text(number: int) -> str:
+    return f"{thousands(number)} structure{'s' if number > 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the page's data come from, as the page says it."""
+
+    network: Network
+    description: str
+    synthetic: bool
+
+
+def page_source() -> Source:
+    """The network named by ``CONTACTS_EFFICACES_RESEAU``, else the synthetic sample."""
+    path = os.environ.get(NETWORK_VARIABLE, "").strip()
+    if not path:
+        diagnostics = sample_network(DEFAULT_STRUCTURES)
+        network = Network(tuple(diagnostics), ("réseau synthétique",) * len(diagnostics))
+        return Source(network, f"réseau synthétique de {DEFAULT_STRUCTURES} structures fictives (données de démonstration, "
+                      f"aucune ne décrit une structure réelle) ; pour analyser vos fichiers, donnez leur dossier dans la "
+                      f"variable d'environnement {NETWORK_VARIABLE}", True)
+    network = load_network(Path(path), ignore_errors=True)
+    return Source(network, f"{path} ({structures_text(network.structures['cle_structure'].nunique())})", False)
+
+
+class NetworkPage:
+    """The page's widgets and what they do; ``widget`` is what the notebook displays."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.network = source.network
+        self._views: dict[str | None, Network] = {}
+        structures = self.network.structures
+        self.reseau = widgets.Dropdown(description="Réseau", options=self._options(structures["reseau"], "Tous les réseaux"))
+        self.region = widgets.Dropdown(description="Région", options=self._options(structures["region"], "Toutes les régions"))
+        campaigns = sorted(structures["campagne"].dropna().unique())
+        self.campagne = widgets.Dropdown(
+            description="Campagne", options=[("La plus récente de chaque structure", LATEST)] + [(c, c) for c in campaigns],
+            layout={"width": "auto"},
+        )
+        self.headline = widgets.HTML()
+        self.boxes = widgets.HTML()
+        self.heatmap = widgets.HTML()
+        self.search = widgets.Text(description="Rechercher", placeholder="nom de structure", continuous_update=False)
+        self.sort = widgets.Dropdown(description="Trier par", options=[
+            ("Nom (A → Z)", ("structure", True)), ("Moyenne (décroissante)", ("moyenne", False)),
+            ("Moyenne (croissante)", ("moyenne", True)),
+            *((f"{name} (décroissant)", (key, False)) for key, name in lever_names().items() if key != "moyenne"),
+        ])
+        self.previous = widgets.Button(description="← Précédents", layout={"width": "auto"})
+        self.next = widgets.Button(description="Suivants →", layout={"width": "auto"})
+        self.position = widgets.HTML()
+        self.table = widgets.HTML()
+        self.pick = widgets.Dropdown(description="Structure", options=[("— choisir dans le tableau —", None)], layout={"width": "auto"})
+        self.detail = widgets.HTML()
+        self.download_choice = widgets.Dropdown(description="Tableau", options=[
+            ("Structures et scores", "structures"), ("Adoption des pratiques par réseau", "adoption"),
+            ("Distribution des leviers", "leviers"),
+        ])
+        self.download_csv = widgets.Button(description="Préparer le CSV", icon="")
+        self.download_xlsx = widgets.Button(description="Préparer le classeur XLSX (3 feuilles)")
+        self.download_link = widgets.HTML()
+        self.message = widgets.HTML()
+        self._page = 0
+        for control in (self.reseau, self.region, self.campagne):
+            control.observe(self._on_filter, names="value")
+        self.search.observe(self._on_table, names="value")
+        self.sort.observe(self._on_table, names="value")
+        self.previous.on_click(lambda _: self._turn(-1))
+        self.next.on_click(lambda _: self._turn(1))
+        self.pick.observe(self._on_pick, names="value")
+        self.download_csv.on_click(lambda _: self._prepare("csv"))
+        self.download_xlsx.on_click(lambda _: self._prepare("xlsx"))
+        self.widget = self._layout()
+        self._refresh()
+
+    # ------------------------------------------------------------------ layout
+
+    @staticmethod
+    def _options(column: pd.Series, everything: str) -> list[tuple[str, str]]:
+        values = sorted(column.dropna().astype(str).unique())
+        return [(everything, ALL)] + [(value, value) for value in values]
+
+    def _layout(self) -> widgets.Widget:
+        style = widgets.HTML(f"<style>{page_styles('network.css')}</style>")
+        intro = widgets.HTML(
+            tag("p", text(f"Données : {self.source.description}."), class_="ce-source" + (" ce-synthetic" if self.source.synthetic else ""))
+            + "".join(tag("p", text(f"Fichier écarté : {problem}"), class_="ce-problem") for problem in self.network.problems)
+        )
+        filters = widgets.HBox([self.reseau, self.region, self.campagne], layout={"flex_flow": "row wrap"})
+        table_controls = widgets.HBox([self.search, self.sort], layout={"flex_flow": "row wrap"})
+        pages = widgets.HBox([self.previous, self.position, self.next])
+        downloads = widgets.VBox([
+            widgets.HTML(tag("h2", "Télécharger")),
+            widgets.HBox([self.download_choice, self.download_csv, self.download_xlsx], layout={"flex_flow": "row wrap"}),
+            self.download_link,
+        ])
+        sections = [
+            style, intro, filters, self.message, self.headline,
+            widgets.HTML(tag("h2", "Distribution des scores par levier")), self.boxes,
+            widgets.HTML(tag("h2", "Adoption des 36 bonnes pratiques par réseau")), self.heatmap,
+            widgets.HTML(tag("h2", "Structures")), table_controls, self.table, pages,
+            widgets.HTML(tag("h2", "Une structure en détail")), self.pick, self.detail,
+            downloads,
+        ]
+        return widgets.VBox(sections, layout={"max_width": "1100px"})
+
+    # ------------------------------------------------------------------ the view
+
+    def peers(self) -> Network:
+        """Each structure once (its latest autodiagnostic, or its latest of the chosen campaign),
+        whatever its réseau and région: the network a structure is compared with."""
+        campagne = None if self.campagne.value == LATEST else self.campagne.value
+        if campagne not in self._views:
+            self._views[campagne] = self.network.latest(campagne)
+        return self._views[campagne]
+
+    def view(self) -> Network:
+        """The autodiagnostics the filters select: :meth:`peers` of the chosen réseau and région."""
+        base = self.peers()
+        structures = base.structures
+        chosen = pd.Series(True, index=structures.index)
+        if self.reseau.value != ALL:
+            chosen &= structures["reseau"].astype(str) == self.reseau.value
+        if self.region.value != ALL:
+            chosen &= structures["region"].astype(str) == self.region.value
+        if chosen.all():
+            return base
+        return base.select(structures.loc[chosen, "autodiagnostic"])
+
+    def _on_filter(self, _change=None) -> None:
+        self._page = 0
+        self._refresh()
+
+    def _refresh(self) -> None:
+        view = self.view()
+        self._current = view
+        if len(view) == 0:
+            self.message.value = tag("p", text("Aucune structure ne correspond à ces filtres."), class_="ce-problem", role="status")
+            for output in (self.headline, self.boxes, self.heatmap, self.table, self.detail):
+                output.value = ""
+            self.pick.options = [("— choisir dans le tableau —", None)]
+            return
+        self.message.value = ""
+        self._wide = self._wide_scores(view)
+        distribution = lever_distribution(view.scores)
+        by_reseau = adoption(view.answers, by="reseau")
+        self._distribution, self._adoption = distribution, by_reseau
+        self.headline.value = self._headline(view, distribution)
+        self.boxes.value = self._figure(lever_boxes_svg(distribution), "distribution-leviers.svg")
+        self.heatmap.value = self._figure(adoption_heatmap_svg(by_reseau), "adoption-pratiques-reseaux.svg")
+        self._on_table()
+
+    @staticmethod
+    def _wide_scores(view: Network) -> pd.DataFrame:
+        wide = view.scores.pivot(index="autodiagnostic", columns="levier", values="pourcentage")[lever_order()]
+        return view.structures.set_index("autodiagnostic")[["structure", "reseau", "region", "campagne"]].join(wide).reset_index()
+
+    def _headline(self, view: Network, distribution: pd.DataFrame) -> str:
+        overall = adoption(view.answers).sort_values(["taux", "pratique"])
+        titles = {p.number: p.title for p in load_catalogue().practices}
+        least, most = overall.iloc[0], overall.iloc[-1]
+        moyenne = distribution.set_index("levier").loc["moyenne"]
+        figures = [
+            (structures_text(len(view)), "dans cette vue"),
+            (percent_text(moyenne["mediane"]), "moyenne médiane (la moitié des structures au-dessus)"),
+            (f"{percent_text(moyenne['q1'])} – {percent_text(moyenne['q3'])}", "moyenne : du 1er au 3e quartile (la moitié des structures)"),
+            (thousands(view.structures["reseau"].nunique()), "réseaux"),
+        ]
+        cards = "".join(tag("div", tag("strong", text(value)) + tag("span", text(label)), class_="ce-figure") for value, label in figures)
+        practices = tag("p", text(
+            f"Pratique la plus répandue : n° {int(most['pratique'])}, {titles[int(most['pratique'])]} ({percent_text(most['taux'])} "
+            f"des structures). La moins répandue : n° {int(least['pratique'])}, {titles[int(least['pratique'])]} "
+            f"({percent_text(least['taux'])})."
+        ))
+        return tag("div", cards, class_="ce-figures", role="status", aria_live="polite") + practices
+
+    @staticmethod
+    def _figure(svg: str, file_name: str) -> str:
+        link = tag("a", "Télécharger la figure (SVG)", href="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+                   download=file_name, class_="ce-download")
+        return tag("div", svg, class_="ce-svg") + tag("p", link)
+
+    # ------------------------------------------------------------------ the table
+
+    def rows(self) -> pd.DataFrame:
+        """The table's rows: searched, sorted (all pages)."""
+        table = self._wide
+        wanted = self.search.value.strip().casefold()
+        if wanted:
+            table = table[table["structure"].str.casefold().str.contains(wanted, regex=False)]
+        column, ascending = self.sort.value
+        key = table["structure"].str.casefold() if column == "structure" else table[column]
+        return table.assign(_key=key).sort_values(["_key", "structure"], ascending=[ascending, True]).drop(columns="_key")
+
+    def _on_table(self, _change=None) -> None:
+        if _change is not None:
+            self._page = 0
+        rows = self.rows()
+        pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+        self._page = min(self._page, pages - 1)
+        shown = rows.iloc[self._page * ROWS_PER_PAGE:(self._page + 1) * ROWS_PER_PAGE]
+        names = lever_names()
+        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in ("Structure", "Réseau", "Région", "Campagne", *names.values())))
+        body = "".join(
+            tag("tr", "".join(tag("td", text("" if pd.isna(row[c]) else str(row[c]))) for c in ("structure", "reseau", "region", "campagne"))
+                + "".join(tag("td", text(percent_text(row[k])), class_="ce-num") for k in names))
+            for _, row in shown.iterrows()
+        )
+        caption = tag("caption", text(f"{structures_text(len(rows))}" + (f" correspondant à « {self.search.value.strip()} »" if self.search.value.strip() else "")))
+        self.table.value = tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures")
+        self.position.value = tag("span", text(f"Page {self._page + 1} / {pages}"), class_="ce-position")
+        self.previous.disabled = self._page == 0
+        self.next.disabled = self._page >= pages - 1
+        self._shown = shown
+        options = [("— choisir dans le tableau —", None)] + [(row["structure"], int(row["autodiagnostic"])) for _, row in shown.iterrows()]
+        if self.pick.value not in {value for _, value in options}:
+            self.detail.value = ""
+        self.pick.options = options
+
+    def _turn(self, step: int) -> None:
+        self._page += step
+        self._on_table()
+
+    # ------------------------------------------------------------------ one structure
+
+    def _on_pick(self, change) -> None:
+        if change["new"] is None:
+            self.detail.value = ""
+            return
+        self.detail.value = self.structure_detail(int(change["new"]))
+
+    def structure_detail(self, autodiagnostic: int) -> str:
+        """One structure of the current view against its peers: the whole network (each
+        structure once, the chosen campaign) and its own réseau in it."""
+        key = self._current.structures.set_index("autodiagnostic").loc[autodiagnostic, "cle_structure"]
+        view = self.peers()
+        autodiagnostic = int(view.structures.loc[view.structures["cle_structure"] == key, "autodiagnostic"].iloc[0])
+        mine = view.structures.set_index("autodiagnostic").loc[autodiagnostic]
+        diagnostic = view.diagnostics[autodiagnostic]
+        distribution = lever_distribution(view.scores).set_index("levier")
+        levers = [lever.key for lever in load_catalogue().levers]
+        band = tuple(list(distribution.loc[levers, column]) for column in ("q1", "mediane", "q3"))
+        radar = tag("div", radar_svg(score(diagnostic), band=band), class_="ce-radar", role="img", aria_label=text(
+            f"Radar de {diagnostic.structure} sur la bande des quartiles du réseau entier (médiane en pointillés)"))
+        standing = peer_standing(view.scores, autodiagnostic)
+        names = lever_names()
+        reseau = mine["reseau"] if pd.notna(mine["reseau"]) else None
+        lines = []
+        for row in standing.itertuples():
+            place = "au-dessus de" if row.pourcentage > row.mediane_ensemble else ("au niveau de" if row.pourcentage == row.mediane_ensemble else "en dessous de")
+            where = (f"{names[row.levier]} {percent_text(row.pourcentage)} : {place} la médiane de l'ensemble "
+                     f"({percent_text(row.mediane_ensemble)}, rang centile {int(row.percentile_ensemble + 0.5)})")
+            if reseau and row.structures_reseau > 1:
+                own = "au-dessus de" if row.pourcentage > row.mediane_reseau else ("au niveau de" if row.pourcentage == row.mediane_reseau else "en dessous de")
+                where += f", {own} celle du réseau {reseau} ({percent_text(row.mediane_reseau)}, rang centile {int(row.percentile_reseau + 0.5)})"
+            lines.append(tag("li", text(where)))
+        standing_html = tag("ul", "".join(lines))
+        weakest = weakest_practices(view.answers, autodiagnostic, view.answers).head(8)
+        titles = {p.number: p.title for p in load_catalogue().practices}
+        weak_html = tag("ol", "".join(
+            tag("li", text(f"Bonne pratique n° {int(r.pratique)} (question {int(r.question)}) : {titles[int(r.pratique)]} — "
+                           f"{thousands(int(r.pairs_appliquant))} de ses {thousands(int(r.pairs))} pairs l'appliquent ({percent_text(r.taux_pairs)})."))
+            for r in weakest.itertuples()
+        ))
+        return tag("section",
+                   tag("h3", text(diagnostic.structure))
+                   + tag("p", text(" · ".join(str(v) for v in (mine["reseau"], mine["region"], f"campagne {mine['campagne']}") if pd.notna(v) and v != "campagne None")), class_="ce-meta")
+                   + tag("div", radar + tag("div", standing_html), class_="ce-detail")
+                   + self._progress_html(diagnostic.structure)
+                   + tag("h4", "Pratiques qu'elle n'applique pas encore, les plus répandues chez ses pairs d'abord")
+                   + weak_html,
+                   class_="ce-structure")
+
+    def _progress_html(self, name: str) -> str:
+        history = campaigns_of(self.network.structures, name)
+        if len(history) < 2:
+            return tag("p", text("Un seul autodiagnostic de cette structure : pas encore d'évolution à montrer."), class_="ce-meta")
+        before, after = (int(v) for v in history["autodiagnostic"].iloc[-2:])
+        levers, practices = progress(self.network.scores, self.network.answers, before, after)
+        names = lever_names()
+        campaigns = [str(history["campagne"].iloc[i]) for i in (-2, -1)]
+        rows = "".join(
+            tag("tr", tag("td", text(names[r.levier])) + tag("td", text(percent_text(r.avant)), class_="ce-num")
+                + tag("td", text(percent_text(r.apres)), class_="ce-num")
+                + tag("td", text(f"{'+' if r.evolution > 0 else ''}{int(round(r.evolution))} points"), class_="ce-num"))
+            for r in levers.itertuples()
+        )
+        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in ("Levier", campaigns[0], campaigns[1], "Évolution")))
+        adopted = [int(p) for p in practices.loc[practices["changement"] == "adoptée", "pratique"]]
+        dropped = [int(p) for p in practices.loc[practices["changement"] == "abandonnée", "pratique"]]
+        changes = text(
+            f"Pratiques adoptées : {', '.join(f'n° {p}' for p in adopted) or 'aucune'} ; "
+            f"abandonnées : {', '.join(f'n° {p}' for p in dropped) or 'aucune'}."
+        )
+        return (tag("h4", text(f"Évolution depuis la campagne {campaigns[0]}"))
+                + tag("table", tag("thead", head) + tag("tbody", rows), class_="ce-progress") + tag("p", changes))
+
+    # ------------------------------------------------------------------ downloads
+
+    def table_for_download(self, name: str) -> pd.DataFrame:
+        if name == "structures":
+            return self.rows()
+        if name == "adoption":
+            return self._adoption
+        return self._distribution
+
+    def _prepare(self, kind: str) -> None:
+        try:
+            if kind == "csv":
+                from contacts_lib.formats.csv_format import neutralised
+
+                frame = self.table_for_download(self.download_choice.value)
+                content = frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
+                file_name, mime = f"reseau-{self.download_choice.value}.csv", "text/csv"
+            else:
+                content = self._workbook()
+                file_name, mime = "reseau-tableaux.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        except (InputError, OSError, ValueError) as error:
+            self.download_link.value = tag("p", text(f"Téléchargement impossible : {error}"), class_="ce-problem", role="alert")
+            return
+        link = tag("a", text(f"Enregistrer {file_name}"), href=f"data:{mime};base64," + base64.b64encode(content).decode(),
+                   download=file_name, class_="ce-button")
+        self.download_link.value = tag("p", link, role="status")
+
+    def _workbook(self) -> bytes:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for name, title in (("structures", "Structures"), ("adoption", "Adoption"), ("leviers", "Leviers")):
+            sheet = workbook.create_sheet(title)
+            frame = self.table_for_download(name)
+            sheet.append(list(frame.columns))
+            for row in frame.itertuples(index=False):
+                cells = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+                sheet.append(cells)
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # text stays text, never a formula
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def network_page() -> widgets.Widget:
+    """What ``notebooks/reseau.ipynb`` displays."""
+    try:
+        source = page_source()
+    except InputError as error:
+        return widgets.HTML(tag("p", text(f"Les données du réseau n'ont pas pu être lues : {error}"), class_="ce-problem", role="alert"))
+    return NetworkPage(source).widget
+
+
+__all__ = ["NETWORK_VARIABLE", "NetworkPage", "network_page", "page_source", "thousands"]
