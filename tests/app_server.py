@@ -68,11 +68,13 @@ def pooled_kernels() -> int:
 
 @contextlib.contextmanager
 def running_app(
-    log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90, ip: str | None = None
+    log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90, ip: str | None = None,
+    environment: dict[str, str] | None = None,
 ) -> Iterator[RunningApp]:
     """Serve the app as a user does (``contacts-efficaces app``), yield it, then stop it.
 
-    With ``voila_options``, the server is started with the same command line as the app's plus them.
+    With ``voila_options``, the server is started with the same command line as the app's plus
+    them; ``environment`` adds variables to the server's environment (and its kernels').
     """
     port = free_port()
     script = Path(sys.executable).with_name("contacts-efficaces")
@@ -82,6 +84,7 @@ def running_app(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=project_root(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(environment or {})},
         )
     base = f"http://127.0.0.1:{port}"
     try:

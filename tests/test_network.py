@@ -264,5 +264,5 @@ def test_the_committed_sample_is_what_the_generator_makes(tmp_path):
     from contacts_lib.network.sample import write_sample_network
     from tests.samples import ROOT
 
-    for path in write_sample_network(tmp_path, structures=200):
+    for path in write_sample_network(tmp_path):
         assert path.read_bytes() == (ROOT / "data" / "reseau-synthetique" / path.name).read_bytes()

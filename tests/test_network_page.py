@@ -1,0 +1,122 @@
+"""The network page's widgets, driven from pytest as a person would (no kernel needed)."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+from html import unescape
+
+import pytest
+from openpyxl import load_workbook
+
+from contacts_lib import Autodiagnostic, score
+from contacts_lib.network import Network, sample_network
+from contacts_lib.network.page import ALL, NETWORK_VARIABLE, NetworkPage, Source, page_source, thousands
+
+
+def _plain(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+@pytest.fixture(scope="module")
+def page():
+    diagnostics = sample_network(300)
+    return NetworkPage(Source(Network(tuple(diagnostics), ("x",) * len(diagnostics)), "réseau de test", True))
+
+
+def test_headline_filters_and_heatmap_follow_the_view(page):
+    assert "300 structures" in _plain(page.headline.value)
+    latest = page.network.latest()
+    caf = int((latest.structures["reseau"] == "CAF").sum())
+    page.reseau.value = "CAF"
+    assert f"{caf} structures" in _plain(page.headline.value)
+    assert _plain(page.table.value).strip().startswith(f"{caf} structures")
+    assert "<svg" in page.heatmap.value and ">CAF<" in page.heatmap.value and ">CPAM<" not in page.heatmap.value
+    page.region.value = "Corse"
+    shown = latest.structures[(latest.structures["reseau"] == "CAF") & (latest.structures["region"] == "Corse")]
+    assert f"{len(shown)} structure" in _plain(page.headline.value)
+    page.region.value = "Corse"
+    page.reseau.value = "MSA"
+    page.region.value = ALL
+    page.reseau.value = ALL
+    assert "300 structures" in _plain(page.headline.value)
+    page.campagne.value = "2016"
+    in_2016 = page.network.structures["campagne"].eq("2016").sum()
+    assert f"{in_2016} structures" in _plain(page.headline.value)
+    page.campagne.value = page.campagne.options[0][1]
+
+
+def test_the_table_searches_sorts_and_pages(page):
+    page.sort.value = ("moyenne", False)
+    rows = page.rows()
+    assert list(rows["moyenne"]) == sorted(rows["moyenne"], reverse=True)
+    first = re.search(r"<tbody><tr><td>([^<]+)</td>", page.table.value).group(1)
+    assert _plain(first).strip() == _plain(rows.iloc[0]["structure"])
+    assert "Page 1 / 12" in _plain(page.position.value) and page.previous.disabled
+    page.next.click()
+    assert "Page 2 / 12" in _plain(page.position.value)
+    page.search.value = "n° 0001"
+    assert len(page.rows()) == 10 and "Page 1 / 1" in _plain(page.position.value)
+    page.search.value = ""
+    page.sort.value = ("structure", True)
+
+
+def test_a_structure_in_detail(page):
+    structures = page.network.structures
+    both = structures.groupby("cle_structure")["campagne"].nunique()
+    name = structures.set_index("cle_structure").loc[both[both == 2].index[0], "structure"].iloc[0]
+    page.search.value = name
+    [(label, value)] = page.pick.options[1:]
+    assert label == name
+    page.pick.value = value
+    detail = _plain(page.detail.value)
+    assert name in detail and "Évolution depuis la campagne 2016" in detail
+    assert "rang centile" in detail and "de ses 299 pairs l'appliquent" in detail
+    latest = [d for d in page.network.diagnostics if d.structure == name][-1]
+    moyenne = score(latest).moyenne * 100
+    assert f"Moyenne {int(moyenne + 0.5)} % :" in detail
+    assert "<svg" in page.detail.value and 'fill-rule="evenodd"' in page.detail.value  # the quartile band
+    page.search.value = ""
+
+
+def test_downloads(page):
+    page.download_choice.value = "structures"
+    page.download_csv.click()
+    link = re.search(r'href="data:text/csv;base64,([^"]+)" download="reseau-structures.csv"', page.download_link.value)
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(link.group(1)).decode("utf-8"))))
+    assert len(rows) == 300 and {"structure", "reseau", "orientation", "moyenne"} <= set(rows[0])
+    page.download_xlsx.click()
+    link = re.search(r'base64,([^"]+)" download="reseau-tableaux.xlsx"', page.download_link.value)
+    workbook = load_workbook(io.BytesIO(base64.b64decode(link.group(1))))
+    assert workbook.sheetnames == ["Structures", "Adoption", "Leviers"]
+    assert workbook["Adoption"].max_row == 1 + 36 * 8
+
+
+def test_names_from_files_are_text_never_html():
+    hostile = Autodiagnostic(structure="<img src=x onerror=alert(1)>", answers=(True,) * 36, reseau="<b>R</b>", campagne="2016")
+    other = Autodiagnostic(structure="Autre", answers=(False,) * 36, reseau="<b>R</b>", campagne="2016")
+    page = NetworkPage(Source(Network((hostile, other), ("x", "x")), "test", False))
+    page.pick.value = page.pick.options[2][1] if page.pick.options[2][0].startswith("<img") else page.pick.options[1][1]
+    for html in (page.table.value, page.heatmap.value, page.detail.value, page.headline.value):
+        assert "<img" not in html and "<b>R" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page.table.value
+
+
+def test_the_page_reads_the_network_the_variable_names(tmp_path, monkeypatch):
+    from contacts_lib.formats import write_csv
+
+    write_csv(sample_network(20, seed=4), tmp_path / "reseau.csv")
+    (tmp_path / "casse.json").write_text("{", encoding="utf-8")
+    monkeypatch.setenv(NETWORK_VARIABLE, str(tmp_path))
+    source = page_source()
+    assert not source.synthetic and str(tmp_path) in source.description
+    page = NetworkPage(source)
+    assert "casse.json : JSON invalide" in _plain(page.widget.children[1].value)  # said, not silent
+    monkeypatch.delenv(NETWORK_VARIABLE)
+    assert page_source().synthetic
+
+
+def test_thousands_the_french_way():
+    assert thousands(15000) == "15\u202f000" and thousands(999) == "999"
