@@ -213,6 +213,11 @@ def _parse_date(value: object, where: str, label: str) -> dt.date | None:
         return value
     if isinstance(value, str):
         text = value.strip()
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+            try:  # the ISO form our own files write, without strptime's cost
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
         for fmt in _DATE_FORMATS:
             try:
                 return dt.datetime.strptime(text, fmt).date()
@@ -293,10 +298,7 @@ def build_autodiagnostic(
     values (a missing question is unanswered), ``locate(key)`` returns where the value of a
     header key or question key (``q07``) sits, e.g. ``"exemple.csv, ligne 3, colonne q07"``.
     """
-    values = {
-        spec.key: None if _is_blank(value := header.get(spec.key)) else parse_header_value(spec, value, _Place(locate, spec.key))
-        for spec in HEADER_FIELDS
-    }
+    values = {spec.key: _header_value(spec, header.get(spec.key), locate) for spec in HEADER_FIELDS}
     if values["structure"] is None:
         raise InputError(f"{locate('structure')} : le nom de la structure est vide ; il est obligatoire.")
     raw = [answers.get(number) for number in range(1, QUESTION_COUNT + 1)]
@@ -313,6 +315,24 @@ def build_autodiagnostic(
                 "(caractère nul ou demi-caractère isolé)."
             )
     return Autodiagnostic(answers=parsed, extra=dict(extra or {}), **values)
+
+
+#: Header texts and dates already read (a network's réseaux, régions, campaigns and dates repeat).
+_HEADER_CACHE: dict[tuple[str, str], object] = {}
+
+
+def _header_value(spec: HeaderField, value: object, locate: Callable[[str], str]) -> object:
+    if value is None:
+        return None
+    if spec.kind != "count" and spec.key != "structure" and isinstance(value, str):  # names are all different
+        cached = _HEADER_CACHE.get((spec.key, value), _HEADER_CACHE)
+        if cached is not _HEADER_CACHE:
+            return cached
+        parsed = None if _is_blank(value) else parse_header_value(spec, value, _Place(locate, spec.key))
+        if len(_HEADER_CACHE) < 50_000:
+            _HEADER_CACHE[(spec.key, value)] = parsed
+        return parsed
+    return None if _is_blank(value) else parse_header_value(spec, value, _Place(locate, spec.key))
 
 
 class _Place:

@@ -128,17 +128,17 @@ def _terminal_text(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def score_rows(paths: list[Path]) -> list[tuple[str, object]]:
-    """Read every file first (all or nothing), then score each structure in input order."""
+def read_all(paths: list[Path]) -> list:
+    """Every autodiagnostic of the files, in input order: all read and checked before any output."""
     from contacts_lib.formats import read_autodiagnostics
-    from contacts_lib.scoring import score
 
-    diagnostics = [d for path in paths for d in read_autodiagnostics(path)]
-    return [(d.structure, score(d)) for d in diagnostics]
+    return [d for path in paths for d in read_autodiagnostics(path)]
 
 
-def _table(rows) -> str:
-    from contacts_lib.scoring import format_percent
+def _table(diagnostics) -> str:
+    from contacts_lib.scoring import format_percent, score
+
+    rows = [(d.structure, score(d)) for d in diagnostics]
 
     levers = load_catalogue().levers
     name_width = min(40, max([len("Structure")] + [len(name) for name, _ in rows]))
@@ -153,19 +153,18 @@ def _table(rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(rows) -> str:
+def _csv(diagnostics) -> str:
     """Scores as CSV for scripts and spreadsheets: names neutralised against formula injection."""
     from contacts_lib.formats.csv_format import neutralised
+    from contacts_lib.scoring import lever_percentages
 
     levers = load_catalogue().levers
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["structure", *(lever.key for lever in levers), "moyenne", "reponses"])
-    for name, scores in rows:
-        writer.writerow(
-            [neutralised(name), *(repr(scores.percent(lever.key)) for lever in levers),
-             repr(scores.percent("moyenne")), scores.answered]
-        )
+    for diagnostic in diagnostics:
+        percents, answered = lever_percentages(diagnostic.answers)
+        writer.writerow([neutralised(diagnostic.structure), *map(repr, percents), answered])
     return buffer.getvalue()
 
 
@@ -313,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         if arguments.command == "score":
-            rows = score_rows(arguments.files)
-            _emit((_csv if arguments.csv else _table)(rows))
+            diagnostics = read_all(arguments.files)
+            _emit((_csv if arguments.csv else _table)(diagnostics))
         elif arguments.command == "template":
             _template(arguments.file, arguments.force)
         elif arguments.command in ("pratiques", "reseau", "exemple"):

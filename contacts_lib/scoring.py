@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from contacts_lib.answers import Autodiagnostic
 from contacts_lib.reference import QUESTION_COUNT, Catalogue, load_catalogue
@@ -60,6 +61,27 @@ def score_answers(answers: Sequence[bool | None], catalogue: Catalogue | None = 
 def score(autodiagnostic: Autodiagnostic) -> Scores:
     """The four lever coverages, the moyenne and the number of answers of an autodiagnostic."""
     return score_answers(autodiagnostic.answers)
+
+
+def lever_percentages(answers: Sequence[bool | None]) -> tuple[list[float], int]:
+    """The unrounded percentages (0–100) of the four levers then the moyenne, and the number of
+    answers: ``Scores.percent`` of :func:`score_answers` for each, computed in integers and one
+    final division (so the floats are the same), without building fractions — for the CLI's
+    many rows."""
+    applied = [[answers[i] for i in positions].count(True) for positions in _lever_positions()]
+    sizes = [len(positions) for positions in _lever_positions()]
+    common = math.lcm(*sizes)
+    numerator = sum(a * (common // s) for a, s in zip(applied, sizes, strict=True))
+    percents = [100 * a / s for a, s in zip(applied, sizes, strict=True)]
+    percents.append(100 * numerator / (len(sizes) * common))
+    return percents, QUESTION_COUNT - list(answers).count(None)
+
+
+@lru_cache(maxsize=1)
+def _lever_positions() -> tuple[tuple[int, ...], ...]:
+    """Positions (0–35) of each lever's questions, levers in the catalogue's order."""
+    catalogue = load_catalogue()
+    return tuple(tuple(q.number - 1 for q in catalogue.questions_of(lever)) for lever in catalogue.levers)
 
 
 def rounded_percent(share: Fraction) -> int:

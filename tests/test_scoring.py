@@ -72,3 +72,18 @@ def test_scores_match_an_independent_decimal_computation(seed):
         assert scores.percent(key) == pytest.approx(float(value), abs=1e-9)
         assert rounded_percent(scores.coverage[key]) == int(value.quantize(Decimal(1), ROUND_HALF_UP))
     assert scores.percent("moyenne") == pytest.approx(float(mean), abs=1e-9)
+
+
+def test_the_cli_percentages_are_the_scores_percentages():
+    """``lever_percentages`` (integers, one division: the CLI's many rows) gives the very floats
+    of ``Scores.percent``."""
+    from contacts_lib.scoring import lever_percentages, score
+    from tests.samples import random_autodiagnostic
+
+    for seed in range(200):
+        for unanswered in (0, 0.3, 1):
+            diagnostic = random_autodiagnostic(seed, unanswered)
+            percents, answered = lever_percentages(diagnostic.answers)
+            scores = score(diagnostic)
+            assert percents == [scores.percent(k) for k in ("orientation", "excellence", "pilotage", "innovation", "moyenne")]
+            assert answered == scores.answered
