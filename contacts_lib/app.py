@@ -11,8 +11,10 @@ setting ``header`` and ``answers`` and by calling :meth:`import_file`, :meth:`pi
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import threading
 import unicodedata
 from fractions import Fraction
 
@@ -47,6 +49,8 @@ from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.report import report_html, summary_html
 from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score_answers
+from contacts_lib.server import NETWORK_VARIABLE
+
 
 def _place_in_form(key: str) -> str:
     """Where a value sits in the form, for messages: « Champ Nom de la structure »."""
@@ -86,12 +90,26 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         self._imported: list[Autodiagnostic] = []
         self.figure = go.Figure()
         self._revision = 0
+        self._comparison = None
+        self._refreshing = threading.Lock()
         if autodiagnostic is not None:
             self.load(autodiagnostic)
         else:
             self.header = {spec.key: "" for spec in HEADER_FIELDS}
         self._refresh()
         self.on_msg(self._on_message)
+        if os.environ.get(NETWORK_VARIABLE, "").strip():
+            # The network is read beside the page, never before it: the first paint does not wait
+            # (in Voilà's preheated kernels it is read before the visitor even arrives).
+            threading.Thread(target=self._compare_with_network, name="network", daemon=True).start()
+
+    def _compare_with_network(self) -> None:
+        from contacts_lib.network.comparison import comparison_from_environment
+
+        comparison = comparison_from_environment()
+        if comparison is not None:
+            self._comparison = comparison
+            self._refresh()
 
     def page_html(self) -> str:
         """The app's page as it stands, to show before the widget connects.
@@ -158,21 +176,32 @@ class AutodiagnosticApp(anywidget.AnyWidget):
 
     @traitlets.observe("header")
     def _on_header(self, change) -> None:
-        self.field_errors = self._field_errors()
-
-    def _refresh(self) -> None:
-        answers = self._parsed_answers()
-        scores = score_answers(answers)
-        self._revision += 1
-        self.figure = radar_figure(scores)
-        with self.hold_sync():
-            self.results = self._results(scores)
-            self.plan_html = plan_markup(action_plan(answers))
+        if self._comparison is not None and change["old"].get("reseau") != change["new"].get("reseau"):
+            self._refresh()  # the peers follow the réseau typed
+        else:
             self.field_errors = self._field_errors()
 
-    def _results(self, scores: Scores) -> dict[str, object]:
+    def _refresh(self) -> None:
+        with self._refreshing:  # the network may arrive from its thread while a click is handled
+            answers = self._parsed_answers()
+            scores = score_answers(answers)
+            self._revision += 1
+            peers = self._comparison.peers(self.header.get("reseau", "").strip() or None) if self._comparison else None
+            self.figure = radar_figure(scores, band=peers.band() if peers else None, band_name=peers.name if peers else "")
+            with self.hold_sync():
+                self.results = self._results(scores, peers)
+                self.plan_html = plan_markup(action_plan(answers))
+                self.field_errors = self._field_errors()
+
+    def _results(self, scores: Scores, peers=None) -> dict[str, object]:
         levers = load_catalogue().levers
         unanswered = scores.unanswered
+        standing = ""
+        if peers is not None:
+            names = {lever.key: lever.short_name for lever in levers} | {"moyenne": "Moyenne"}
+            percents = {lever.key: scores.percent(lever.key) for lever in levers} | {"moyenne": scores.percent("moyenne")}
+            standing = (f"Comparée {peers.against} : " + " ; ".join(peers.standing(percents, names))
+                        + ". Sur le radar, la bande grise va du 1er au 3e quartile, la médiane est en pointillés.")
         return {
             "revision": self._revision,
             "levers": [
@@ -188,6 +217,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                 f"({format_percent(Fraction(unanswered, QUESTION_COUNT))}) ; {UNANSWERED_RULE}."
             ),
             "radar_label": french_text(f"Radar de couverture : {radar_summary(scores)}"),
+            "standing": french_text(standing),
             "figure": self.figure.to_plotly_json(),
         }
 

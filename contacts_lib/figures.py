@@ -33,10 +33,25 @@ def _radar_polygon(scores: Scores) -> tuple[list[float], list[str], list[str]]:
     return radii + radii[:1], names + names[:1], labels + labels[:1]
 
 
-def radar_figure(scores: Scores, title: str | None = None) -> go.Figure:
-    """Radar of the four lever coverages on a fixed 0–100 % scale."""
+def radar_figure(
+    scores: Scores, title: str | None = None,
+    band: tuple[list[float], list[float], list[float]] | None = None, band_name: str = "",
+) -> go.Figure:
+    """Radar of the four lever coverages on a fixed 0–100 % scale; ``band``: the peers' first
+    quartile, median and third quartile of each lever, drawn under it (see :func:`radar_svg`)."""
     radii, names, labels = _radar_polygon(scores)
-    figure = go.Figure(
+    figure = go.Figure()
+    if band is not None:
+        low, middle, high = ([*values, values[0]] for values in band)
+        figure.add_trace(go.Scatterpolar(r=high, theta=names, fill="toself", mode="none", fillcolor=BAND_FILL,
+                                         hoverinfo="skip", name="3e quartile"))
+        figure.add_trace(go.Scatterpolar(r=low, theta=names, fill="toself", mode="none", fillcolor=POLAR_BACKGROUND,
+                                         hoverinfo="skip", name="1er quartile"))
+        figure.add_trace(go.Scatterpolar(
+            r=middle, theta=names, mode="lines", line={"color": BAND_LINE, "width": 1.5, "dash": "dash"},
+            hovertemplate=f"Médiane {band_name} : %{{r:.0f}} %<extra></extra>", name="Médiane",
+        ))
+    figure.add_trace(
         go.Scatterpolar(
             r=radii,
             theta=names,

@@ -22,6 +22,9 @@ from contacts_lib.answers import InputError
 LANDING_NOTEBOOK = "index.ipynb"
 APP_NOTEBOOK = "autodiagnostic.ipynb"
 NETWORK_NOTEBOOK = "reseau.ipynb"
+#: Names a file or folder of autodiagnostics: the network page shows it, and the app compares
+#: each structure with it. Unset: the network page shows the synthetic sample, the app no band.
+NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
 PAGES_FOLDER = "notebooks"
 SETTINGS_FILE = "voila.json"
 LOCAL_IP = "127.0.0.1"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import random
 from fractions import Fraction
 
@@ -21,7 +20,6 @@ from contacts_lib.network import (
     adoption,
     campaigns_of,
     join_services_publics,
-    lever_distribution,
     load_network,
     peer_standing,
     progress,

@@ -121,3 +121,20 @@ def test_the_network_page_with_15000_structures(browser, tmp_path_factory):
         page.screenshot(path=str(ARTIFACTS / "reseau-15000.png"))
         assert page.errors == []
         page.context.close()
+
+        # The autodiagnostic app, on the same server, places the structure among these 15,000.
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        app = context.new_page()
+        app.goto(server.url + page_path("autodiagnostic.ipynb") + "?exemple=recueil", timeout=180_000)
+        expect(app.locator(".ce-app[data-live]")).to_be_attached(timeout=180_000)
+        app.get_by_label("Réseau", exact=True).fill("CAF")
+        app.get_by_label("Réseau", exact=True).press("Tab")
+        standing = app.locator(".ce-standing")
+        expect(standing).to_contain_text("Comparée au réseau CAF (")
+        expect(standing).to_contain_text("Orientation :")
+        expect(app.locator(".ce-radar .main-svg").first).to_be_attached()
+        assert app.locator(".ce-radar path.js-fill").count() >= 3  # the band's two fills and the structure's
+        app.locator(".ce-results").scroll_into_view_if_needed()
+        app.wait_for_timeout(500)
+        app.screenshot(path=str(ARTIFACTS / "app-reseau.png"))
+        context.close()

@@ -13,7 +13,14 @@ from openpyxl import load_workbook
 
 from contacts_lib import Autodiagnostic, score
 from contacts_lib.network import Network, sample_network
-from contacts_lib.network.page import ALL, NETWORK_VARIABLE, NetworkPage, Source, page_source, thousands
+from contacts_lib.network.page import (
+    ALL,
+    NETWORK_VARIABLE,
+    NetworkPage,
+    Source,
+    page_source,
+    thousands,
+)
 
 
 def _plain(html: str) -> str:

@@ -23,7 +23,12 @@ from contacts_lib.network.analyses import (
 )
 from contacts_lib.network.loading import Network, NetworkError, load_network
 from contacts_lib.network.sample import sample_network, write_sample_network
-from contacts_lib.network.tables import answers_frame, scores_frame, structure_key, structures_frame
+from contacts_lib.network.tables import (
+    answers_frame,
+    scores_frame,
+    structure_key,
+    structures_frame,
+)
 
 __all__ = [
     "GROUPINGS",

@@ -25,30 +25,29 @@ from contacts_lib.figures import radar_svg
 from contacts_lib.network.analyses import (
     adoption,
     campaigns_of,
-    keep,
     lever_distribution,
     peer_standing,
     progress,
     weakest_practices,
 )
-from contacts_lib.network.figures import adoption_heatmap_svg, lever_boxes_svg, lever_names, percent_text
+from contacts_lib.network.figures import (
+    adoption_heatmap_svg,
+    lever_boxes_svg,
+    lever_names,
+    percent_text,
+)
+from contacts_lib.network.comparison import thousands
 from contacts_lib.network.loading import Network, load_network
 from contacts_lib.network.sample import DEFAULT_STRUCTURES, sample_network
 from contacts_lib.network.tables import lever_order
 from contacts_lib.page import page_styles, tag, text
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import score
+from contacts_lib.server import NETWORK_VARIABLE
 
-#: Names a file or folder of autodiagnostics for the page; unset: the synthetic sample.
-NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
 ROWS_PER_PAGE = 25
 ALL = "__tous__"
 LATEST = "__dernier__"
-
-
-def thousands(number: int) -> str:
-    """« 15 000 » : a whole number as French writes it (narrow no-break space)."""
-    return f"{number:,}".replace(",", "\u202f")
 
 
 def structures_text(number: int) -> str:

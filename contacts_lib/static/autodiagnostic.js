@@ -152,6 +152,7 @@ function bind(root, model, page, contract) {
     for (const cell of root.querySelectorAll(`[${attr.result}="moyenne"]`)) cell.textContent = results.moyenne;
     for (const line of root.querySelectorAll(`[${attr.result}="progress"]`)) line.textContent = results.progress;
     root.querySelector(`[${attr.result}="unanswered"]`).textContent = results.unanswered;
+    root.querySelector(`[${attr.result}="standing"]`).textContent = results.standing || "";
     radar.setAttribute("aria-label", results.radar_label);
     window.ceAutodiagnostic.draw(radar, results.figure, results.revision, contract);
     page.resultsShown();
