@@ -1,4 +1,4 @@
-"""Shared fixtures: the source's worked example."""
+"""Shared fixtures: the source's worked example, and headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
@@ -11,3 +11,16 @@ from contacts_lib.reference import example_path
 @pytest.fixture(scope="session")
 def worked_example() -> Autodiagnostic:
     return read_autodiagnostics(example_path())[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

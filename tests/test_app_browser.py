@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from contacts_lib import format_percent, read_autodiagnostics, score, write_workbook
 from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, question_row
@@ -23,7 +23,6 @@ from contacts_lib.page_contract import STORAGE_PREFIX, UPLOAD_LIMIT_BYTES
 from contacts_lib.reference import data_dir, example_path
 from contacts_lib.server import page_path
 from tests.app_server import pooled_kernels, running_app
-from tests.browser import launch
 from tests.samples import ROOT, plain
 
 pytestmark = pytest.mark.browser
@@ -42,14 +41,6 @@ def server(tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     with running_app(tmp_path_factory.mktemp("voila") / "voila.log") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def new_page(browser, **options):

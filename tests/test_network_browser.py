@@ -9,13 +9,12 @@ import io
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from contacts_lib.network import load_network, write_sample_network
 from contacts_lib.network.page import NETWORK_VARIABLE
 from contacts_lib.server import page_path
 from tests.app_server import running_app
-from tests.browser import launch
 from tests.samples import ROOT, plain
 
 pytestmark = pytest.mark.browser
@@ -23,14 +22,6 @@ expect.set_options(timeout=60_000)
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGE = page_path("reseau.ipynb")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _open(browser, url):

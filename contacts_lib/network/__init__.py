@@ -4,8 +4,9 @@
     network = load_network("dossier-des-autodiagnostics/").latest()
     adoption(network.answers, by="reseau")
 
-``tables`` builds the frames, ``analyses`` turns frames into frames, ``loading`` reads files and
-folders, ``sample`` makes the synthetic network of the demonstrations.
+``tables`` builds the frames, ``analyses`` turns frames into frames, ``figures`` draws them (SVG),
+``loading`` reads files and folders, ``sample`` makes the synthetic network of the demonstrations,
+``page`` is the network page and ``comparison`` places one structure among its network.
 """
 
 from contacts_lib.network.analyses import (
@@ -21,6 +22,7 @@ from contacts_lib.network.analyses import (
     progress,
     weakest_practices,
 )
+from contacts_lib.network.figures import adoption_heatmap_svg, lever_boxes_svg
 from contacts_lib.network.loading import Network, NetworkError, load_network
 from contacts_lib.network.sample import sample_network, write_sample_network
 from contacts_lib.network.tables import (
@@ -35,11 +37,13 @@ __all__ = [
     "Network",
     "NetworkError",
     "adoption",
+    "adoption_heatmap_svg",
     "answers_frame",
     "campaigns_of",
     "join_services_publics",
     "keep",
     "latest",
+    "lever_boxes_svg",
     "lever_distribution",
     "load_network",
     "peer_standing",

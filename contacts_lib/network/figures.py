@@ -18,8 +18,16 @@ from contacts_lib.reference import load_catalogue
 FONT = "Open Sans, DejaVu Sans, Arial, sans-serif"
 
 
-def _svg(width: float, height: float, parts: list[str], label: str) -> str:
-    return (
+class SVG(str):
+    """An SVG figure: its markup (a ``str``, to write in a page or a file), shown as a picture in
+    Jupyter."""
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+
+def _svg(width: float, height: float, parts: list[str], label: str) -> SVG:
+    return SVG(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(label)}" font-family="{FONT}" fill="{AXIS_TEXT}">'
         + "".join(parts) + "</svg>"
@@ -35,7 +43,7 @@ def lever_names() -> dict[str, str]:
     return {lever.key: lever.short_name for lever in load_catalogue().levers} | {"moyenne": "Moyenne"}
 
 
-def lever_boxes_svg(distribution: pd.DataFrame, width: int = 640) -> str:
+def lever_boxes_svg(distribution: pd.DataFrame, width: int = 640) -> SVG:
     """Box plots of each lever and the moyenne (minimum, quartiles, median, maximum) from
     :func:`lever_distribution` without grouping, on a 0–100 % scale."""
     rows = distribution.set_index("levier").reindex(lever_order()).dropna(subset=["structures"])
@@ -86,7 +94,7 @@ def _two_lines(name: str, width: int) -> list[str]:
     return lines[:1] + ([lines[1] + ("…" if len(lines) > 2 else "")] if len(lines) > 1 else [])
 
 
-def adoption_heatmap_svg(table: pd.DataFrame, by: str = "reseau", title_width: int = 58) -> str:
+def adoption_heatmap_svg(table: pd.DataFrame, by: str = "reseau", title_width: int = 58) -> SVG:
     """The practices × groups adoption heatmap from :func:`adoption` grouped ``by``: one row per
     practice (number and title, the whole title on hover), one column per group, the rate in
     each cell."""

@@ -316,9 +316,11 @@ class NetworkPage:
                            f"{thousands(int(r.pairs_appliquant))} de ses {thousands(int(r.pairs))} pairs l'appliquent ({percent_text(r.taux_pairs)})."))
             for r in weakest.itertuples()
         ))
+        situation = [str(mine[key]) for key in ("reseau", "region") if pd.notna(mine[key])]
+        situation += [f"campagne {mine['campagne']}"] if pd.notna(mine["campagne"]) else []
         return tag("section",
                    tag("h3", text(diagnostic.structure))
-                   + tag("p", text(" · ".join(str(v) for v in (mine["reseau"], mine["region"], f"campagne {mine['campagne']}") if pd.notna(v) and v != "campagne None")), class_="ce-meta")
+                   + tag("p", text(" · ".join(situation)), class_="ce-meta")
                    + tag("div", radar + tag("div", standing_html), class_="ce-detail")
                    + self._progress_html(diagnostic.structure)
                    + tag("h4", "Pratiques qu'elle n'applique pas encore, les plus répandues chez ses pairs d'abord")
