@@ -176,10 +176,25 @@ async def load(server: RunningApp, sockets: int, pages: int) -> tuple[list[Visit
         )
         kernels = [memory for memory in (memory_kib(pid) for pid in server.kernels()) if memory[0]]
         await browser.close()
-    for visit in visits:
-        if visit.socket is not None:
-            visit.socket.close()
+    # Close every visitor's websocket and wait until it is closed: a socket left to the garbage
+    # collector would be reported later, in whatever test runs then.
+    open_sockets = [visit.socket for visit in visits if visit.socket is not None]
+    for socket in open_sockets:
+        socket.close()
+    await asyncio.gather(*(_closed(socket) for socket in open_sockets))
     return list(visits), kernels
+
+
+async def _closed(socket) -> None:
+    """Read what is left until the server has closed the websocket too (5 s at most)."""
+    try:
+        while await asyncio.wait_for(socket.read_message(), timeout=5) is not None:
+            pass
+    except (asyncio.TimeoutError, OSError):
+        pass
+    stream = getattr(getattr(socket, "protocol", None), "stream", None)
+    if stream is not None and not stream.closed():
+        stream.close()
 
 
 def report(visits: list[Visit], kernels: list[tuple[int, int]], server_memory: tuple[int, int], elapsed: float) -> bool:

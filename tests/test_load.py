@@ -2,6 +2,7 @@
 are the benchmark's business, not a test's: this machine is shared)."""
 
 import asyncio
+import gc
 
 import pytest
 
@@ -18,3 +19,5 @@ def test_twenty_visitors_at_once_all_become_interactive(tmp_path):
     problems = [f"{visit.kind}: {visit.problem}" for visit in visits if visit.problem or visit.seconds is None]
     assert problems == []
     assert len(visits) == 22 and len(kernels) >= 22
+    del visits
+    gc.collect()  # a visitor's socket left open would be reported here, not in a later test
