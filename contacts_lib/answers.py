@@ -288,20 +288,20 @@ def parse_header_value(spec: HeaderField, value: object, where: str) -> object:
 
 def build_autodiagnostic(
     header: Mapping[str, object],
-    answers: Mapping[int, object],
+    answers: Mapping[int, object] | list[object],
     locate: Callable[[str], str],
     extra: Mapping[str, str] | None = None,
 ) -> Autodiagnostic:
     """Check raw values and build an :class:`Autodiagnostic`.
 
     ``header`` maps header keys to raw values, ``answers`` maps question numbers (1–36) to raw
-    values (a missing question is unanswered), ``locate(key)`` returns where the value of a
+    values (a missing question is unanswered), or is the list of the 36 raw values, ``locate(key)`` returns where the value of a
     header key or question key (``q07``) sits, e.g. ``"exemple.csv, ligne 3, colonne q07"``.
     """
     values = {spec.key: _header_value(spec, header.get(spec.key), locate) for spec in HEADER_FIELDS}
     if values["structure"] is None:
         raise InputError(f"{locate('structure')} : le nom de la structure est vide ; il est obligatoire.")
-    raw = [answers.get(number) for number in range(1, QUESTION_COUNT + 1)]
+    raw = list(answers) if isinstance(answers, list) else [answers.get(number) for number in range(1, QUESTION_COUNT + 1)]
     try:  # the common case: every answer is a text already seen (« OUI », « non », blank…)
         parsed = tuple([_ANSWER_CACHE[value] for value in raw])
     except (KeyError, TypeError):

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import codecs
 import collections
+import contextlib
 import csv
 import io
 import itertools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from contacts_lib.answers import (
@@ -167,76 +169,109 @@ def _length_without_trailing_blanks(row: list[str], keep: int) -> int:
     return end
 
 
-def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
+@dataclass(frozen=True)
+class CsvLayout:
+    """Where things are in a CSV file, from its header line."""
+
+    width: int  # columns of the header
+    fields: dict[str, int]  # header field key → column
+    questions: tuple[int, ...]  # column of q01 … q36
+    extra: tuple[tuple[int, bool, str], ...]  # other columns: (column, named?, name)
+
+
+@contextlib.contextmanager
+def _csv_errors(source: str, reader_holder: list):
+    """The csv module's errors, and an end of file where a header was due, as French messages."""
+    try:
+        yield
+    except StopIteration:
+        raise InputError(f"{source} : le fichier est vide.") from None
+    except csv.Error as error:
+        line = reader_holder[0].line_num if reader_holder else 1
+        raise InputError(f"{source}, ligne {line} : CSV illisible ({_csv_reason(error)}).") from None
+
+
+def open_csv(content: bytes, source: str):
+    """A csv reader past the header line, and the file's layout; errors in French."""
     lines = _lines(content, source)
     declared, first = _first_line(lines)
     if declared is None and not any(line.strip() for line in first):
         raise InputError(f"{source} : le fichier est vide.")
     separator = declared or max(_SEPARATORS, key=first[-1].count)
     reader = csv.reader(itertools.chain(first, lines), delimiter=separator)
-    try:
+    with _csv_errors(source, [reader]):
         header = next(reader)
         while not any(cell.strip() for cell in header):
             header = next(reader)
-        if len(header) > MAX_COLUMNS:
-            raise InputError(
-                f"{source}, ligne {reader.line_num} : trop de colonnes ({_thousands(len(header))} ; "
-                f"{_thousands(MAX_COLUMNS)} au plus)."
-            )
-        keys = [_column_key(cell) for cell in header]
-        counts = collections.Counter(k for k in keys if k)
-        duplicates = sorted(k for k, n in counts.items() if n > 1)
-        if duplicates:
-            raise InputError(
-                f"{source}, ligne {reader.line_num} : colonne en double : {visible(', '.join(duplicates))}."
-            )
-        missing = [k for k in ("structure", *QUESTION_KEYS) if k not in counts]
-        if missing:
-            shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
-            raise InputError(
-                f"{source} : colonne(s) obligatoire(s) manquante(s) : {shown} "
-                f"(séparateur lu : « {visible(separator)} »)."
-            )
-        known = set(CSV_COLUMNS)
-        extra_columns = [
-            (i, bool(k), _unneutralised(header[i].strip()) or f"colonne {i + 1}")
-            for i, k in enumerate(keys) if k not in known
-        ]
-        positions = {k: i for i, k in enumerate(keys) if k in known}
-        question_positions = [positions.pop(k) for k in QUESTION_KEYS]  # ``positions``: the header fields
-        diagnostics = []
+    if len(header) > MAX_COLUMNS:
+        raise InputError(
+            f"{source}, ligne {reader.line_num} : trop de colonnes ({_thousands(len(header))} ; "
+            f"{_thousands(MAX_COLUMNS)} au plus)."
+        )
+    keys = [_column_key(cell) for cell in header]
+    counts = collections.Counter(k for k in keys if k)
+    duplicates = sorted(k for k, n in counts.items() if n > 1)
+    if duplicates:
+        raise InputError(f"{source}, ligne {reader.line_num} : colonne en double : {visible(', '.join(duplicates))}.")
+    missing = [k for k in ("structure", *QUESTION_KEYS) if k not in counts]
+    if missing:
+        shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+        raise InputError(
+            f"{source} : colonne(s) obligatoire(s) manquante(s) : {shown} (séparateur lu : « {visible(separator)} »)."
+        )
+    known = set(CSV_COLUMNS)
+    positions = {k: i for i, k in enumerate(keys) if k in known}
+    layout = CsvLayout(
+        width=len(keys),
+        questions=tuple(positions.pop(k) for k in QUESTION_KEYS),
+        fields=positions,
+        extra=tuple(
+            (i, bool(k), _unneutralised(header[i].strip()) or f"colonne {i + 1}") for i, k in enumerate(keys) if k not in known
+        ),
+    )
+    return reader, layout
+
+
+def csv_rows(reader, layout: CsvLayout, source: str, limit: int):
+    """The structure rows: (line where the row starts, its cells), blank rows left out, each of
+    the header's length (trailing blank cells dropped), at most ``limit`` of them."""
+    count = 0
+    with _csv_errors(source, [reader]):
         line_read = reader.line_num
         for row in reader:
             # A quoted cell may span lines: a row is reported at the line where it starts.
             line, line_read = line_read + 1, reader.line_num
-            length = _length_without_trailing_blanks(row, len(keys))
+            length = _length_without_trailing_blanks(row, layout.width)
             if not length:
                 continue
-            if length > len(keys) or len(row) < len(keys):
-                length = length if length > len(keys) else len(row)
+            if length > layout.width or len(row) < layout.width:
+                length = length if length > layout.width else len(row)
                 raise InputError(
                     f"{source}, ligne {line} : {length} valeur{'s' if length > 1 else ''} "
-                    f"pour {len(keys)} colonnes d'en-tête{_quote_hint(row)}."
+                    f"pour {layout.width} colonnes d'en-tête{_quote_hint(row)}."
                 )
-            values = {k: _unneutralised(row[i]) for k, i in positions.items()}
-            extra = {name: _unneutralised(row[i]) for i, named, name in extra_columns if named or row[i].strip()}
-
-            def locate(key: str, line: int = line) -> str:
-                return f"{source}, ligne {line}, colonne {key}"
-
-            answers = {n: row[i] for n, i in enumerate(question_positions, start=1)}
-            if len(diagnostics) == MAX_STRUCTURES:
+            if count == limit:
                 raise InputError(
-                    f"{source}, ligne {line} : trop de structures (plus de {_thousands(MAX_STRUCTURES)}) ; "
-                    "découpez le fichier."
+                    f"{source}, ligne {line} : trop de structures (plus de {_thousands(limit)}) ; découpez le fichier."
                 )
-            diagnostics.append(build_autodiagnostic(values, answers, locate, extra))
-    except StopIteration:
-        raise InputError(f"{source} : le fichier est vide.") from None
-    except csv.Error as error:
-        raise InputError(
-            f"{source}, ligne {reader.line_num} : CSV illisible ({_csv_reason(error)})."
-        ) from None
+            count += 1
+            yield line, row
+
+
+def build_row(layout: CsvLayout, row: list[str], line: int, source: str) -> Autodiagnostic:
+    """The autodiagnostic of one row, checked (the messages name file, line, column and value)."""
+    values = {k: _unneutralised(row[i]) for k, i in layout.fields.items()}
+    extra = {name: _unneutralised(row[i]) for i, named, name in layout.extra if named or row[i].strip()}
+
+    def locate(key: str) -> str:
+        return f"{source}, ligne {line}, colonne {key}"
+
+    return build_autodiagnostic(values, [row[i] for i in layout.questions], locate, extra)
+
+
+def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
+    reader, layout = open_csv(content, source)
+    diagnostics = [build_row(layout, row, line, source) for line, row in csv_rows(reader, layout, source, MAX_STRUCTURES)]
     if not diagnostics:
         raise InputError(f"{source} : aucune structure (l'en-tête est là, mais aucune ligne de réponses).")
     return diagnostics
