@@ -128,6 +128,11 @@ _FORBIDDEN_IN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u
 _INVISIBLE = re.compile(_FORBIDDEN_IN_TEXT.pattern[:-1] + "\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
+def has_forbidden_character(text: str) -> bool:
+    """Whether a text holds a character refused in a name (see ``_FORBIDDEN_IN_TEXT``)."""
+    return _FORBIDDEN_IN_TEXT.search(text) is not None
+
+
 def visible(text: str) -> str:
     """``text`` safe to print or show: control characters, lone surrogates and bidirectional
     overrides written as escapes (``\\x1b``, ``\\ud800``), so a file name or a value can neither

@@ -29,6 +29,9 @@ class Case:
     make: Callable[[Path], None]  # writes the file ``name`` in the given folder
     message: str
     upload: bool = True
+    #: The command that reads it (score --csv reads a CSV by columns; the network commands, the
+    #: app and every other format read it row by row, with their own limit).
+    command: tuple[str, ...] = ("score", "--csv")
 
     def content(self, folder: Path) -> bytes:
         self.make(folder)
@@ -45,14 +48,14 @@ def _bytes(content: bytes | Callable[[], bytes]):
 CASES: list[Case] = []
 
 
-def case(id: str, name: str, content, message: str, upload: bool = True) -> None:
+def case(id: str, name: str, content, message: str, upload: bool = True, command: tuple[str, ...] = ("score", "--csv")) -> None:
     if callable(content) and content.__code__.co_argcount == 1:
         make = lambda folder, content=content: content(folder / name)  # noqa: E731
     else:
         writer = _bytes(content)
         make = lambda folder, writer=writer: writer(folder, name)  # noqa: E731
     assert id not in {c.id for c in CASES}, id
-    CASES.append(Case(id, name, make, message, upload))
+    CASES.append(Case(id, name, make, message, upload, command))
 
 
 # --------------------------------------------------------------------------- values refused everywhere
@@ -161,9 +164,9 @@ case("csv too many columns", "f.csv", (",".join(f"c{i}" for i in range(60_000)) 
 case("csv line too long", "f.csv", (_HEADER_LINE + "\n" + "x" * 1_000_001 + "\n").encode(),
      "f.csv, ligne 2 : ligne trop longue (plus de 1\u202f000\u202f000 caractères).")
 case("csv too many structures", "f.csv", lambda: (_HEADER_LINE + "\n" + (_GOOD_ROW + "\n") * 100_001).encode(),
-     "f.csv, ligne 100002 : trop de structures (plus de 100\u202f000) ; découpez le fichier.")
-case("csv too many lines", "f.csv", lambda: (_HEADER_LINE + "\n" + _GOOD_ROW + "\n" + "\n" * 1_000_000).encode(),
-     "f.csv : trop de lignes (plus de 1\u202f000\u202f000).")
+     "f.csv, ligne 100002 : trop de structures (plus de 100\u202f000) ; découpez le fichier.", command=("pratiques",))
+case("csv too many lines", "f.csv", lambda: (_HEADER_LINE + "\n" + _GOOD_ROW + "\n" + "\n" * 3_000_000).encode(),
+     "f.csv : trop de lignes (plus de 3\u202f000\u202f000).")
 case("csv short row", "f.csv", (_HEADER_LINE + "\nCAF,OUI\n").encode(), "f.csv, ligne 2 : 2 valeurs pour 39 colonnes d'en-tête.")
 case("csv long row", "f.csv", (_HEADER_LINE + "\n" + _GOOD_ROW + ",NON\n").encode(),
      "f.csv, ligne 2 : 40 valeurs pour 39 colonnes d'en-tête.")

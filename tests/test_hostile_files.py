@@ -53,7 +53,7 @@ def _assert_one_message(result, message: str) -> None:
 def test_hostile_file_gets_its_french_message_in_bounded_memory_and_time(case, tmp_path):
     case.make(tmp_path)
     # A good file first: its results must not be printed when a later file is bad.
-    result = run_limited("score", "--csv", str(example_path()), case.name, cwd=tmp_path)
+    result = run_limited(*case.command, str(example_path()), case.name, cwd=tmp_path)
     _assert_one_message(result, case.message)
 
 

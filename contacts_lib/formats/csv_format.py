@@ -38,7 +38,7 @@ _SEPARATORS = (";", ",", "\t")
 
 #: Limits checked while reading, so that any file is read in bounded time and memory.
 MAX_STRUCTURES = 100_000  # Services Publics+ lists about 15,000 structures
-MAX_LINES = 1_000_000  # lines of the file, blank ones included
+MAX_LINES = 3_000_000  # lines of the file, blank ones included
 MAX_COLUMNS = 1_000
 MAX_LINE_CHARACTERS = 1_000_000
 
