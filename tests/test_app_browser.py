@@ -481,7 +481,12 @@ def test_visitors_leaving_give_their_kernels_back(browser, server):
         pages.append(visitor)
     assert len(server.kernels()) >= 10
     for visitor in pages:
-        visitor.context.close()  # the tab goes: its « pagehide » sends the shutdown request
+        # The tab is closed as a person closes it: « beforeunload » (its warning is accepted), then
+        # « pagehide », which sends the shutdown request. (Closing the whole browser context at
+        # once may tear the page down before « pagehide » on a busy machine.)
+        with visitor.expect_event("close", timeout=30_000):
+            visitor.close(run_before_unload=True)
+        visitor.context.close()
     seconds = server.wait_for_kernels(pooled_kernels(), timeout=120)
     assert seconds < 30, seconds
     assert "Culling 'idle' kernel" not in server.log.read_text(errors="replace")
