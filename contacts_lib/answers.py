@@ -142,6 +142,11 @@ def visible(text: str) -> str:
     )
 
 
+def thousands(number: int) -> str:
+    """« 15 000 » : a whole number as French writes it (narrow no-break space between thousands)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def show_value(value: object, limit: int = 60) -> str:
     """A value as it may be quoted in a message: one line, control characters visible, short."""
     text = visible(value if isinstance(value, str) else repr(value))

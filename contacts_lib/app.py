@@ -48,7 +48,7 @@ from contacts_lib.page import (
 from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.report import report_html, summary_html
-from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score_answers
+from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, lever_names, score_answers
 from contacts_lib.server import NETWORK_VARIABLE
 
 
@@ -198,7 +198,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         unanswered = scores.unanswered
         standing = ""
         if peers is not None:
-            names = {lever.key: lever.short_name for lever in levers} | {"moyenne": "Moyenne"}
+            names = lever_names()
             percents = {lever.key: scores.percent(lever.key) for lever in levers} | {"moyenne": scores.percent("moyenne")}
             standing = (f"Comparée {peers.against} : " + " ; ".join(peers.standing(percents, names))
                         + ". Sur le radar, la bande grise va du 1er au 3e quartile, la médiane est en pointillés.")

@@ -250,14 +250,12 @@ def _frame_csv(frame) -> str:
 
 def _frame_table(frame, headings: dict[str, str], percents: tuple[str, ...]) -> str:
     """A frame as a readable table: French headings, percentages as « 64 % », text columns left."""
-    from fractions import Fraction
-
-    from contacts_lib.scoring import format_percent
+    from contacts_lib.scoring import format_percentage
 
     cells = [[headings[c] for c in frame.columns]]
     for row in frame.itertuples(index=False):
         cells.append([
-            format_percent(Fraction(value).limit_denominator(10**9) / 100) if column in percents else _terminal_text(str(value), 50)
+            format_percentage(value) if column in percents else _terminal_text(str(value), 50)
             for column, value in zip(frame.columns, row, strict=True)
         ])
     widths = [max(len(line[i]) for line in cells) for i in range(len(frame.columns))]
@@ -288,11 +286,12 @@ def _pratiques(arguments) -> str:
 
 def _reseau(arguments) -> str:
     from contacts_lib.network import lever_distribution
+    from contacts_lib.scoring import lever_names
 
     table = lever_distribution(_network(arguments).scores, by=arguments.par)
     if arguments.csv:
         return _frame_csv(table)
-    names = {lever.key: lever.short_name for lever in load_catalogue().levers} | {"moyenne": "Moyenne"}
+    names = lever_names()
     table = table.assign(levier=table["levier"].map(names))
     return _frame_table(table, _HEADINGS, percents=("minimum", "q1", "mediane", "q3", "maximum"))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from contacts_lib.action_plan import action_plan
-from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, answer_text
+from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, answer_text, thousands
 from contacts_lib.figures import radar_summary, radar_svg
 from contacts_lib.page import PLAN_INTRO, plan_markup, text
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
@@ -77,7 +77,7 @@ def _header_values(autodiagnostic: Autodiagnostic) -> list[tuple[str, str, str]]
         if isinstance(value, dt.date):
             shown = value.strftime("%d/%m/%Y")
         elif isinstance(value, int):
-            shown = f"{value:,}".replace(",", "\u202f")
+            shown = thousands(value)
         else:
             shown = str(value)
         values.append((spec.key, spec.label, shown))

@@ -29,6 +29,7 @@ from contacts_lib.answers import (
     InputError,
     answer_text,
     build_autodiagnostic,
+    thousands,
     visible,
 )
 from contacts_lib.formats.files import write_atomically
@@ -118,17 +119,13 @@ def _lines(content: bytes, source: str):
             if len(line) > MAX_LINE_CHARACTERS:
                 raise InputError(
                     f"{source}, ligne {number} : ligne trop longue (plus de "
-                    f"{_thousands(MAX_LINE_CHARACTERS)} caractères)."
+                    f"{thousands(MAX_LINE_CHARACTERS)} caractères)."
                 )
             if number > MAX_LINES:
-                raise InputError(f"{source} : trop de lignes (plus de {_thousands(MAX_LINES)}).")
+                raise InputError(f"{source} : trop de lignes (plus de {thousands(MAX_LINES)}).")
             yield line
     except UnicodeDecodeError:  # UTF-16 only: the other encodings were checked whole
         raise InputError(f"{source} : fichier UTF-16 illisible (tronqué ou endommagé).") from None
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
 
 
 def _column_key(name: str) -> str:
@@ -205,8 +202,8 @@ def open_csv(content: bytes, source: str):
             header = next(reader)
     if len(header) > MAX_COLUMNS:
         raise InputError(
-            f"{source}, ligne {reader.line_num} : trop de colonnes ({_thousands(len(header))} ; "
-            f"{_thousands(MAX_COLUMNS)} au plus)."
+            f"{source}, ligne {reader.line_num} : trop de colonnes ({thousands(len(header))} ; "
+            f"{thousands(MAX_COLUMNS)} au plus)."
         )
     keys = [_column_key(cell) for cell in header]
     counts = collections.Counter(k for k in keys if k)
@@ -252,7 +249,7 @@ def csv_rows(reader, layout: CsvLayout, source: str, limit: int):
                 )
             if count == limit:
                 raise InputError(
-                    f"{source}, ligne {line} : trop de structures (plus de {_thousands(limit)}) ; découpez le fichier."
+                    f"{source}, ligne {line} : trop de structures (plus de {thousands(limit)}) ; découpez le fichier."
                 )
             count += 1
             yield line, row
@@ -284,7 +281,7 @@ def _quote_hint(row: list[str]) -> str:
 def _csv_reason(error: csv.Error) -> str:
     message = str(error)
     if "field larger than field limit" in message:
-        return f"une cellule dépasse {_thousands(csv.field_size_limit())} caractères"
+        return f"une cellule dépasse {thousands(csv.field_size_limit())} caractères"
     if "end of data" in message or "EOF" in message:
         return "un guillemet « \" » n'est pas refermé"
     if "NUL" in message:

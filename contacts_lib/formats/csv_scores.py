@@ -11,8 +11,6 @@ message is exactly the one :func:`parse_csv` gives (the first faulty row, in fil
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from contacts_lib.answers import (
@@ -24,7 +22,7 @@ from contacts_lib.answers import (
     parse_header_value,
 )
 from contacts_lib.formats.csv_format import _unneutralised, build_row, csv_rows, neutralised, open_csv
-from contacts_lib.reference import load_catalogue
+from contacts_lib.scoring import lever_counts
 
 #: Rows scored from one file (the per-row reader, which keeps every autodiagnostic, stops at
 #: csv_format.MAX_STRUCTURES).
@@ -136,16 +134,10 @@ def _score_block(block: list[tuple[int, list[str]]], layout, source: str) -> lis
 
 def _lines(codes: np.ndarray, names: tuple[str, ...]) -> list[str]:
     """The output lines of a block: ``codes`` is 36 × rows (1 OUI, 0 NON, 2 no answer)."""
-    catalogue = load_catalogue()
-    sizes, applied = [], []
-    for lever in catalogue.levers:
-        positions = [q.number - 1 for q in catalogue.questions_of(lever)]
-        sizes.append(len(positions))
-        applied.append((codes[positions] == _YES).sum(axis=0))
-    answered = (codes != _NONE).sum(axis=0)
-    common = math.lcm(*sizes)
-    numerators = sum(a * (common // s) for a, s in zip(applied, sizes, strict=True))
-    denominator = len(sizes) * common
+    counts = lever_counts(codes.T, _YES, _NONE)
+    sizes, numerators, denominator = counts.sizes, counts.moyenne_numerator, counts.moyenne_denominator
+    applied = counts.applied.T
+    answered = counts.answered.sum(axis=1)
     # Each percentage takes few values: its text (repr, as score --csv writes it) is made once.
     lever_texts = [[repr(100 * a / s) for a in range(s + 1)] for s in sizes]
     moyenne_texts = {int(n): repr(100 * int(n) / denominator) for n in np.unique(numerators)}

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from contacts_lib.answers import InputError, visible
+from contacts_lib.answers import InputError, thousands, visible
 
 #: Limits, far above a real autodiagnostic workbook (about 40 parts, 30 KB uncompressed).
 MAX_PARTS = 10_000
@@ -163,7 +163,7 @@ class Workbook:
         def counted_start(name, attributes):
             self._elements += 1
             if self._elements > MAX_ELEMENTS:
-                raise InputError(f"{self.source} : classeur trop complexe (plus de {_n(MAX_ELEMENTS)} éléments XML lus).")
+                raise InputError(f"{self.source} : classeur trop complexe (plus de {thousands(MAX_ELEMENTS)} éléments XML lus).")
             start(name.rpartition(" ")[2], attributes)
 
         parser.StartElementHandler = counted_start
@@ -252,8 +252,8 @@ class Workbook:
                     state["column"] += 1
                 if len(cells) >= MAX_CELLS:
                     raise InputError(
-                        f"{self.source} : classeur trop complexe (plus de {_n(MAX_CELLS)} cellules dans les "
-                        f"{_n(MAX_ROWS)} premières lignes de la feuille « {visible(sheet_name)} »)."
+                        f"{self.source} : classeur trop complexe (plus de {thousands(MAX_CELLS)} cellules dans les "
+                        f"{thousands(MAX_ROWS)} premières lignes de la feuille « {visible(sheet_name)} »)."
                     )
                 style = attributes.get("s", "0")
                 cell = _Cell(kind=attributes.get("t", "n"), style=int(style) if style.isdigit() else 0)
@@ -268,7 +268,7 @@ class Workbook:
                     raise InputError(
                         f"{self.source}, feuille {visible(sheet_name)}, cellule "
                         f"{column_name(state['column'])}{state['row']} : texte trop long (plus de "
-                        f"{_n(MAX_TEXT)} caractères, la limite d'Excel)."
+                        f"{thousands(MAX_TEXT)} caractères, la limite d'Excel)."
                     )
                 state["text"].append(data)
 
@@ -303,7 +303,7 @@ class Workbook:
                 state["index"] += 1
                 if state["index"] >= MAX_SHARED_STRINGS:
                     raise InputError(
-                        f"{self.source} : classeur trop complexe (plus de {_n(MAX_SHARED_STRINGS)} textes partagés)."
+                        f"{self.source} : classeur trop complexe (plus de {thousands(MAX_SHARED_STRINGS)} textes partagés)."
                     )
                 if state["index"] > last:
                     raise _Stop
@@ -318,7 +318,7 @@ class Workbook:
                 state["size"] += len(data)
                 if state["size"] > MAX_TEXT:
                     raise InputError(
-                        f"{self.source} : classeur : un texte dépasse {_n(MAX_TEXT)} caractères, la limite d'Excel."
+                        f"{self.source} : classeur : un texte dépasse {thousands(MAX_TEXT)} caractères, la limite d'Excel."
                     )
                 state["pieces"].append(data)
 
@@ -353,7 +353,7 @@ class Workbook:
                 state["index"] += 1
                 if state["index"] >= MAX_STYLES:
                     raise InputError(
-                        f"{self.source} : classeur trop complexe (plus de {_n(MAX_STYLES)} styles de cellule)."
+                        f"{self.source} : classeur trop complexe (plus de {thousands(MAX_STYLES)} styles de cellule)."
                     )
                 if state["index"] in styles:
                     identifier = attributes.get("numFmtId", "0")
@@ -429,11 +429,6 @@ def _serial_date(number: float, date1904: bool, place: str) -> dt.date:
         return dt.date(1904, 1, 1) + dt.timedelta(days=days)
     # Excel counts a 29 February 1900 that never was: serials from 61 on are one day ahead.
     return dt.date(1899, 12, 30 if days >= 61 else 31) + dt.timedelta(days=days)
-
-
-def _n(number: int) -> str:
-    """A number as French text writes it: 100 000 (narrow no-break space between thousands)."""
-    return f"{number:,}".replace(",", "\u202f")
 
 
 def _megabytes(size: int) -> str:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from contacts_lib.answers import thousands
+
 from contacts_lib.network.analyses import lever_distribution
 from contacts_lib.network.loading import Network, load_network
 from contacts_lib.network.tables import lever_order, structure_key
@@ -45,11 +47,6 @@ class Peers:
             place = "au-dessus de" if value > median else ("au niveau de" if value == median else "en dessous de")
             lines.append(f"{names[lever]} : {place} la médiane ({percent_text(median)})")
         return lines
-
-
-def thousands(number: int) -> str:
-    """« 15 000 » : a whole number as French writes it (narrow no-break space)."""
-    return f"{number:,}".replace(",", "\u202f")
 
 
 class NetworkComparison:

@@ -14,6 +14,7 @@ import pandas as pd
 from contacts_lib.figures import AXIS_TEXT, POLAR_BACKGROUND, RADAR_COLOR
 from contacts_lib.network.tables import lever_order
 from contacts_lib.reference import load_catalogue
+from contacts_lib.scoring import format_percentage, lever_names
 
 FONT = "Open Sans, DejaVu Sans, Arial, sans-serif"
 
@@ -35,12 +36,8 @@ def _svg(width: float, height: float, parts: list[str], label: str) -> SVG:
 
 
 def percent_text(value: float) -> str:
-    """A percentage as the tool shows it, rounded half up: « 64 % »."""
-    return f"{int(value + 0.5) if value >= 0 else -int(-value + 0.5)}\u202f%"
-
-
-def lever_names() -> dict[str, str]:
-    return {lever.key: lever.short_name for lever in load_catalogue().levers} | {"moyenne": "Moyenne"}
+    """A percentage as the tool shows it (:func:`format_percentage`), its space unbreakable."""
+    return format_percentage(value).replace(" ", "\u202f")
 
 
 def lever_boxes_svg(distribution: pd.DataFrame, width: int = 640) -> SVG:

@@ -20,7 +20,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from contacts_lib.answers import InputError
+from contacts_lib.answers import InputError, thousands
 from contacts_lib.figures import radar_svg
 from contacts_lib.network.analyses import (
     adoption,
@@ -33,16 +33,14 @@ from contacts_lib.network.analyses import (
 from contacts_lib.network.figures import (
     adoption_heatmap_svg,
     lever_boxes_svg,
-    lever_names,
     percent_text,
 )
-from contacts_lib.network.comparison import thousands
 from contacts_lib.network.loading import Network, load_network
 from contacts_lib.network.sample import DEFAULT_STRUCTURES, sample_network
 from contacts_lib.network.tables import lever_order
 from contacts_lib.page import page_styles, tag, text
 from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import score
+from contacts_lib.scoring import lever_names, score
 from contacts_lib.server import NETWORK_VARIABLE
 
 ROWS_PER_PAGE = 25

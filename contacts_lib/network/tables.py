@@ -15,7 +15,6 @@ Scoring is vectorised (numpy over an N × 36 matrix) and agrees with :func:`scor
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ import pandas as pd
 
 from contacts_lib.answers import HEADER_FIELDS, NO, YES, Autodiagnostic
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.scoring import lever_counts
 
 #: What identifies an autodiagnostic and situates it in the network, in every table.
 IDENTITY = ("autodiagnostic", "structure", "date", "campagne", "reseau", "region")
@@ -104,23 +104,16 @@ def scores_frame(diagnostics: Sequence[Autodiagnostic], structures: pd.DataFrame
     The moyenne is the plain mean of the four lever coverages (not the share of OUI out of 36);
     its ``questions``, ``appliquees`` and ``repondues`` are the totals over the 36 questions."""
     structures = structures_frame(diagnostics) if structures is None else structures
-    matrix = answer_matrix(diagnostics)
+    counts = lever_counts(answer_matrix(diagnostics), _YES, _NONE)
     count = len(diagnostics)
-    levers = load_catalogue().levers
-    questions = questions_frame()
-    sizes = np.array([(questions["levier"] == lever.key).sum() for lever in levers], dtype=np.int64)
-    applied = np.stack([(matrix[:, (questions["levier"] == lever.key).to_numpy()] == _YES).sum(axis=1) for lever in levers], axis=1)
-    answered = np.stack([(matrix[:, (questions["levier"] == lever.key).to_numpy()] != _NONE).sum(axis=1) for lever in levers], axis=1)
-    # Exact arithmetic in integers: the moyenne is sum(applied_i × L / size_i) / (4 L).
-    common = math.lcm(*(int(s) for s in sizes))
-    moyenne_numerator = (applied * (common // sizes)).sum(axis=1)
-    moyenne_denominator = len(levers) * common
-    percent = np.column_stack([100 * applied / sizes, 100 * moyenne_numerator / moyenne_denominator])
+    sizes, applied, answered = np.array(counts.sizes), counts.applied, counts.answered
+    numerator, denominator = counts.moyenne_numerator, counts.moyenne_denominator
+    percent = np.column_stack([100 * applied / sizes, 100 * numerator / denominator])
     rounded = np.column_stack([
-        (200 * applied + sizes) // (2 * sizes),
-        (200 * moyenne_numerator + moyenne_denominator) // (2 * moyenne_denominator),
+        (200 * applied + sizes) // (2 * sizes),  # half up, in integers: exact
+        (200 * numerator + denominator) // (2 * denominator),
     ])
-    lever_keys = [lever.key for lever in levers] + [MOYENNE]
+    lever_keys = lever_order()
     width = len(lever_keys)
     frame = structures.loc[np.repeat(np.arange(count), width), list(IDENTITY)].reset_index(drop=True)
     frame["levier"] = np.tile(np.array(lever_keys, dtype=object), count)
