@@ -63,6 +63,8 @@ def test_the_network_page_on_the_synthetic_sample(browser, tmp_path_factory):
         caf = int((sample.structures["reseau"] == "CAF").sum())
         page.get_by_label("Réseau", exact=True).select_option(label="CAF")
         expect(page.locator(".ce-figure strong").first).to_have_text(f"{caf}\u202fstructures")
+        # The figures are separate widgets: the heatmap may arrive just after the headline.
+        page.wait_for_function("() => document.querySelectorAll('.ce-svg svg')[1].querySelectorAll('text[font-weight=bold]').length === 1")
         columns = page.locator(".ce-svg svg").nth(1).evaluate("svg => [...svg.querySelectorAll('text[font-weight=bold]')].map(t => t.textContent)")
         assert columns == ["CAFCAF"]  # one column: its name (and the name again, in its tooltip)
 
