@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from contacts_lib.network import load_network, write_sample_network
 from contacts_lib.network.page import NETWORK_VARIABLE
 from contacts_lib.server import page_path
-from tests.app_server import running_app
+from tests.app_server import pooled_kernels, running_app
 from tests.samples import ROOT, plain
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,11 @@ def test_the_network_page_on_the_synthetic_sample(browser, tmp_path_factory):
         rows = list(csv.DictReader(io.StringIO(Path(caught.value.path()).read_text(encoding="utf-8"))))
         assert len(rows) == caf and {row["reseau"] for row in rows} == {"CAF"}
         assert page.errors == []
+        # The tab goes: its kernel is given back at once (pagehide), not a minute later by culling.
+        with page.expect_event("close"):
+            page.close(run_before_unload=True)
         page.context.close()
+        assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 30
 
 
 def _open_landing(browser, server):
