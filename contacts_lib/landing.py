@@ -17,7 +17,7 @@ from contacts_lib.page import STATIC, display_first_paint, page_styles, tag, tex
 from contacts_lib.page_contract import EXAMPLE_QUERY, PAGE_CLASS
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
-from contacts_lib.server import APP_NOTEBOOK, LANDING_NOTEBOOK, NETWORK_NOTEBOOK
+from contacts_lib.server import APP_NOTEBOOK, LANDING_NOTEBOOK, NETWORK_NOTEBOOK, WORKSHOP_NOTEBOOK
 
 WORKBOOK_NAME = "modele-autodiagnostic-100-contacts-efficaces.xlsx"
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,14 +90,17 @@ def _facilitators_section() -> str:
         "Chaque participant ouvre le lien Binder dans son navigateur : il obtient sa propre copie de l'outil.",
         "Chacun remplit l'autodiagnostic ; ses réponses sont gardées dans son navigateur même si la page se recharge.",
         "Chacun télécharge son fichier (JSON ou classeur Excel) avec les boutons « Exporter » et vous l'envoie.",
-        "Vous rassemblez les fichiers : chacun se relit dans l'application (« Importer ») ou, pour les analystes, "
-        "avec la commande contacts-efficaces score.",
+        "Vous rassemblez les fichiers et les déposez tous ensemble dans la page « Animer un atelier » : le décompte "
+        "des réponses à chaque question, qui n'est pas d'accord, et un consensus proposé que le groupe ajuste.",
         "Binder ne garde rien : au bout d'une dizaine de minutes d'inactivité, la copie d'un participant disparaît. "
         "Seuls les fichiers téléchargés restent.",
     )
     return tag(
         "section",
         tag("h2", "Pour les animateurs d'atelier", id="animateurs")
+        + tag("p", tag("a", "Animer un atelier : consensus du groupe", href=WORKSHOP_NOTEBOOK, class_="ce-button ce-primary")
+              + " " + text("déposez les fichiers des participants (JSON, CSV ou XLSX) : réponses de chacun, désaccords, "
+                           "consensus à ajuster, radar du groupe, et le consensus à télécharger."))
         + tag("ol", "".join(tag("li", text(step)) for step in steps))
         + tag("p", text("Adresse de lancement Binder, où ORGANISATION/DEPOT est le dépôt GitHub du projet :"))
         + tag("pre", escape(BINDER_PATTERN + LANDING_NOTEBOOK))

@@ -64,6 +64,22 @@ def display_first_paint(html: str) -> None:
     display(HTML(html), metadata={FIRST_PAINT: True})
 
 
+class PageWithKernel:
+    """A page made of widgets (the network page, the workshop page), and a script that gives its
+    kernel back when the tab goes (« pagehide », the same request as the app's), so a visitor who
+    leaves does not wait for culling."""
+
+    def __init__(self, widget: object) -> None:
+        self.widget = widget
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        release = (STATIC / "kernel.js").read_text(encoding="utf-8")
+        display(HTML(f"<script>{release}\nwindow.addEventListener('pagehide', window.ceReleaseKernel);</script>"))
+        display(self.widget)
+
+
 def page_styles(name: str) -> str:
     """The styles of a page: the whole page's (``page.css``), then the page's own."""
     return "\n".join((STATIC / css).read_text(encoding="utf-8") for css in ("page.css", name))

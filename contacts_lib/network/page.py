@@ -38,7 +38,7 @@ from contacts_lib.network.figures import (
 from contacts_lib.network.loading import Network, load_network
 from contacts_lib.network.sample import DEFAULT_STRUCTURES, sample_network
 from contacts_lib.network.tables import lever_order
-from contacts_lib.page import STATIC, page_styles, tag, text
+from contacts_lib.page import PageWithKernel, page_styles, tag, text
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import lever_names, score
 from contacts_lib.server import NETWORK_VARIABLE
@@ -396,30 +396,15 @@ class NetworkPage:
         return buffer.getvalue()
 
 
-class _PageWithKernel:
-    """The page's widget, and a script that gives its kernel back when the tab goes (« pagehide »,
-    the same request as the app's), so a visitor who leaves does not wait for culling."""
-
-    def __init__(self, widget: widgets.Widget) -> None:
-        self.widget = widget
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import HTML, display
-
-        release = (STATIC / "kernel.js").read_text(encoding="utf-8")
-        display(HTML(f"<script>{release}\nwindow.addEventListener('pagehide', window.ceReleaseKernel);</script>"))
-        display(self.widget)
-
-
-def network_page() -> _PageWithKernel:
+def network_page() -> PageWithKernel:
     """What ``notebooks/reseau.ipynb`` displays."""
     try:
         source = page_source()
     except InputError as error:
-        return _PageWithKernel(widgets.HTML(
+        return PageWithKernel(widgets.HTML(
             tag("p", text(f"Les données du réseau n'ont pas pu être lues : {error}"), class_="ce-problem", role="alert")
         ))
-    return _PageWithKernel(NetworkPage(source).widget)
+    return PageWithKernel(NetworkPage(source).widget)
 
 
 __all__ = ["NETWORK_VARIABLE", "NetworkPage", "network_page", "page_source", "thousands"]

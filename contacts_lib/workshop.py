@@ -1,0 +1,466 @@
+"""A workshop's consensus: several participants' autodiagnostics of the same structure, put together.
+
+In a workshop each participant fills the autodiagnostic for the same structure and downloads a
+file (JSON, CSV or XLSX; a CSV may hold several participants). From these files:
+
+- :func:`participants`: each participant with a label (its ``participant`` field if the file
+  has one, else the file's name, with its line for a CSV of several rows);
+- :func:`answer_counts`: one row per question: how many said OUI, NON or gave no answer, the
+  proposed consensus (the majority of the answers given; a tie, or no answer at all, gives no
+  answer, for the group to settle), the consensus once the facilitator's choices are applied,
+  whether the group is unanimous and who disagrees with the consensus;
+- :func:`consensus_autodiagnostic`: the consensus as an :class:`Autodiagnostic` (header fields:
+  the most frequent value among participants), to be scored and written like any other;
+- :func:`participant_scores` and :func:`score_spread`: each participant's scores, and their
+  spread per lever (the band drawn under the consensus radar);
+- :func:`summary_html`: the one-page workshop summary (A4).
+
+Scores are those of :mod:`contacts_lib.scoring` (through the network tables, which agree with
+it); nothing here scores anything itself.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from contacts_lib.answers import (
+    HEADER_FIELDS,
+    NO,
+    YES,
+    Autodiagnostic,
+    InputError,
+    answer_text,
+    build_autodiagnostic,
+    thousands,
+)
+from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+
+#: The extra column (CSV) or key (JSON) that names a participant, compared without case.
+PARTICIPANT_FIELD = "participant"
+#: A consensus answer: OUI, NON, or None (no answer: to be settled by the group).
+Answer = bool | None
+
+
+class Participant(NamedTuple):
+    """One participant: a label (unique in the workshop), its autodiagnostic, and its file's name."""
+
+    label: str
+    autodiagnostic: Autodiagnostic
+    file: str
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def file_participants(name: str, content: bytes) -> list[tuple[str, Autodiagnostic]]:
+    """The autodiagnostics of one file (its bytes and its name), each with the label it gives
+    its participant: the ``participant`` field if filled, else the file's stem, with « ligne N »
+    when the file holds several autodiagnostics (N: the CSV line where the row starts).
+    A file that cannot be read raises :class:`InputError` (the message names the file)."""
+    from contacts_lib.formats import parse_file
+
+    diagnostics = parse_file(content, name)
+    stem = Path(name).stem or name
+    if len(diagnostics) == 1:
+        places = [stem]
+    else:
+        places = [f"{stem} ligne {line}" for line in _csv_lines(content, name)]
+    return [(_named_participant(diagnostic) or place, diagnostic) for place, diagnostic in zip(places, diagnostics, strict=True)]
+
+
+def _csv_lines(content: bytes, name: str) -> list[int]:
+    """The line where each row of a CSV starts (the file was read whole already: no error here)."""
+    from contacts_lib.formats.csv_format import MAX_STRUCTURES, csv_rows, open_csv
+
+    reader, layout = open_csv(content, name)
+    return [line for line, _ in csv_rows(reader, layout, name, MAX_STRUCTURES)]
+
+
+def _named_participant(diagnostic: Autodiagnostic) -> str | None:
+    for key, value in diagnostic.extra.items():
+        if key.strip().casefold() == PARTICIPANT_FIELD and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def label_participants(entries: Iterable[tuple[str, Autodiagnostic, str]]) -> list[Participant]:
+    """Participants from (label, autodiagnostic, file) in input order, labels made unique
+    (« Anne », « Anne (2) »): a label once given never changes when participants are added."""
+    seen: collections.Counter[str] = collections.Counter()
+    taken: set[str] = set()
+    result = []
+    for label, diagnostic, file in entries:
+        unique = label
+        while unique.casefold() in taken:
+            seen[label.casefold()] += 1
+            unique = f"{label} ({seen[label.casefold()] + 1})"
+        taken.add(unique.casefold())
+        result.append(Participant(unique, diagnostic, file))
+    return result
+
+
+def participants(files: Iterable[Path | str | tuple[str, bytes]], problems: list[str] | None = None) -> list[Participant]:
+    """The participants of files given as paths or as ``(name, bytes)`` (uploads), in input order.
+
+    Every file is read. A file that cannot be read is reported: appended to ``problems`` (and
+    left aside) when a list is given, else an :class:`InputError` names every such file, one
+    line each, and nothing is returned."""
+    from contacts_lib.formats import SIZE_LIMITS, read_user_file
+    from contacts_lib.formats.files import shown_path
+
+    entries, errors = [], []
+    for item in files:
+        try:
+            if isinstance(item, tuple):
+                name, content = item
+            else:
+                name = shown_path(item)
+                limit = SIZE_LIMITS.get(Path(item).suffix.casefold())
+                # An unknown extension is said by the parser, before the file is even opened.
+                content = b"" if limit is None else read_user_file(Path(item), limit)
+            entries += [(label, diagnostic, name) for label, diagnostic in file_participants(name, content)]
+        except InputError as error:
+            errors.append(str(error))
+    if errors and problems is None:
+        raise InputError("\n".join(errors))
+    if problems is not None:
+        problems += errors
+    return label_participants(entries)
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def majority(answers: Iterable[Answer]) -> Answer:
+    """The proposed consensus of one question: the majority of the answers given (OUI against NON,
+    unanswered left out); a tie, and no answer at all, give no answer (the group settles it)."""
+    counts = collections.Counter(answer for answer in answers if answer is not None)
+    if counts[True] == counts[False]:
+        return None
+    return counts[True] > counts[False]
+
+
+def _checked_overrides(overrides: Mapping[int, Answer] | None) -> dict[int, Answer]:
+    overrides = dict(overrides or {})
+    for number, answer in overrides.items():
+        if not (isinstance(number, int) and 1 <= number <= QUESTION_COUNT):
+            raise ValueError(f"question numbers are 1–{QUESTION_COUNT}, not {number!r}")
+        if answer not in (True, False, None):
+            raise ValueError(f"a consensus answer is True, False or None, not {answer!r}")
+    return overrides
+
+
+def _word(answer: Answer) -> str | None:
+    return None if answer is None else (YES if answer else NO)
+
+
+def answer_counts(participants: Sequence[Participant], overrides: Mapping[int, Answer] | None = None) -> pd.DataFrame:
+    """One row per question (1–36, in the form's order):
+
+    ``question``, ``pratique``, ``levier`` (key), ``intitule`` (the practice's title);
+    ``oui``, ``non``, ``sans_reponse``: how many participants answered so;
+    ``proposition``: the majority (``"OUI"``, ``"NON"`` or None, see :func:`majority`);
+    ``consensus``: the proposition, or the facilitator's choice from ``overrides`` (question
+    number → True, False or None); ``modifiee``: whether the facilitator chose it;
+    ``unanime``: every participant gave the same answer, OUI or NON (a question someone left
+    unanswered is not unanimous); ``desaccord``: the labels of the participants whose answer
+    (no answer included) differs from the consensus, in input order (a tuple)."""
+    overrides = _checked_overrides(overrides)
+    rows = []
+    for question, given, proposed, chosen in _questions(participants, overrides):
+        rows.append({
+            "question": question.number,
+            "pratique": question.practice.number,
+            "levier": question.lever.key,
+            "intitule": question.practice.title,
+            "oui": given.count(True),
+            "non": given.count(False),
+            "sans_reponse": given.count(None),
+            "proposition": _word(proposed),
+            "consensus": _word(chosen),
+            "modifiee": question.number in overrides,
+            "unanime": bool(given) and given[0] is not None and given.count(given[0]) == len(given),
+            "desaccord": tuple(p.label for p, answer in zip(participants, given, strict=True) if answer is not chosen),
+        })
+    frame = pd.DataFrame(rows)
+    for column in ("proposition", "consensus"):  # None stays None (no answer), not NaN
+        frame[column] = pd.Series([row[column] for row in rows], dtype=object)
+    return frame
+
+
+def _questions(participants: Sequence[Participant], overrides: Mapping[int, Answer] | None):
+    """Each question with the participants' answers, the proposition and the consensus."""
+    overrides = _checked_overrides(overrides)
+    for question in load_catalogue().questions:
+        given = [p.autodiagnostic.answers[question.number - 1] for p in participants]
+        proposed = majority(given)
+        yield question, given, proposed, overrides.get(question.number, proposed)
+
+
+def disagreement_text(participants: Sequence[Participant], question: int, labels: Iterable[str]) -> str:
+    """« Bob (NON), Carol (sans réponse) »: who disagrees on a question, with their answers."""
+    answers = {p.label: p.autodiagnostic.answers[question - 1] for p in participants}
+    return ", ".join(f"{label} ({answer_text(answers[label]) or 'sans réponse'})" for label in labels)
+
+
+# --------------------------------------------------------------------------- the consensus
+
+
+def structure_names(participants: Sequence[Participant]) -> list[str]:
+    """The distinct structures the participants name (compared as the network tables compare
+    names), each as first spelled, in input order: more than one is worth a warning."""
+    from contacts_lib.network.tables import structure_key
+
+    names: dict[str, str] = {}
+    for participant in participants:
+        names.setdefault(structure_key(participant.autodiagnostic.structure), participant.autodiagnostic.structure)
+    return list(names.values())
+
+
+def consensus_header(participants: Sequence[Participant]) -> dict[str, object]:
+    """Each header field's most frequent value among the participants who filled it (ties: the
+    first in input order; names compared as the network tables compare them, the first spelling
+    kept); None if nobody filled it."""
+    from contacts_lib.network.tables import structure_key
+
+    header: dict[str, object] = {}
+    for spec in HEADER_FIELDS:
+        values = [getattr(p.autodiagnostic, spec.key) for p in participants]
+        values = [value for value in values if value is not None]
+        key = structure_key if spec.kind == "text" and spec.key == "structure" else (lambda value: value)
+        counts = collections.Counter(key(value) for value in values)
+        best = max(counts.values(), default=0)
+        header[spec.key] = next((value for value in values if counts[key(value)] == best), None)
+    return header
+
+
+def consensus_autodiagnostic(participants: Sequence[Participant], overrides: Mapping[int, Answer] | None = None) -> Autodiagnostic:
+    """The group's autodiagnostic: :func:`consensus_header` and the ``consensus`` answers of
+    :func:`answer_counts` (the majority, or the facilitator's choices in ``overrides``)."""
+    if not participants:
+        raise InputError("aucun participant : ajoutez au moins un fichier d'autodiagnostic.")
+    answers: list[object] = [_word(chosen) for *_, chosen in _questions(participants, overrides)]
+
+    def locate(key: str) -> str:
+        return f"consensus de l'atelier, {key}"
+
+    return build_autodiagnostic(consensus_header(participants), answers, locate)
+
+
+def participant_scores(participants: Sequence[Participant]) -> pd.DataFrame:
+    """One row per participant × lever, then its moyenne: ``participant``, ``fichier``,
+    ``structure``, ``levier``, ``questions``, ``appliquees``, ``repondues``, ``pourcentage``
+    (unrounded, 0–100) and ``arrondi`` (as the tool shows it) — the network tables' scores."""
+    from contacts_lib.network.tables import scores_frame
+
+    frame = scores_frame([p.autodiagnostic for p in participants])
+    labels = [p.label for p in participants]
+    files = [p.file for p in participants]
+    frame.insert(0, "participant", [labels[i] for i in frame["autodiagnostic"]])
+    frame.insert(1, "fichier", [files[i] for i in frame["autodiagnostic"]])
+    columns = ["participant", "fichier", "structure", "levier", "questions", "appliquees", "repondues", "pourcentage", "arrondi"]
+    return frame[columns]
+
+
+def score_spread(participants: Sequence[Participant]) -> pd.DataFrame:
+    """Per lever (then the moyenne), the participants' ``minimum``, ``mediane`` and ``maximum``
+    percentages (unrounded, 0–100), in the catalogue's order."""
+    scores = participant_scores(participants)
+    order = list(dict.fromkeys(scores["levier"]))
+    spread = scores.groupby("levier", sort=False)["pourcentage"].agg(minimum="min", mediane="median", maximum="max")
+    return spread.loc[order].reset_index()
+
+
+def consensus_radar_svg(participants: Sequence[Participant], overrides: Mapping[int, Answer] | None = None) -> str:
+    """The consensus radar over the band of the participants' scores (lowest to highest on each
+    lever, their median dashed), as SVG."""
+    from contacts_lib.figures import radar_svg
+    from contacts_lib.scoring import score
+
+    spread = score_spread(participants).set_index("levier")
+    levers = [lever.key for lever in load_catalogue().levers]
+    band = tuple(list(spread.loc[levers, column]) for column in ("minimum", "mediane", "maximum"))
+    return radar_svg(score(consensus_autodiagnostic(participants, overrides)), band=band)
+
+
+RADAR_LEGEND = (
+    "Radar du consensus (en bleu) ; en gris, l'étendue des scores des participants, du plus bas au plus haut sur "
+    "chaque levier ; en pointillés, leur médiane."
+)
+
+
+# --------------------------------------------------------------------------- the one-page summary
+
+_SUMMARY_STYLE = """
+.workshop { font-size: 9pt; }
+.workshop h1 { font-size: 14pt; }
+.workshop h2 { font-size: 11pt; margin: 2.5mm 0 1.5mm; }
+.workshop .structure { font-size: 12pt; margin-bottom: 1mm; }
+.workshop main > p, .workshop header p { margin: 0.8mm 0; }
+.workshop .warning { border-left: 3pt solid #a4161a; padding-left: 2mm; }
+.workshop .results { align-items: flex-start; gap: 4mm; }
+.workshop .results > div:first-child { flex: 1 1 auto; }
+.workshop .results p { margin: 1mm 0 0; font-size: 8pt; }
+.workshop .results table { width: auto; }
+.workshop .results td, .workshop .results th { white-space: nowrap; padding: 0.6mm 2mm; }
+.workshop #radar { width: 76mm; height: 62mm; margin: -3mm 0 -3mm; }
+.workshop .participants { font-size: 8.5pt; }
+.workshop table.questions { font-size: 7.5pt; line-height: 1.25; }
+.workshop table.questions th, .workshop table.questions td { padding: 0.3mm 1mm; }
+.workshop table.questions td.num, .workshop table.questions td.answer { white-space: nowrap; }
+.workshop table.questions td.names { width: 30%; }
+.workshop table.questions td.answer { width: 14mm; }
+.workshop table.questions tr { break-inside: avoid; }
+.workshop footer { margin-top: 2mm; font-size: 8pt; }
+"""
+
+
+def summary_html(
+    participants: Sequence[Participant], overrides: Mapping[int, Answer] | None = None, generated: dt.date | None = None
+) -> str:
+    """The one-page workshop summary (HTML that prints on A4, no script): the structure, the
+    participants, the consensus scores and radar over the participants' band, and the questions
+    without unanimity with their counts and who disagrees (one page up to about twenty such
+    questions with five participants; more go on to a second page, the table's head repeated).
+    Every text from a file is escaped. A consensus answer chosen by the group is marked so."""
+    from contacts_lib.figures import radar_summary
+    from contacts_lib.page import text
+    from contacts_lib.report import (
+        _STYLE as REPORT_STYLE,  # the A4 style of the tool's documents
+    )
+    from contacts_lib.scoring import (
+        UNANSWERED_RULE,
+        format_percent,
+        format_percentage,
+        score,
+    )
+
+    consensus = consensus_autodiagnostic(participants, overrides)
+    scores = score(consensus)
+    counts = answer_counts(participants, overrides)
+    spread = score_spread(participants).set_index("levier")
+    catalogue = load_catalogue()
+    names = structure_names(participants)
+    lever_rows = "".join(
+        f"<tr><td>{lever.number}. {text(lever.short_name)}</td><td class=num>{text(format_percent(scores.coverage[lever.key]))}</td>"
+        f"<td class=num>{text(format_percentage(spread.loc[lever.key, 'minimum']))} – {text(format_percentage(spread.loc[lever.key, 'maximum']))}</td></tr>"
+        for lever in catalogue.levers
+    ) + (
+        f"<tr class=total><td>Moyenne</td><td class=num>{text(format_percent(scores.moyenne))}</td>"
+        f"<td class=num>{text(format_percentage(spread.loc['moyenne', 'minimum']))} – {text(format_percentage(spread.loc['moyenne', 'maximum']))}</td></tr>"
+    )
+    divided = counts[~counts["unanime"]]
+    question_rows = "".join(
+        f"<tr><td>{row.question}</td><td>{text(row.intitule)}</td><td class=num>{row.oui}</td><td class=num>{row.non}</td>"
+        f"<td class=num>{row.sans_reponse}</td><td class=answer>{text(row.consensus or 'sans réponse')}"
+        f"{'<br>' + text('(groupe)') if row.modifiee else ''}</td>"
+        f"<td class=names>{text(disagreement_text(participants, row.question, row.desaccord) or '—')}</td></tr>"
+        for row in divided.itertuples()
+    )
+    questions = (
+        f"""<table class="questions">
+<thead><tr><th scope="col">N°</th><th scope="col">Bonne pratique</th><th scope="col">OUI</th><th scope="col">NON</th>
+<th scope="col">Sans rép.</th><th scope="col">Consensus</th><th scope="col">En désaccord</th></tr></thead>
+<tbody>{question_rows}</tbody></table>"""
+        if len(divided) else "<p>Toutes les questions ont fait l'unanimité.</p>"
+    )
+    warning = (
+        f'<p class="warning">{text("Attention : les fichiers nomment plusieurs structures : " + " ; ".join(names) + ".")}</p>'
+        if len(names) > 1 else ""
+    )
+    generated = generated or dt.date.today()
+    title = "Atelier « 100 % Contacts efficaces » : consensus du groupe"
+    people = ", ".join(p.label for p in participants)
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{text(f"{title} — {consensus.structure}")}</title>
+<style>{REPORT_STYLE}{_SUMMARY_STYLE}</style>
+</head>
+<body class="summary workshop">
+<header>
+<h1>{text(title)}</h1>
+<p class="structure">{text(consensus.structure)}</p>
+{warning}
+<p class="participants">{text(f"{participants_text(len(participants))} : {people}.")}</p>
+</header>
+<main>
+<h2>Scores du consensus</h2>
+<div class="results">
+<div>
+<table>
+<thead><tr><th scope="col">Levier</th><th scope="col">Consensus</th><th scope="col">Participants</th></tr></thead>
+<tbody>{lever_rows}</tbody>
+</table>
+<p class="ce-meta">{text(f"Consensus : {scores.answered} / {QUESTION_COUNT} réponses ; {UNANSWERED_RULE}.")}</p>
+<p class="ce-meta">{text(RADAR_LEGEND)}</p>
+</div>
+<div id="radar" role="img" aria-label="{text(radar_summary(scores))}">{consensus_radar_svg(participants, overrides)}</div>
+</div>
+<h2>{text(f"Questions sans unanimité : {len(divided)} sur {QUESTION_COUNT}")}</h2>
+{questions}
+</main>
+<footer>Synthèse générée le {generated.strftime("%d/%m/%Y")} avec l'outil d'autodiagnostic « 100 % Contacts efficaces ».
+Consensus proposé : la majorité des réponses données ; une égalité reste sans réponse, à trancher par le groupe ;
+« (groupe) » : réponse fixée par le groupe.</footer>
+</body>
+</html>
+"""
+
+
+def participants_text(number: int) -> str:
+    """« 5 participants »."""
+    return f"{thousands(number)} participant{'s' if number > 1 else ''}"
+
+
+def consensus_file_name(autodiagnostic: Autodiagnostic, suffix: str) -> str:
+    """« consensus-caf-de-l-isere.json »: a safe file name for the consensus of a structure."""
+    from contacts_lib.formats.files import file_name_for
+
+    return "consensus-" + file_name_for(autodiagnostic.structure, suffix).removeprefix("autodiagnostic-")
+
+
+def consensus_bytes(autodiagnostic: Autodiagnostic, extension: str) -> bytes:
+    """The consensus file's bytes in a format (``.json``, ``.csv`` or ``.xlsx``), by the
+    library's writers (the same files as the app's exports)."""
+    from contacts_lib.formats import dumps_csv, dumps_json, workbook_bytes
+
+    extension = extension.casefold()
+    if extension == ".json":
+        return dumps_json(autodiagnostic).encode("utf-8")
+    if extension == ".csv":
+        return dumps_csv([autodiagnostic]).encode("utf-8")
+    if extension == ".xlsx":
+        return workbook_bytes(autodiagnostic)
+    raise InputError(f"format « {extension or '(aucun)'} » inconnu ; formats possibles : .json, .csv, .xlsx.")
+
+
+__all__ = [
+    "PARTICIPANT_FIELD",
+    "RADAR_LEGEND",
+    "Participant",
+    "answer_counts",
+    "consensus_autodiagnostic",
+    "consensus_bytes",
+    "consensus_file_name",
+    "consensus_header",
+    "consensus_radar_svg",
+    "disagreement_text",
+    "file_participants",
+    "label_participants",
+    "majority",
+    "participant_scores",
+    "participants",
+    "participants_text",
+    "score_spread",
+    "structure_names",
+    "summary_html",
+]
