@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -44,6 +45,12 @@ HEADER_FIELDS = (
     ),
 )
 HEADER_KEYS = tuple(f.key for f in HEADER_FIELDS)
+
+
+def structure_key(name: str) -> str:
+    """How names are compared to say « the same structure »: Unicode compatibility form, case
+    folded, runs of spaces made one (« CAF  de l'Isère » = « caf de l'isère »)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
 QUESTION_KEYS = tuple(f"q{n:02d}" for n in range(1, QUESTION_COUNT + 1))
 
 MAX_TEXT_LENGTH = 200

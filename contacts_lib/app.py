@@ -12,10 +12,8 @@ setting ``header`` and ``answers`` and by calling :meth:`import_file`, :meth:`pi
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import threading
-import unicodedata
 from fractions import Fraction
 
 import anywidget
@@ -34,6 +32,7 @@ from contacts_lib.answers import (
 )
 from contacts_lib.figures import radar_figure, radar_summary, radar_svg
 from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
+from contacts_lib.formats.files import file_name_for
 from contacts_lib.page import (
     EXPORTS,
     PLOTLY_BUNDLE,
@@ -56,13 +55,6 @@ def _place_in_form(key: str) -> str:
     """Where a value sits in the form, for messages: « Champ Nom de la structure »."""
     labels = {spec.key: spec.label for spec in HEADER_FIELDS}
     return f"Champ « {labels[key]} »" if key in labels else f"Question {int(key[1:])}"
-
-
-def file_name_for(structure: str, suffix: str) -> str:
-    """A safe download name from the structure's name: « autodiagnostic-caf-de-l-isere.xlsx »."""
-    ascii_name = unicodedata.normalize("NFKD", structure).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "structure"
-    return f"autodiagnostic-{slug}{suffix}"
 
 
 class AutodiagnosticApp(anywidget.AnyWidget):

@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Calcule la couverture des quatre leviers et la moyenne, comme l'outil d'origine.",
     )
     score.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
-    score.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx")
+    score.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx")
+    score.add_argument("--base", type=Path, metavar="BASE", help="la dernière version de chaque structure de la base, au lieu de fichiers")
     score.add_argument(
         "--csv", action="store_true",
         help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
@@ -87,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     for command in (pratiques, reseau):
         command.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
-        command.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
+        command.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
+        command.add_argument("--base", type=Path, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
         command.add_argument("--par", choices=groupings, help="regrouper par réseau, région ou campagne")
         command.add_argument(
             "--csv", action="store_true", help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
@@ -96,6 +98,30 @@ def _parser() -> argparse.ArgumentParser:
             "--ignorer-erreurs", action="store_true",
             help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
         )
+
+    base_help = (
+        "fichier de la base (par défaut : la variable d'environnement CONTACTS_EFFICACES_BASE, "
+        "sinon autodiagnostics.sqlite dans le dossier de données de l'utilisateur)"
+    )
+    enregistrer = commands.add_parser(
+        "enregistrer", help="enregistrer des autodiagnostics dans la base (nouvelles versions)", add_help=False,
+        description="Ajoute chaque autodiagnostic des fichiers à la base comme une nouvelle version de sa structure "
+        "(rien n'est remplacé). Tout ou rien : un fichier illisible ou une ligne fausse, et rien n'est enregistré.",
+    )
+    enregistrer.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    enregistrer.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers .json, .csv, .xlsx ou dossiers")
+    enregistrer.add_argument("--base", type=Path, metavar="BASE", help=base_help)
+
+    exporter = commands.add_parser(
+        "exporter", help="exporter toute la base (toutes les versions) en fichiers", add_help=False,
+        description="Écrit toutes les versions de la base : un CSV (une ligne par version) si la cible finit par .csv, "
+        "sinon un dossier avec un fichier JSON par version. Les colonnes version_base et enregistre_le disent "
+        "de quelle version il s'agit.",
+    )
+    exporter.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    exporter.add_argument("target", metavar="DOSSIER|FICHIER.csv", type=Path)
+    exporter.add_argument("--base", type=Path, metavar="BASE", help=base_help)
+    exporter.add_argument("--force", action="store_true", help="remplacer les fichiers s'ils existent déjà")
 
     exemple = commands.add_parser(
         "exemple", help="écrire un réseau synthétique (fictif) pour les démonstrations", add_help=False,
@@ -115,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     app.add_argument("--port", type=int, default=8866, help="port du serveur (8866 par défaut)")
     app.add_argument("--no-browser", action="store_true", help="ne pas ouvrir le navigateur")
+    app.add_argument("--base", type=Path, metavar="BASE", help=base_help + " ; le bouton « Enregistrer » y ajoute des versions")
     app.add_argument(
         "--ip", default="127.0.0.1", metavar="ADRESSE",
         help="adresse d'écoute (127.0.0.1 par défaut : cette machine seulement ; 0.0.0.0 : tout le réseau local, "
@@ -153,7 +180,7 @@ def _table(diagnostics) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(paths: list[Path]) -> str:
+def _csv(paths: list[Path], stored: list | None = None) -> str:
     """Scores as CSV for scripts and spreadsheets, names neutralised against formula injection.
     A CSV file is scored by columns (``formats.csv_scores``: a million rows in seconds), the
     other formats one autodiagnostic at a time; every file is read before anything is written."""
@@ -164,6 +191,11 @@ def _csv(paths: list[Path]) -> str:
 
     levers = load_catalogue().levers
     lines = [",".join(["structure", *(lever.key for lever in levers), "moyenne", "reponses"])]
+    writer_buffer = io.StringIO()
+    for diagnostic in stored or ():
+        percents, answered = lever_percentages(diagnostic.answers)
+        csv.writer(writer_buffer, lineterminator="\n").writerow([neutralised(diagnostic.structure), *map(repr, percents), answered])
+    lines += writer_buffer.getvalue().splitlines()
     for path in paths:
         if path.suffix.casefold() == ".csv":
             content = read_user_file(path, SIZE_LIMITS[".csv"])
@@ -221,9 +253,32 @@ def _template(path: Path, force: bool) -> None:
     _emit(f"Modèle d'autodiagnostic écrit : {shown_path(path)}\n")
 
 
+def _sources(arguments) -> None:
+    """Files or a base, one of them: said plainly when both or neither are given."""
+    if arguments.base is not None and arguments.files:
+        raise InputError("donnez des fichiers ou --base, pas les deux.")
+    if arguments.base is None and not arguments.files:
+        raise InputError("donnez au moins un fichier (ou dossier), ou une base avec --base.")
+
+
+def _stored(arguments):
+    """The network of every version in the base given with --base (read only: never created)."""
+    from contacts_lib.store import Store
+
+    with Store(arguments.base, read_only=True) as store:
+        network = store.network()
+    if not len(network):
+        raise InputError(f"{arguments.base} : la base ne contient encore aucun autodiagnostic.")
+    return network
+
+
 def _network(arguments):
     from contacts_lib.network import load_network
 
+    _sources(arguments)
+    if arguments.base is not None:
+        network = _stored(arguments)
+        return network.latest_by_campaign() if arguments.par == "campagne" else network.latest()
     network = load_network(arguments.files, ignore_errors=arguments.ignorer_erreurs)
     for problem in network.problems:  # only when asked to go on: said, never silent
         print(f"contacts-efficaces : fichier ignoré : {visible(problem)}", file=sys.stderr)
@@ -296,6 +351,48 @@ def _reseau(arguments) -> str:
     return _frame_table(table, _HEADINGS, percents=("minimum", "q1", "mediane", "q3", "maximum"))
 
 
+def _score(arguments) -> str:
+    _sources(arguments)
+    if arguments.base is not None:
+        latest = list(_stored(arguments).latest().diagnostics)
+        return _csv([], latest) if arguments.csv else _table(latest)
+    return _csv(arguments.files) if arguments.csv else _table(read_all(arguments.files))
+
+
+def _enregistrer(arguments) -> str:
+    from contacts_lib.formats.files import shown_path
+    from contacts_lib.store import Store, read_files
+
+    diagnostics = read_files(arguments.files)  # every file read and checked before the base is touched
+    with Store(arguments.base) as store:
+        saved = store.save(diagnostics, source=", ".join(str(p) for p in arguments.files)[:2000])
+        total = store.count()
+    structures = len({s.autodiagnostic.structure.casefold() for s in saved})
+    return (
+        f"{_versions_text(len(saved))} enregistrée{'s' if len(saved) > 1 else ''} "
+        f"({structures} structure{'s' if structures > 1 else ''}) dans {shown_path(store.path)} ; "
+        f"la base en compte {total}.\n"
+    )
+
+
+def _versions_text(number: int) -> str:
+    from contacts_lib.answers import thousands
+
+    return f"{thousands(number)} version{'s' if number > 1 else ''}"
+
+
+def _exporter(arguments) -> str:
+    from contacts_lib.formats.files import shown_path
+    from contacts_lib.store import Store, export
+
+    with Store(arguments.base, read_only=True) as store:
+        written = export(store, arguments.target, force=arguments.force)
+    where = shown_path(arguments.target)
+    if arguments.target.suffix.casefold() == ".csv":
+        return f"{_versions_text(written)} exportée{'s' if written > 1 else ''} : {where}\n"
+    return f"{_versions_text(written)} exportée{'s' if written > 1 else ''} dans {where} (un fichier JSON par version)\n"
+
+
 def _exemple(arguments) -> str:
     from contacts_lib.network.sample import FILE_PREFIX, FIRST_CAMPAIGN, MAX_STRUCTURES, write_sample_network
     from contacts_lib.formats.files import shown_path
@@ -323,16 +420,19 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         if arguments.command == "score":
-            _emit(_csv(arguments.files) if arguments.csv else _table(read_all(arguments.files)))
+            _emit(_score(arguments))
         elif arguments.command == "template":
             _template(arguments.file, arguments.force)
-        elif arguments.command in ("pratiques", "reseau", "exemple"):
-            command = {"pratiques": _pratiques, "reseau": _reseau, "exemple": _exemple}[arguments.command]
+        elif arguments.command in ("pratiques", "reseau", "exemple", "enregistrer", "exporter"):
+            command = {
+                "pratiques": _pratiques, "reseau": _reseau, "exemple": _exemple,
+                "enregistrer": _enregistrer, "exporter": _exporter,
+            }[arguments.command]
             _emit(command(arguments))
         elif arguments.command == "app":
             from contacts_lib.server import serve
 
-            return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip)
+            return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip, base=arguments.base)
     except InputError as error:
         for line in str(error).splitlines():  # several files may be at fault: one line each
             print(f"contacts-efficaces : {visible(line)}", file=sys.stderr)

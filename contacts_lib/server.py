@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import posixpath
 import socket
 import subprocess
@@ -120,12 +121,18 @@ def _addresses_to_share(ip: str) -> list[str]:
     return sorted(address for address in found if not address.startswith("127.")) or [socket.gethostname()]
 
 
-def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP) -> int:
-    """Run the app's server until interrupted; return its exit status."""
+def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base: Path | None = None) -> int:
+    """Run the app's server until interrupted; return its exit status. Its pages save into the
+    store ``base`` (else the default one: ``CONTACTS_EFFICACES_BASE`` or the user's data folder)."""
+    from contacts_lib.store import BASE_VARIABLE, Store
+
     if not 1 <= port <= 65535:
         raise InputError(f"port {port} invalide : choisir un nombre entre 1 et 65535.")
     root = project_root()
     check_port_free(port, ip)
+    with Store(base) as store:  # created, or checked, before the server starts
+        base = store.path.resolve()
+    print(f"Base des autodiagnostics : {base}", flush=True)
     everywhere = ip in ("0.0.0.0", "::", "")
     here = app_url(port, LOCAL_IP if everywhere else ip)
     print(f"Application d'autodiagnostic : {here}  (Ctrl+C pour arrêter)", flush=True)
@@ -139,7 +146,7 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP) -> in
         )
     if open_browser:
         threading.Timer(3.0, webbrowser.open, args=(here,)).start()
-    process = subprocess.Popen(voila_command(port, ip=ip), cwd=root)
+    process = subprocess.Popen(voila_command(port, ip=ip), cwd=root, env={**os.environ, BASE_VARIABLE: str(base)})
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -53,7 +53,8 @@ def test_template_writes_a_workbook_and_refuses_to_overwrite(tmp_path):
     [
         ((), "argument(s) obligatoire(s) manquant(s)"),
         (("noter",), "commande inconnue"),
-        (("score",), "argument(s) obligatoire(s) manquant(s) : FICHIER"),
+        (("score",), "donnez au moins un fichier (ou dossier), ou une base avec --base."),
+        (("enregistrer",), "argument(s) obligatoire(s) manquant(s) : FICHIER"),
         (("app", "--port", "abc"), "--port attend un nombre entier"),
         (("template", "modele.ods"), "donnez un nom en .xlsx"),
         (("template", "/dossier/inexistant/modele.xlsx"), "le dossier /dossier/inexistant n'existe pas"),

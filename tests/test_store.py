@@ -1,41 +1,307 @@
-"""The shared store (work in progress for issue 9): versions kept, latest read back, parallel writers."""
+"""The shared store as its users meet it: versions kept, the latest read back, twenty commands
+saving at once, everything exported again, and the faults of real life (a writer killed in the
+middle, a read-only or full disk, a locked or damaged file) said in French with nothing lost."""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import datetime as dt
+import io
+import os
+import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from pathlib import Path
 
-from contacts_lib import score
-from contacts_lib.network import sample_network
-from contacts_lib.store import Store
+import pytest
+
+from contacts_lib import score, write_csv, write_json
+from contacts_lib.answers import InputError
+from contacts_lib.formats import read_autodiagnostics
+from contacts_lib.network import load_network, sample_network, write_sample_network
+from contacts_lib.scoring import lever_percentages
+from contacts_lib.store import SAVED_AT_COLUMN, VERSION_COLUMN, Store
+from tests.samples import random_autodiagnostic, run_cli
+
+CLI = str(Path(sys.executable).with_name("contacts-efficaces"))
 
 
-def test_every_save_is_a_new_version_and_the_latest_reads_back(tmp_path):
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _versions_in(base: Path) -> int:
+    """Counted by SQLite itself, not by the code under test."""
+    with sqlite3.connect(base) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return connection.execute("SELECT count(*) FROM versions").fetchone()[0]
+
+
+def test_every_save_is_a_new_version_and_the_latest_is_by_date_then_save_time(tmp_path):
     diagnostics = sample_network(30, seed=2)
     with Store(tmp_path / "base.sqlite") as store:
         first = store.save(diagnostics[:20], "a.csv")
         second = store.save(diagnostics[20:], "b.csv")
         assert len(first) == 20 and len(second) == len(diagnostics) - 20
-        assert len(store.versions()) == len(diagnostics)
+        assert store.count() == len(diagnostics)
         name = diagnostics[0].structure
-        history = store.versions(name.upper())  # names compared without case
+        history = store.versions(f"  {name.upper()} ")  # names compared without case or outer spaces
         assert [v.autodiagnostic for v in history] == [d for d in diagnostics if d.structure == name]
         latest = store.latest()
         assert len(latest) == len({d.structure for d in diagnostics})
         for diagnostic in latest:
             own = [d for d in diagnostics if d.structure == diagnostic.structure]
-            assert score(diagnostic) == score(own[-1])
+            assert diagnostic == max(own, key=lambda d: d.date)
+
+        # An older autodiagnostic saved later does not become the latest; the same date saved
+        # again does (save time breaks the tie); nothing is overwritten.
+        newest = max((d for d in diagnostics if d.structure == name), key=lambda d: d.date)
+        older = dataclasses.replace(newest, date=newest.date - dt.timedelta(days=400), answers=(True,) * 36)
+        again = dataclasses.replace(newest, answers=(False,) * 36)
+        store.save([older], "older.json")
+        assert next(d for d in store.latest() if d.structure == name) == newest
+        saved = store.save([again], "again.json")
+        assert next(d for d in store.latest() if d.structure == name) == again
+        assert saved[0].number == len(store.history(name)) == len(history) + 2
+        assert store.count() == len(diagnostics) + 2
+        # The network views read the store with the same rule.
+        network = store.network().latest()
+        assert sorted(network.diagnostics, key=lambda d: d.structure) == sorted(store.latest(), key=lambda d: d.structure)
 
 
-def test_twenty_processes_saving_at_once_lose_nothing(tmp_path):
+def _participant_files(folder: Path, count: int) -> dict[str, object]:
+    """``count`` files, each with its own structures and one structure shared by all of them
+    (at a different date in each): what each structure's latest version must be."""
+    expected = {}
+    shared = []
+    for n in range(count):
+        own = [dataclasses.replace(random_autodiagnostic(1000 * n + k), structure=f"Structure {n}-{k}") for k in range(3)]
+        common = dataclasses.replace(random_autodiagnostic(50_000 + n), structure=" Maison  France services " if n % 2 else "maison france services",
+                                     date=dt.date(2020, 1, 1) + dt.timedelta(days=(n * 7) % count * 3))
+        shared.append(common)
+        write_csv([*own, common], folder / f"equipe-{n:02d}.csv")
+        expected.update({d.structure: d for d in own})
+    expected["maison france services"] = max(shared, key=lambda d: d.date)
+    return expected
+
+
+def test_twenty_enregistrer_commands_at_once_are_all_there(tmp_path):
     base = tmp_path / "base.sqlite"
-    Store(base).close()
-    code = (
-        "import sys; from contacts_lib.store import Store; from contacts_lib.network import sample_network; "
-        "n = int(sys.argv[2]); d = sample_network(10, seed=n); s = Store(sys.argv[1]); s.save(d, f'p{n}'); s.close()"
-    )
-    processes = [subprocess.Popen([sys.executable, "-c", code, str(base), str(n)]) for n in range(20)]
-    assert [p.wait(timeout=120) for p in processes] == [0] * 20
+    expected = _participant_files(tmp_path, 20)
+    processes = [
+        subprocess.Popen([CLI, "enregistrer", str(tmp_path / f"equipe-{n:02d}.csv"), "--base", str(base)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for n in range(20)
+    ]
+    outputs = [p.communicate(timeout=180) for p in processes]
+    assert [p.returncode for p in processes] == [0] * 20, [err for _, err in outputs]
+    assert all("4 versions enregistrées (4 structures)" in out for out, _ in outputs)
+    assert _versions_in(base) == 80
+
+    result = run_cli("score", "--base", str(base), "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = _rows(result.stdout)
+    assert rows[0] == ["structure", "orientation", "excellence", "pilotage", "innovation", "moyenne", "reponses"]
+    by_key = {" ".join(row[0].split()).casefold(): row for row in rows[1:]}
+    assert len(rows) - 1 == len(by_key) == len(expected) == 61  # each structure once
+    for name, diagnostic in expected.items():
+        percents, answered = lever_percentages(diagnostic.answers)
+        assert by_key[name.casefold()][1:] == [*map(repr, percents), str(answered)]
+
+
+def test_enregistrer_is_all_or_nothing_and_says_which_row(tmp_path):
+    base = tmp_path / "base.sqlite"
+    good = tmp_path / "bonne.json"
+    write_json(random_autodiagnostic(1), good)
+    assert run_cli("enregistrer", str(good), "--base", str(base)).returncode == 0
+    bad = tmp_path / "reseau.csv"
+    write_csv([random_autodiagnostic(k) for k in range(5)], bad)
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("OUI", "PEUT-ÊTRE", 1)
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("enregistrer", str(good), str(bad), "--base", str(base))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "reseau.csv, ligne 4" in result.stderr and "PEUT-ÊTRE" in result.stderr
+    assert _versions_in(base) == 1  # the good file of that command was not saved either
+
+
+def test_score_pratiques_reseau_read_the_base_as_they_read_files(tmp_path):
+    folder = tmp_path / "reseau"
+    write_sample_network(folder, 40, seed=5)
+    base = tmp_path / "base.sqlite"
+    assert run_cli("enregistrer", str(folder), "--base", str(base)).returncode == 0
+    for command in (["pratiques", "--csv"], ["reseau", "--csv", "--par", "campagne"], ["pratiques", "--par", "region"], ["reseau"]):
+        from_files = run_cli(*command, str(folder))
+        from_base = run_cli(*command, "--base", str(base))
+        assert from_base.returncode == 0, from_base.stderr
+        assert from_base.stdout == from_files.stdout
+    # score on files lists every autodiagnostic; on the base, each structure's latest one.
+    latest = load_network(folder).latest().diagnostics
+    rows = _rows(run_cli("score", "--csv", "--base", str(base)).stdout)[1:]
+    assert sorted(row[0] for row in rows) == sorted(d.structure for d in latest)
+    assert run_cli("score", "--base", str(base), str(folder)).stderr.strip().endswith("donnez des fichiers ou --base, pas les deux.")
+    missing = run_cli("score", "--base", str(tmp_path / "absente.sqlite"))
+    assert missing.returncode == 2 and "base introuvable" in missing.stderr
+    assert not (tmp_path / "absente.sqlite").exists()  # reading never creates a base
+
+
+def test_exporter_gives_every_version_back_in_the_project_formats(tmp_path):
+    base = tmp_path / "base.sqlite"
+    diagnostics = sample_network(25, seed=9)
     with Store(base) as store:
-        expected = sum(len(sample_network(10, seed=n)) for n in range(20))
-        assert len(store.versions()) == expected
+        store.save(diagnostics, "premier.csv")
+        store.save(diagnostics[:5], "second.csv")
+    total = len(diagnostics) + 5
+    result = run_cli("exporter", "--base", str(base), str(tmp_path / "tout.csv"))
+    assert result.returncode == 0, result.stderr
+    assert f"{total} versions exportées" in result.stdout
+    exported = read_autodiagnostics(tmp_path / "tout.csv")
+    assert len(exported) == total
+    assert sorted(map(repr, (d.answers for d in exported))) == sorted(repr(d.answers) for d in [*diagnostics, *diagnostics[:5]])
+    assert len({d.extra[VERSION_COLUMN] for d in exported}) == total and all(d.extra[SAVED_AT_COLUMN] for d in exported)
+
+    folder = tmp_path / "export"
+    assert run_cli("exporter", "--base", str(base), str(folder)).returncode == 0
+    assert len(list(folder.glob("*.json"))) == total
+    again = run_cli("exporter", "--base", str(base), str(folder))
+    assert again.returncode == 2 and "existe déjà ; ajoutez --force" in again.stderr
+
+    # A base rebuilt from the export holds the same autodiagnostics (the bookkeeping is not kept).
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    assert run_cli("enregistrer", str(folder), "--base", str(rebuilt)).returncode == 0
+    with Store(rebuilt) as store, Store(base) as original:
+        assert sorted(map(score, store.latest()), key=repr) == sorted(map(score, original.latest()), key=repr)
+        assert all(VERSION_COLUMN not in v.autodiagnostic.extra for v in store.versions())
+
+
+def test_a_writer_killed_in_the_middle_of_a_large_import_leaves_all_or_none(tmp_path):
+    folder = tmp_path / "grand"
+    write_sample_network(folder, 6000, seed=3)
+    imported = len(load_network(folder).diagnostics)
+    base = tmp_path / "base.sqlite"
+    with Store(base) as store:
+        store.save(sample_network(10, seed=1), "avant.csv")
+    before = _versions_in(base)
+    outcomes = []
+    for attempt in range(3):
+        process = subprocess.Popen([CLI, "enregistrer", str(folder), "--base", str(base)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wal = Path(f"{base}-wal")
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if wal.exists() and wal.stat().st_size > (attempt + 1) * 1_000_000:  # the import is being written
+                os.kill(process.pid, signal.SIGKILL)
+                break
+            time.sleep(0.002)
+        process.wait(timeout=60)
+        outcomes.append(process.returncode)
+        count = _versions_in(base)  # integrity checked; a hot journal is rolled back
+        assert count in (before, before + imported)
+        before = count
+        with Store(base) as store:  # and the tool reads it as before
+            assert store.count() == count
+    assert -signal.SIGKILL in outcomes  # killed for real, in the middle: nothing of it kept
+    assert _versions_in(base) < 10 + 3 * imported
+
+
+def test_a_locked_base_makes_a_save_wait_then_say_so_losing_nothing(tmp_path):
+    base = tmp_path / "base.sqlite"
+    with Store(base) as store:
+        store.save(sample_network(5, seed=1), "avant.csv")
+    before = _versions_in(base)
+    holder = sqlite3.connect(base, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go
+    try:
+        with Store(base, wait_seconds=0.3) as store:
+            start = time.monotonic()
+            with pytest.raises(InputError, match="base occupée par un autre enregistrement depuis trop longtemps ; réessayez"):
+                store.save(sample_network(5, seed=2), "pendant.csv")
+            assert time.monotonic() - start >= 0.3
+            assert store.count() == before  # readers are not blocked by a writer
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _versions_in(base) == before
+
+
+def test_a_damaged_or_foreign_file_is_said_and_left_as_it_is(tmp_path):
+    base = tmp_path / "base.sqlite"
+    with Store(base) as store:
+        store.save(sample_network(40, seed=1), "avant.csv")
+    content = bytearray(base.read_bytes())
+    content[4096:] = b"\x55" * (len(content) - 4096)  # every page after the first overwritten
+    base.write_bytes(bytes(content))
+    folder = tmp_path / "net"
+    write_sample_network(folder, 5, seed=2)
+    for command in (["enregistrer", str(folder)], ["score"], ["exporter", str(tmp_path / "x.csv")]):
+        result = run_cli(*command, "--base", str(base))
+        assert result.returncode == 2 and result.stdout == ""
+        assert "fichier endommagé ou qui n'est pas une base ; restaurez la dernière sauvegarde" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert base.read_bytes() == bytes(content)
+
+    foreign = tmp_path / "autre.sqlite"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE clients (nom TEXT)")
+    result = run_cli("enregistrer", str(folder), "--base", str(foreign))
+    assert result.returncode == 2 and "base SQLite d'un autre outil" in result.stderr
+    with sqlite3.connect(foreign) as connection:
+        assert [r[0] for r in connection.execute("SELECT name FROM sqlite_master")] == ["clients"]
+    text_file = tmp_path / "notes.sqlite"
+    text_file.write_text("pas une base\n" * 200, encoding="utf-8")
+    result = run_cli("score", "--base", str(text_file))
+    assert result.returncode == 2 and "n'est pas une base" in result.stderr
+
+
+def _in_own_mount(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run a shell script as root of a private mount namespace (a user namespace: no root
+    needed), where it can mount a small or read-only disk that only it sees."""
+    assert shutil.which("unshare"), "util-linux's unshare is needed for the disk tests"
+    return subprocess.run(["unshare", "-rm", "sh", "-ec", script], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+
+def test_a_full_disk_refuses_the_import_and_keeps_what_was_stored(tmp_path):
+    small, large = tmp_path / "petit", tmp_path / "grand"
+    write_sample_network(small, 5, seed=1)
+    write_sample_network(large, 400, seed=2)
+    disk = tmp_path / "disque"
+    disk.mkdir()
+    result = _in_own_mount(
+        f"mount -t tmpfs -o size=256k tmpfs {disk}\n"
+        f"{CLI} enregistrer {small} --base {disk}/base.sqlite\n"
+        f"{CLI} enregistrer {large} --base {disk}/base.sqlite || echo status=$?\n"
+        f"{CLI} score --base {disk}/base.sqlite --csv > {tmp_path}/apres.csv\n",
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "status=2" in result.stdout
+    assert "enregistrement impossible (disque plein) ; rien n'a été enregistré." in result.stderr
+    assert "Traceback" not in result.stderr
+    kept = _rows((tmp_path / "apres.csv").read_text(encoding="utf-8"))[1:]
+    assert sorted(row[0] for row in kept) == sorted(d.structure for d in load_network(small).latest().diagnostics)
+
+
+def test_a_read_only_disk_refuses_saving_but_is_read(tmp_path):
+    folder = tmp_path / "net"
+    write_sample_network(folder, 8, seed=4)
+    disk = tmp_path / "disque"
+    disk.mkdir()
+    with Store(disk / "base.sqlite") as store:
+        store.save(load_network(folder).diagnostics, "net")
+    before = (disk / "base.sqlite").read_bytes()
+    result = _in_own_mount(
+        f"mount --bind {disk} {disk}\nmount -o remount,ro,bind {disk}\n"
+        f"{CLI} enregistrer {folder} --base {disk}/base.sqlite || echo status=$?\n"
+        f"{CLI} enregistrer {folder} --base {disk}/nouvelle.sqlite || echo status=$?\n"
+        f"{CLI} score --base {disk}/base.sqlite --csv > {tmp_path}/lu.csv\n",
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("status=2") == 2
+    assert result.stderr.count("base en lecture seule (disque, dossier ou fichier sans droit d'écriture) ; rien n'a été enregistré.") == 2
+    assert len(_rows((tmp_path / "lu.csv").read_text(encoding="utf-8"))) - 1 == len(load_network(folder).latest())
+    assert (disk / "base.sqlite").read_bytes() == before

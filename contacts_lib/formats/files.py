@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from contacts_lib.answers import InputError, visible
@@ -17,6 +19,13 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 def shown_path(path: Path | str) -> str:
     """A file name as it may be shown: control characters escaped (see :func:`visible`)."""
     return visible(os.fsdecode(path))
+
+
+def file_name_for(structure: str, suffix: str) -> str:
+    """A safe file name from a structure's name: « autodiagnostic-caf-de-l-isere.xlsx »."""
+    ascii_name = unicodedata.normalize("NFKD", structure).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "structure"
+    return f"autodiagnostic-{slug}{suffix}"
 
 
 def read_user_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:

@@ -15,15 +15,13 @@ Scoring is vectorised (numpy over an N × 36 matrix) and agrees with :func:`scor
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from contacts_lib.answers import HEADER_FIELDS, NO, YES, Autodiagnostic
+from contacts_lib.answers import HEADER_FIELDS, NO, YES, Autodiagnostic, structure_key
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import lever_counts
 
@@ -32,12 +30,6 @@ IDENTITY = ("autodiagnostic", "structure", "date", "campagne", "reseau", "region
 MOYENNE = "moyenne"
 #: Codes of the answer matrix.
 _YES, _NO, _NONE = 1, 0, -1
-
-
-def structure_key(name: str) -> str:
-    """How names are compared to say « the same structure »: Unicode compatibility form, case
-    folded, runs of spaces made one (« CAF  de l'Isère » = « caf de l'isère »)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
 
 
 def structures_frame(diagnostics: Sequence[Autodiagnostic], sources: Sequence[str] | None = None) -> pd.DataFrame:
