@@ -123,6 +123,20 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--base", type=Path, metavar="BASE", help=base_help)
     exporter.add_argument("--force", action="store_true", help="remplacer les fichiers s'ils existent déjà")
 
+    consensus = commands.add_parser(
+        "consensus", help="consensus d'un atelier : les fichiers des participants d'une même structure", add_help=False,
+        description="Lit les autodiagnostics des participants d'un atelier (une même structure), écrit le consensus "
+        "proposé (la majorité des réponses données ; une égalité reste sans réponse, à trancher par le groupe) et "
+        "affiche les questions sans unanimité (réponses, qui n'est pas d'accord) et les scores du consensus.",
+    )
+    consensus.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    consensus.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx des participants")
+    consensus.add_argument(
+        "--sortie", required=True, type=Path, metavar="FICHIER.json|.csv|.xlsx",
+        help="le fichier du consensus, au format de son extension",
+    )
+    consensus.add_argument("--force", action="store_true", help="remplacer le fichier de sortie s'il existe déjà")
+
     exemple = commands.add_parser(
         "exemple", help="écrire un réseau synthétique (fictif) pour les démonstrations", add_help=False,
         description="Écrit un réseau de structures fictives (deux campagnes, un CSV par campagne) : "
@@ -393,6 +407,58 @@ def _exporter(arguments) -> str:
     return f"{_versions_text(written)} exportée{'s' if written > 1 else ''} dans {where} (un fichier JSON par version)\n"
 
 
+_CONSENSUS_FORMATS = (".json", ".csv", ".xlsx")
+
+
+def _consensus(arguments) -> str:
+    """A workshop's consensus written to --sortie (every participant's file read first), and what
+    the group has to talk about: the questions without unanimity, then the consensus scores."""
+    from contacts_lib.formats.files import os_reason, shown_path, write_atomically
+    from contacts_lib.workshop import (
+        answer_counts,
+        consensus_autodiagnostic,
+        consensus_bytes,
+        disagreement_text,
+        participants,
+        participants_text,
+        structure_names,
+    )
+
+    output = arguments.sortie
+    if output.suffix.casefold() not in _CONSENSUS_FORMATS:
+        raise InputError(f"{shown_path(output)} : donnez un nom en {', '.join(_CONSENSUS_FORMATS[:-1])} ou {_CONSENSUS_FORMATS[-1]}.")
+    if os.path.lexists(output) and not arguments.force:
+        raise InputError(f"{shown_path(output)} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
+    group = participants(arguments.files)  # every file read and checked (all errors said) before writing
+    consensus = consensus_autodiagnostic(group)
+    names = structure_names(group)
+    if len(names) > 1:
+        print(f"contacts-efficaces : attention : les fichiers nomment {len(names)} structures différentes "
+              f"({visible(' ; '.join(names))}) ; le consensus porte le nom le plus fréquent : {visible(consensus.structure)}.",
+              file=sys.stderr)
+    try:
+        content = consensus_bytes(consensus, output.suffix)
+    except OSError as error:  # openpyxl writes each sheet through a temporary file first
+        raise InputError(f"{shown_path(output)} : écriture impossible ({os_reason(error)}) ; rien n'a été modifié.") from None
+    write_atomically(output, content)
+
+    counts = answer_counts(group)
+    divided = counts[~counts["unanime"]]
+    lines = [f"Atelier : {participants_text(len(group))} — {_terminal_text(consensus.structure, 80)}",
+             f"Questions sans unanimité : {len(divided)} sur {QUESTION_COUNT}"]
+    if len(divided):
+        headings = ["N°", "Bonne pratique", "OUI", "NON", "Sans rép.", "Consensus", "En désaccord"]
+        cells = [[str(row.question), _terminal_text(row.intitule, 48), str(row.oui), str(row.non), str(row.sans_reponse),
+                  row.consensus or "sans réponse", _terminal_text(disagreement_text(group, row.question, row.desaccord), 10_000)]
+                 for row in divided.itertuples()]
+        widths = [max(len(line[i]) for line in [headings, *cells]) for i in range(len(headings))]
+        right = (True, False, True, True, True, False, False)
+        lines += ["  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(line, widths, right, strict=True)).rstrip()
+                  for line in [headings, *cells]]
+    lines += ["", "Scores du consensus :"]
+    return "\n".join(lines) + "\n" + _table([consensus]) + f"Consensus écrit : {shown_path(output)}\n"
+
+
 def _exemple(arguments) -> str:
     from contacts_lib.network.sample import FILE_PREFIX, FIRST_CAMPAIGN, MAX_STRUCTURES, write_sample_network
     from contacts_lib.formats.files import shown_path
@@ -423,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
             _emit(_score(arguments))
         elif arguments.command == "template":
             _template(arguments.file, arguments.force)
+        elif arguments.command == "consensus":
+            _emit(_consensus(arguments))
         elif arguments.command in ("pratiques", "reseau", "exemple", "enregistrer", "exporter"):
             command = {
                 "pratiques": _pratiques, "reseau": _reseau, "exemple": _exemple,
