@@ -41,8 +41,10 @@ from contacts_lib.workshop import (
 )
 
 ACCEPT = ".json,.csv,.xlsx"
-#: The consensus dropdown's choices: what it shows, and the answer.
-CHOICES = (("OUI", True), ("NON", False), ("Sans réponse", None))
+#: The consensus dropdown's choices: what it shows, and its value (not None: a Dropdown whose
+#: value is None shows no choice at all).
+CHOICES = (("OUI", YES), ("NON", NO), ("Sans réponse", ""))
+_ANSWER_OF_CHOICE: dict[str, Answer] = {YES: True, NO: False, "": None}
 #: The downloads: kind → (button, file end, MIME type).
 DOWNLOADS = {
     "json": ("JSON", ".json", "application/json"),
@@ -51,7 +53,10 @@ DOWNLOADS = {
     "synthese": ("Synthèse de l'atelier (HTML, A4)", "-atelier.html", "text/html"),
 }
 
+_PICK = "— choisir —"  # the participant dropdown's first choice (not None: it would show nothing)
+
 _STYLE = """
+.ce-workshop .widget-html-content { line-height: 1.45; }
 .ce-workshop .ce-intro { max-width: 60em; }
 .ce-workshop .ce-warning { border-left: 4px solid #a4161a; padding: 0.3em 0.6em; background: #fdecea; }
 .ce-workshop table.ce-structures td.ce-wrap { max-width: 22em; overflow-wrap: anywhere; }
@@ -65,7 +70,10 @@ _STYLE = """
 .ce-workshop .ce-tag-unanimous { background: #e3f1e6; color: #1d5e2c; }
 .ce-workshop .ce-tag-divided { background: #ffe3a3; color: #5c3d00; }
 .ce-workshop .ce-tag-chosen { background: #dbe7f3; color: #1f4e79; }
-.ce-workshop .ce-results-row { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
+.ce-workshop .ce-results-row { display: flex; flex-wrap: wrap; gap: 2em; align-items: flex-start; }
+.ce-workshop .ce-results-row > div:first-child { max-width: 34em; }
+.ce-workshop table.ce-scores th { white-space: nowrap; }
+.ce-workshop table.ce-scores caption { text-align: left; color: #4a4a4a; padding-bottom: 0.3em; }
 .ce-workshop table.ce-scores { border-collapse: collapse; }
 .ce-workshop table.ce-scores th, .ce-workshop table.ce-scores td { border-bottom: 1px solid #c9d3de; padding: 0.2em 0.6em; text-align: left; }
 .ce-workshop table.ce-scores .ce-num { text-align: right; white-space: nowrap; }
@@ -88,7 +96,7 @@ class WorkshopPage:
         self.upload.observe(self._on_upload, names="value")
         self.file_messages = widgets.HTML()
         self.participants_html = widgets.HTML()
-        self.remove_choice = widgets.Dropdown(description="Participant", options=[], layout={"width": "auto"})
+        self.remove_choice = widgets.Dropdown(description="Participant", options=[(_PICK, "")], layout={"width": "auto"})
         self.remove_button = widgets.Button(description="Retirer ce participant", layout={"width": "auto"})
         self.remove_button.on_click(self._on_remove)
         self.results = widgets.HTML()
@@ -114,7 +122,7 @@ class WorkshopPage:
         info = widgets.HTML(layout={"flex": "1 1 30em"})
         info.add_class("ce-question-info")
         choice = widgets.Dropdown(
-            description=f"Consensus {number}", options=list(CHOICES), value=None,
+            description=f"Consensus {number}", options=list(CHOICES), value="",
             style={"description_width": "initial"}, layout={"width": "auto"},
         )
         choice.observe(lambda change, number=number: self._on_choice(number, change), names="value")
@@ -196,7 +204,7 @@ class WorkshopPage:
 
     def _on_remove(self, _button) -> None:
         chosen = self.remove_choice.value
-        if chosen is None:
+        if not chosen:
             return
         file_index, row_index = chosen
         name, digest, found = self._files[file_index]
@@ -212,7 +220,7 @@ class WorkshopPage:
     def _on_choice(self, number: int, change) -> None:
         if self._updating:
             return
-        self.overrides[number] = change["new"]
+        self.overrides[number] = _ANSWER_OF_CHOICE[change["new"]]
         self._refresh()
 
     def _on_revert(self, number: int) -> None:
@@ -238,7 +246,9 @@ class WorkshopPage:
         self.counts = answer_counts(self.participants, self.overrides)
         self.participants_html.value = self._participants_html()
         places = [(file_index, row_index) for file_index, (_, _, found) in enumerate(self._files) for row_index in range(len(found))]
-        self.remove_choice.options = [(p.label, place) for p, place in zip(self.participants, places, strict=True)]
+        self.remove_choice.options = [(_PICK, "")] + [
+            (p.label, place) for p, place in zip(self.participants, places, strict=True)
+        ]
         self.results.value = self._results_html()
         divided = int((~self.counts["unanime"]).sum())
         chosen = len(self.overrides)
@@ -282,7 +292,7 @@ class WorkshopPage:
         if dissent:
             lines.append(tag("p", text(dissent), class_="ce-meta"))
         row["info"].value = "".join(lines)
-        row["choice"].value = {YES: True, NO: False, None: None}[counts.consensus]
+        row["choice"].value = counts.consensus or ""
         row["revert"].layout.display = None if counts.modifiee else "none"
         row["unanime"] = counts.unanime
         if counts.unanime:
@@ -348,8 +358,8 @@ class WorkshopPage:
                                  "compte comme une pratique non mise en œuvre."), class_="ce-meta")
         radar = tag("div", consensus_radar_svg(self.participants, self.overrides), class_="ce-radar", role="img",
                     aria_label=text(RADAR_LEGEND))
-        return tag("div", tag("div", table + answered) + tag("div", radar + tag("p", text(RADAR_LEGEND), class_="ce-meta", style="max-width: 360px")),
-                   class_="ce-results-row")
+        legend = tag("p", text(RADAR_LEGEND), class_="ce-meta")
+        return tag("div", tag("div", table + answered + legend) + radar, class_="ce-results-row")
 
     # ------------------------------------------------------------------ downloads
 

@@ -219,14 +219,14 @@ def test_the_page_counts_keeps_choices_and_downloads():
     assert [p.label for p in page.participants] == ["anne", "bob", "table ligne 2", "table ligne 3"]
     assert "mauvais.json" in page.file_messages.value and "ce-problem" in page.file_messages.value
     # q2: Y N N Y → tie → blank; q3: Y N B N → NON
-    assert page._rows[1]["choice"].value is None and page._rows[2]["choice"].value is False
+    assert page._rows[1]["choice"].value == "" and page._rows[2]["choice"].value == "NON"
     assert "OUI 2 · NON 2 · sans réponse 0" in unescape(page._rows[1]["info"].value)
-    page._rows[1]["choice"].value = True  # the facilitator settles question 2
+    page._rows[1]["choice"].value = "OUI"  # the facilitator settles question 2
     assert page.overrides == {2: True}
     assert page._rows[1]["revert"].layout.display is None
     # A new file (one more NON on question 2) keeps the facilitator's choice.
     page.add_files([("dan.json", dumps_json(_diagnostic({2: N}, structure="CPAM du Rhône")).encode())])
-    assert len(page.participants) == 5 and page.overrides == {2: True} and page._rows[1]["choice"].value is True
+    assert len(page.participants) == 5 and page.overrides == {2: True} and page._rows[1]["choice"].value == "OUI"
     assert "2 structures différentes" in plain(unescape(page.participants_html.value))
     page.add_files([("anne-encore.json", _page_files()[0][1])])
     assert len(page.participants) == 5 and "déjà ajouté" in unescape(page.file_messages.value)
@@ -235,12 +235,18 @@ def test_the_page_counts_keeps_choices_and_downloads():
     document = json.loads(content)
     assert document["reponses"]["q02"] == "OUI" and document["reponses"]["q03"] == "NON" and document["reseau"] == "CAF"
     page._on_revert(2)
-    assert page.overrides == {} and page._rows[1]["choice"].value is False  # Y N N Y N → NON now
+    assert page.overrides == {} and page._rows[1]["choice"].value == "NON"  # Y N N Y N → NON now
+    page._rows[2]["choice"].value = ""  # « Sans réponse », chosen
+    assert page.overrides == {3: None} and page.consensus().answers[2] is None
     page._prepare("synthese")
     assert 'download="consensus-caf-de-l-isere-atelier.html"' in page.download_link.value
     page.only_divided.value = True
     assert page._rows[0]["box"].layout.display is None  # q1 Y Y Y N B: divided
     assert page._rows[10]["box"].layout.display is None  # q11: all blank, not unanimous either
+    page.remove_choice.value = page.remove_choice.options[2][1]  # bob
+    page._on_remove(None)
+    assert [p.label for p in page.participants] == ["anne", "table ligne 2", "table ligne 3", "dan"]
+    assert page.overrides == {3: None}  # the facilitator's choices stay
 
 
 def test_the_page_shows_file_text_as_text():
