@@ -47,8 +47,9 @@ from contacts_lib.page import (
 from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.report import report_html, summary_html
-from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, lever_names, score_answers
+from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, lever_names, rounded_percent, score, score_answers
 from contacts_lib.server import NETWORK_VARIABLE
+from contacts_lib.store import Store, Version, configured_path
 
 
 def _place_in_form(key: str) -> str:
@@ -72,6 +73,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     field_errors = traitlets.Dict().tag(sync=True)
     notice = traitlets.Dict().tag(sync=True)
     choices = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    #: The structure's saved versions, newest first: ``{"id", "label"}`` (a store is configured).
+    versions = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(self, autodiagnostic: Autodiagnostic | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -84,6 +87,11 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         self._revision = 0
         self._comparison = None
         self._refreshing = threading.Lock()
+        #: The store « Enregistrer » adds to (``CONTACTS_EFFICACES_BASE``), None: no store.
+        self.store_path = configured_path()
+        self._history: list[Version] = []  # the structure's versions, oldest first
+        self._history_key: str | None = None
+        self._pending_version: int | None = None
         if autodiagnostic is not None:
             self.load(autodiagnostic)
         else:
@@ -112,7 +120,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         radar = radar_svg(score_answers(self._parsed_answers()))
         return app_markup(
             self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors,
-            radar, example=worked_example(),
+            radar, example=worked_example(), versions=self.versions if self.store_path is not None else None,
         )
 
     def _ipython_display_(self) -> None:
@@ -164,11 +172,15 @@ class AutodiagnosticApp(anywidget.AnyWidget):
 
     @traitlets.observe("answers")
     def _on_answers(self, change) -> None:
+        self._pending_version = None  # a version is replaced over changes only when asked right after
         self._refresh()
 
     @traitlets.observe("header")
     def _on_header(self, change) -> None:
-        if self._comparison is not None and change["old"].get("reseau") != change["new"].get("reseau"):
+        if self.store_path is not None and change["old"].get("structure") != change["new"].get("structure"):
+            self._read_history()
+            self._refresh()  # the previous version drawn is the structure's
+        elif self._comparison is not None and change["old"].get("reseau") != change["new"].get("reseau"):
             self._refresh()  # the peers follow the réseau typed
         else:
             self.field_errors = self._field_errors()
@@ -179,15 +191,32 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             scores = score_answers(answers)
             self._revision += 1
             peers = self._comparison.peers(self.header.get("reseau", "").strip() or None) if self._comparison else None
-            self.figure = radar_figure(scores, band=peers.band() if peers else None, band_name=peers.name if peers else "")
+            before = self._previous_version()
+            previous = (score(before.autodiagnostic), self._version_name(before)) if before else None
+            self.figure = radar_figure(scores, band=peers.band() if peers else None, band_name=peers.name if peers else "",
+                                       previous=previous)
             with self.hold_sync():
-                self.results = self._results(scores, peers)
+                self.results = self._results(scores, peers, previous)
                 self.plan_html = plan_markup(action_plan(answers))
                 self.field_errors = self._field_errors()
 
-    def _results(self, scores: Scores, peers=None) -> dict[str, object]:
+    def _results(self, scores: Scores, peers=None, previous: tuple[Scores, str] | None = None) -> dict[str, object]:
         levers = load_catalogue().levers
         unanswered = scores.unanswered
+        since = ""
+        if previous is not None:
+            names = lever_names()
+            changes = []
+            for key in [lever.key for lever in levers] + ["moyenne"]:
+                now, then = scores.share(key), previous[0].share(key)
+                difference = rounded_percent(now) - rounded_percent(then)  # as the percentages read
+                if difference == 0:
+                    changes.append(f"{names[key]} : sans changement ({format_percent(now)})")
+                else:
+                    change = f"{difference:+d}".replace("-", "−") + f" point{'s' if abs(difference) > 1 else ''}"
+                    changes.append(f"{names[key]} : {change} ({format_percent(then)} → {format_percent(now)})")
+            since = (f"Depuis la {previous[1]} : " + " ; ".join(changes)
+                     + ". Sur le radar, cette version est en pointillés orange.")
         standing = ""
         if peers is not None:
             names = lever_names()
@@ -210,6 +239,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             ),
             "radar_label": french_text(f"Radar de couverture : {radar_summary(scores)}"),
             "standing": french_text(standing),
+            "since": french_text(since),
             "figure": self.figure.to_plotly_json(),
         }
 
@@ -256,6 +286,106 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         chosen = self._imported[index]
         self.load(chosen)
         self.say("import", "info", f"Formulaire rempli avec « {chosen.structure} ».")
+
+    # ------------------------------------------------------------------ the store
+
+    def _read_history(self) -> None:
+        """The versions of the structure named in the form (none when no store or no name)."""
+        from contacts_lib.answers import structure_key
+
+        name = str(self.header.get("structure", "")).strip()
+        key = structure_key(name) if name else None
+        self._pending_version = None
+        if self.store_path is None or key is None:
+            self._history, self._history_key = [], key
+        elif key != self._history_key or not self._history:
+            try:
+                if not self.store_path.exists():
+                    self._history = []
+                else:
+                    with Store(self.store_path, read_only=True) as store:
+                        self._history = store.history(name)
+            except InputError as error:
+                self._history = []
+                self.say("save", "error", f"Versions enregistrées illisibles : {error}")
+            self._history_key = key
+        self.versions = [
+            {"id": v.id, "label": f"Version {v.number} · {v.saved_at_text().replace(' à ', ' ')} · moyenne "
+                                  f"{format_percent(score(v.autodiagnostic).moyenne)}"}
+            for v in reversed(self._history)
+        ]
+
+    @staticmethod
+    def _version_name(version: Version) -> str:
+        """« version 3 du 27/11/2026 à 15:40 »."""
+        return f"version {version.number} du {version.saved_at_text()}"
+
+    def _shown_version(self) -> int | None:
+        """The position in the history of the latest version equal to the form, if any."""
+        try:
+            current = self.current()
+        except InputError:
+            return None
+        for index in range(len(self._history) - 1, -1, -1):
+            saved = self._history[index].autodiagnostic
+            if saved.header() == current.header() and saved.answers == current.answers:
+                return index
+        return None
+
+    def _previous_version(self) -> Version | None:
+        """The version the form is compared with: the one saved before the version shown, or
+        the latest one when the form holds changes not saved yet."""
+        if not self._history:
+            return None
+        shown = self._shown_version()
+        if shown is None:
+            return self._history[-1]
+        return self._history[shown - 1] if shown > 0 else None
+
+    def save_version(self) -> Version | None:
+        """Add the form to the store as a new version of its structure; say which, or why not."""
+        if self.store_path is None:
+            self.say("save", "error", "Enregistrement impossible : aucune base n'est configurée pour cette application.")
+            return None
+        problem = self._export_problem()
+        if problem is not None:
+            field, message = problem
+            if field == "structure" and "structure" not in self.field_errors:
+                self.field_errors = {**self.field_errors, "structure": "obligatoire pour enregistrer"}
+            self.say("save", "error", f"Enregistrement impossible : {message.replace('pour exporter', 'pour enregistrer')}",
+                     field=field)
+            return None
+        autodiagnostic = self.current()
+        try:
+            with Store(self.store_path, wait_seconds=10) as store:
+                saved = store.save([autodiagnostic], source="application")[0]
+        except InputError as error:
+            self.say("save", "error", f"Enregistrement impossible : {error} Vos réponses restent dans le formulaire.")
+            return None
+        self._history_key = None  # read again: other people may have saved versions meanwhile
+        self._read_history()
+        self._refresh()
+        self.say("save", "info", f"« {saved.autodiagnostic.structure} » : {self._version_name(saved)} enregistrée dans la base.")
+        self.send({"type": "saved"})
+        return saved
+
+    def load_version(self, version_id: int) -> None:
+        """Fill the form with a saved version; the form's unsaved changes are replaced only when
+        asked twice (the first time, the page says what would be lost)."""
+        chosen = next((v for v in self._history if v.id == version_id), None)
+        if chosen is None:
+            self.say("save", "error", "Version introuvable ; choisissez-en une dans la liste.")
+            return
+        blank = not any(self.answers) and not any(str(v).strip() for k, v in self.header.items() if k != "structure")
+        if self._shown_version() is None and not blank and self._pending_version != version_id:
+            self._pending_version = version_id
+            self.say("save", "error", "Les réponses affichées ne sont pas enregistrées : enregistrez-les d'abord, ou cliquez "
+                     "à nouveau sur « Charger cette version » pour les remplacer.")
+            return
+        self._pending_version = None
+        self.load(chosen.autodiagnostic)
+        self._refresh()
+        self.say("save", "info", f"Formulaire rempli avec la {self._version_name(chosen)}.")
 
     def _export_problem(self) -> tuple[str, str] | None:
         """(field, message) of what prevents an export, or None: the first invalid field, else a
@@ -327,6 +457,9 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             "import": self._on_import,
             "pick": self._on_pick,
             "export": lambda message, buffers: self._export_message(str(message.get("format"))),
+            "save": lambda message, buffers: self.save_version(),
+            "version": lambda message, buffers: self.load_version(
+                message.get("id") if isinstance(message.get("id"), int) else -1),
             "reset": lambda message, buffers: self.reset(),
             "markup": self._on_markup,
             "plotly": self._on_plotly,

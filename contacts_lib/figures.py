@@ -22,6 +22,7 @@ AXIS_TEXT = "#2a3f5f"  # plotly's default axis text colour
 RADIAL_TICKS = [0, 20, 40, 60, 80, 100]
 BAND_FILL = "rgba(120, 120, 120, 0.28)"  # the peers' quartile band under a structure's radar
 BAND_LINE = "#555555"  # the peers' median
+PREVIOUS_LINE = "#b35900"  # the structure's previous saved version
 
 
 def _radar_polygon(scores: Scores) -> tuple[list[float], list[str], list[str]]:
@@ -36,9 +37,11 @@ def _radar_polygon(scores: Scores) -> tuple[list[float], list[str], list[str]]:
 def radar_figure(
     scores: Scores, title: str | None = None,
     band: tuple[list[float], list[float], list[float]] | None = None, band_name: str = "",
+    previous: tuple[Scores, str] | None = None,
 ) -> go.Figure:
     """Radar of the four lever coverages on a fixed 0–100 % scale; ``band``: the peers' first
-    quartile, median and third quartile of each lever, drawn under it (see :func:`radar_svg`)."""
+    quartile, median and third quartile of each lever, drawn under it (see :func:`radar_svg`);
+    ``previous``: the scores of an earlier version and its name, drawn as a dotted line."""
     radii, names, labels = _radar_polygon(scores)
     figure = go.Figure()
     if band is not None:
@@ -50,6 +53,13 @@ def radar_figure(
         figure.add_trace(go.Scatterpolar(
             r=middle, theta=names, mode="lines", line={"color": BAND_LINE, "width": 1.5, "dash": "dash"},
             hovertemplate=f"Médiane {band_name} : %{{r:.0f}} %<extra></extra>", name="Médiane",
+        ))
+    if previous is not None:
+        before, before_labels = _radar_polygon(previous[0])[::2]
+        figure.add_trace(go.Scatterpolar(
+            r=before, theta=names, text=before_labels, mode="lines+markers",
+            line={"color": PREVIOUS_LINE, "width": 2, "dash": "dot"}, marker={"size": 5},
+            hovertemplate=f"{escape(previous[1])} : %{{text}}<extra></extra>", name=previous[1],
         ))
     figure.add_trace(
         go.Scatterpolar(

@@ -293,7 +293,28 @@ def _score_bar(results: Mapping[str, object]) -> str:
     return tag("div", cells, class_=PARTS["scoreBar"], aria_hidden="true")
 
 
-def _results(uid: str, results: Mapping[str, object], radar: str) -> str:
+def _store_section(uid: str, versions: Sequence[Mapping[str, object]]) -> str:
+    """« Enregistrer » and the structure's saved versions (only when a store is configured)."""
+    options = "".join(tag("option", text(str(v["label"])), value=str(v["id"])) for v in versions)
+    return (
+        tag("h2", "Base des autodiagnostics", id=f"{uid}-store-title")
+        + tag("p", "Chaque enregistrement ajoute une version de la structure à la base ; rien n'est remplacé.", class_="ce-meta")
+        + tag("button", "Enregistrer cette version", type="button", class_=f"ce-button ce-primary {PARTS['save']}")
+        + _notices("save")
+        + tag(
+            "div",
+            tag("label", "Versions enregistrées de cette structure", for_=f"{uid}-versions")
+            + tag("select", options, id=f"{uid}-versions")
+            + tag("button", "Charger cette version", type="button", class_=f"ce-button {PARTS['versionButton']}"),
+            class_=PARTS["versions"],
+            hidden=not versions,
+        )
+    )
+
+
+def _results(uid: str, results: Mapping[str, object], radar: str, versions: Sequence[Mapping[str, object]] | None = None) -> str:
+    """The results column; ``versions``: the structure's saved versions when a store is
+    configured (None: no store, no « Enregistrer »)."""
     rows = "".join(
         tag(
             "tr",
@@ -325,9 +346,11 @@ def _results(uid: str, results: Mapping[str, object], radar: str) -> str:
         + tag("p", text(results["unanswered"]), class_="ce-unanswered", **data("result", "unanswered"))
         + tag("div", radar, class_=PARTS["radar"], role="img", aria_label=results["radar_label"], **data("revision", results["revision"]))
         + tag("p", text(results.get("standing", "")), class_="ce-standing", **data("result", "standing"), aria_live="polite")
+        + tag("p", text(results.get("since", "")), class_="ce-standing", **data("result", "since"), aria_live="polite")
         + tag("h2", "Exporter", id=f"{uid}-export-title")
         + tag("div", exports, class_="ce-exports", role="group", aria_labelledby=f"{uid}-export-title")
-        + _notices("export"),
+        + _notices("export")
+        + (_store_section(uid, versions) if versions is not None else ""),
         class_="ce-results",
         aria_labelledby=f"{uid}-results-title",
     )
@@ -342,11 +365,13 @@ def app_markup(
     field_errors: Mapping[str, str],
     radar: str,
     example: Autodiagnostic | None = None,
+    versions: Sequence[Mapping[str, object]] | None = None,
 ) -> str:
     """The whole app as HTML, with its styles and the script that binds to it at once.
 
     ``radar`` is the radar as SVG (figures.radar_svg), shown until plotly.js draws it; ``example``
-    is the form that the landing page's « exemple du recueil » link opens.
+    is the form that the landing page's « exemple du recueil » link opens; ``versions``: the
+    structure's saved versions when a store is configured (else no « Enregistrer »).
     """
     status = tag("div", tag("p", ""), class_=f"ce-status {PARTS['connection']}", role="status", hidden=True) + tag(
         "div",
@@ -397,7 +422,7 @@ def app_markup(
     )
     app = tag(
         "div",
-        status + _score_bar(results) + import_section + tag("div", form + _results(uid, results, radar), class_="ce-columns") + plan,
+        status + _score_bar(results) + import_section + tag("div", form + _results(uid, results, radar, versions), class_="ce-columns") + plan,
         id=uid,
         class_=PARTS["app"],
         lang="fr",

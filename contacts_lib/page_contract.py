@@ -35,6 +35,11 @@ PARTS = {
     "importInfo": "ce-import-info",
     "exportError": "ce-export-error",
     "exportInfo": "ce-export-info",
+    "save": "ce-save",
+    "saveError": "ce-save-error",
+    "saveInfo": "ce-save-info",
+    "versions": "ce-versions",
+    "versionButton": "ce-version-button",
     "radar": "ce-radar",
     "planBody": "ce-plan-body",
 }
@@ -60,8 +65,8 @@ ATTRIBUTES = {
 }
 
 #: Custom messages between the widget and the kernel, by direction.
-MESSAGES_TO_KERNEL = ("import", "pick", "export", "reset", "ping", "markup", "plotly")
-MESSAGES_TO_PAGE = ("download", "pong", "markup", "plotly")
+MESSAGES_TO_KERNEL = ("import", "pick", "export", "save", "version", "reset", "ping", "markup", "plotly")
+MESSAGES_TO_PAGE = ("download", "saved", "pong", "markup", "plotly")
 
 #: Largest file the page sends to the kernel (checked in the browser before sending, and again
 #: in Python): far above any autodiagnostic, well below what the kernel's websocket accepts.

@@ -37,10 +37,13 @@ class Scores:
     moyenne: Fraction
     answered: int
 
+    def share(self, lever_key: str) -> Fraction:
+        """Exact coverage of a lever, or the moyenne with ``"moyenne"``."""
+        return self.moyenne if lever_key == "moyenne" else self.coverage[lever_key]
+
     def percent(self, lever_key: str) -> float:
         """Unrounded percentage (0–100) of a lever, or of the moyenne with ``"moyenne"``."""
-        value = self.moyenne if lever_key == "moyenne" else self.coverage[lever_key]
-        return float(value * 100)
+        return float(self.share(lever_key) * 100)
 
     @property
     def unanswered(self) -> int:

@@ -261,6 +261,11 @@ class Store:
     def count(self) -> int:
         return self._read("SELECT count(*) FROM versions")[0][0]
 
+    def stamp(self) -> tuple[int, int]:
+        """(versions, last version id): changes with every save, cheap to read."""
+        count, last = self._read("SELECT count(*), coalesce(max(id), 0) FROM versions")[0]
+        return count, last
+
     def network(self):
         """Every version as a :class:`network.Network` (oldest first, so that its ``latest()``
         is each structure's latest version by date, then save time)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contacts_lib.server import project_root, voila_command
+from contacts_lib.store import BASE_VARIABLE
 
 
 def free_port() -> int:
@@ -84,7 +85,8 @@ def running_app(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=project_root(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, **(environment or {})},
+            # A store of its own beside the log: never the user's (the app saves into one by default).
+            env={**os.environ, BASE_VARIABLE: str(log_path.parent / "base.sqlite"), **(environment or {})},
         )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -239,3 +239,90 @@ def test_workbook_export_is_the_template_filled(worked_example):
     template = build_workbook(None)
     assert exported.sheetnames == template.sheetnames
     assert exported["Résultats"]["F11"].value == template["Résultats"]["F11"].value == "=AVERAGE(F7:F10)"
+
+
+# ---------------------------------------------------------------------- the store (« Enregistrer »)
+
+
+@pytest.fixture
+def stored_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTACTS_EFFICACES_BASE", str(tmp_path / "base.sqlite"))
+    return AutodiagnosticApp()
+
+
+def test_no_store_no_save_button(app, monkeypatch):
+    assert app.store_path is None
+    assert "Enregistrer cette version" not in app.page_html()
+    assert not app.versions
+
+
+def test_save_adds_versions_and_the_radar_shows_the_progress_since_the_last_one(stored_app, worked_example, tmp_path):
+    from contacts_lib.store import Store
+
+    app = stored_app
+    assert "Enregistrer cette version" in app.page_html()
+    app._on_message(app, {"type": "save"}, [])
+    assert _notice(app)[:2] == ("save", "error") and "nom de la structure est obligatoire pour enregistrer" in _notice(app)[2]
+    assert app.notice["field"] == "structure" and not (tmp_path / "base.sqlite").exists()
+
+    app.load(worked_example)
+    app._on_message(app, {"type": "save"}, [])
+    place, kind, message = _notice(app)
+    assert (place, kind) == ("save", "info") and message.startswith("« Exemple du recueil (SGMAP, 2015) » : version 1 du ")
+    assert [v["label"].split(" · ")[0] for v in app.versions] == ["Version 1"]
+    assert app.results["since"] == ""  # the form is version 1: nothing before it
+
+    # Two practices of the first lever dropped (10 questions): −20 points shown, then saved as version 2.
+    answers = _example_answers(worked_example)
+    dropped = [i for i in range(10) if answers[i] == "OUI"][:2]
+    for i in dropped:
+        answers[i] = "NON"
+    app.answers = answers
+    since = plain(app.results["since"])
+    assert since.startswith("Depuis la version 1 du ") and "Orientation : −20 points (40 % → 20 %)" in since
+    assert "Excellence : sans changement (27 %)" in since and "Moyenne : −5 points (64 % → 59 %)" in since
+    assert [trace.name.split(" du ")[0] for trace in app.figure.data] == ["version 1", "Couverture"]
+    assert list(app.figure.data[0].r[:4]) == pytest.approx([40, 300 / 11, 87.5, 100])  # version 1: the recueil's example
+    app._on_message(app, {"type": "save"}, [])
+    assert "version 2 du" in _notice(app)[2]
+    assert plain(app.results["since"]).startswith("Depuis la version 1 du ")  # still what changed since the one before
+
+    with Store(tmp_path / "base.sqlite") as store:
+        history = store.history(worked_example.structure)
+        assert [score(v.autodiagnostic).percent("orientation") for v in history] == [40, 20]
+        assert history[1].source == "application"
+
+    # Loading version 1 back: over unsaved changes, only when asked twice.
+    answers[20] = "OUI" if answers[20] == "NON" else "NON"
+    app.answers = answers
+    first = app.versions[-1]["id"]
+    app._on_message(app, {"type": "version", "id": first}, [])
+    assert _notice(app)[:2] == ("save", "error") and "ne sont pas enregistrées" in _notice(app)[2]
+    assert app.answers == answers
+    app._on_message(app, {"type": "version", "id": first}, [])
+    assert app.answers == _example_answers(worked_example) and plain(app.results["moyenne"]) == "64 %"
+    assert _notice(app)[2].startswith("Formulaire rempli avec la version 1 du ")
+    app._on_message(app, {"type": "version", "id": "x"}, [])
+    assert _notice(app) == ("save", "error", "Version introuvable ; choisissez-en une dans la liste.")
+
+
+def test_versions_follow_the_structure_typed_and_others_saves(stored_app, worked_example, tmp_path):
+    from contacts_lib.store import Store
+
+    with Store(tmp_path / "base.sqlite") as store:
+        store.save([worked_example, random_autodiagnostic(3)], "autre poste")
+    stored_app.header = {**stored_app.header, "structure": f"  {worked_example.structure.upper()} "}
+    assert len(stored_app.versions) == 1  # the name compared without case or spaces
+    assert plain(stored_app.results["since"]).startswith("Depuis la version 1 du ")
+    stored_app.header = {**stored_app.header, "structure": "Structure inconnue"}
+    assert stored_app.versions == [] and stored_app.results["since"] == ""
+
+
+def test_a_store_that_cannot_be_written_keeps_the_form(stored_app, worked_example, tmp_path):
+    (tmp_path / "base.sqlite").write_bytes(b"pas une base " * 500)
+    stored_app.load(worked_example)
+    assert _notice(stored_app)[:2] == ("save", "error") and "Versions enregistrées illisibles" in _notice(stored_app)[2]
+    stored_app.save_version()
+    place, kind, message = _notice(stored_app)
+    assert (place, kind) == ("save", "error") and "fichier endommagé" in message and "restent dans le formulaire" in message
+    assert stored_app.answers == _example_answers(worked_example)

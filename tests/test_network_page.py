@@ -127,3 +127,38 @@ def test_the_page_reads_the_network_the_variable_names(tmp_path, monkeypatch):
 
 def test_thousands_the_french_way():
     assert thousands(15000) == "15\u202f000" and thousands(999) == "999"
+
+
+def test_on_a_store_the_page_shows_each_structures_latest_version_and_is_read_again_when_visited(tmp_path, monkeypatch):
+    from contacts_lib.network.page import network_page
+    from contacts_lib.store import BASE_VARIABLE, Store
+
+    base = tmp_path / "base.sqlite"
+    monkeypatch.setenv(BASE_VARIABLE, str(base))
+    monkeypatch.delenv(NETWORK_VARIABLE, raising=False)
+    source = page_source()  # an empty store: said, and the sample shown
+    assert source.synthetic and source.description.startswith(f"La base {base} ne contient encore aucun autodiagnostic ; ")
+    diagnostics = sample_network(30, seed=4)
+    empty = network_page().widget  # prepared while the store is empty: read again once it is not
+    with Store(base) as store:
+        store.save(diagnostics, "campagne")
+    empty.children[-1]._handle_custom_msg({"type": "shown"}, [])
+    assert "30 structures" in _plain(empty.children[0].children[1].value)
+    source = page_source()
+    assert not source.synthetic and f"base des autodiagnostics {base} (30 structures, {len(diagnostics)} versions enregistrées)" == source.description
+    assert sorted(source.network.latest().diagnostics, key=lambda d: d.structure) == sorted(
+        {d.structure: d for d in sorted(diagnostics, key=lambda d: d.date)}.values(), key=lambda d: d.structure)
+
+    with Store(base) as store:
+        store.save(diagnostics, "campagne again")  # the same structures saved again: still 30
+    page = network_page()  # prepared in advance, as Voilà does
+    box = page.widget
+    arrival = box.children[-1]
+    first = box.children[0]
+    arrival._handle_custom_msg({"type": "shown"}, [])
+    assert box.children[0] is first  # nothing saved since: the page stays
+    with Store(base) as store:
+        store.save([sample_network(40, seed=5)[-1]], "application")
+    arrival._handle_custom_msg({"type": "shown"}, [])
+    assert box.children[0] is not first and box.children[-1] is arrival
+    assert "31 structures" in _plain(box.children[0].children[1].value)

@@ -29,8 +29,11 @@ SCRIPTS = ("page.js", "autodiagnostic.js", "kernel.js")
 
 
 @pytest.fixture(scope="module")
-def page():
-    return AutodiagnosticApp().page_html()
+def page(tmp_path_factory):
+    """The page of an app that saves into a store (the page with every part)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONTACTS_EFFICACES_BASE", str(tmp_path_factory.mktemp("base") / "base.sqlite"))
+        return AutodiagnosticApp().page_html()
 
 
 def _string_literals(script: str) -> list[str]:

@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import anywidget
 import ipywidgets as widgets
 import pandas as pd
 
@@ -59,19 +60,43 @@ class Source:
     network: Network
     description: str
     synthetic: bool
+    #: For a store: what it held when read (see :meth:`store.Store.stamp`); None for files.
+    stamp: tuple[int, int] | None = None
 
 
 def page_source() -> Source:
-    """The network named by ``CONTACTS_EFFICACES_RESEAU``, else the synthetic sample."""
+    """The store named by ``CONTACTS_EFFICACES_BASE`` (each structure's versions), else the files
+    named by ``CONTACTS_EFFICACES_RESEAU``, else the synthetic sample. A store that is empty or
+    cannot be read is said, and the files or the sample are shown instead."""
+    from contacts_lib.store import Store, configured_path
+
+    note, stamp = "", None
+    base = configured_path()
+    if base is not None:
+        network = None
+        try:
+            if base.exists():
+                with Store(base, read_only=True) as store:
+                    network, stamp = store.network(), store.stamp()
+            else:
+                stamp = (0, 0)
+        except InputError as error:
+            note = f"{error} "
+        if network is not None and len(network):
+            structures = network.structures["cle_structure"].nunique()
+            return Source(network, f"base des autodiagnostics {base} ({structures_text(structures)}, "
+                          f"{thousands(len(network))} version{'s' if len(network) > 1 else ''} enregistrée{'s' if len(network) > 1 else ''})", False, stamp)
+        if stamp is not None:
+            note = f"La base {base} ne contient encore aucun autodiagnostic ; "
     path = os.environ.get(NETWORK_VARIABLE, "").strip()
     if not path:
         diagnostics = sample_network(DEFAULT_STRUCTURES)
         network = Network(tuple(diagnostics), ("réseau synthétique",) * len(diagnostics))
-        return Source(network, f"réseau synthétique de {DEFAULT_STRUCTURES} structures fictives (données de démonstration, "
+        return Source(network, f"{note}réseau synthétique de {DEFAULT_STRUCTURES} structures fictives (données de démonstration, "
                       f"aucune ne décrit une structure réelle) ; pour analyser vos fichiers, donnez leur dossier dans la "
-                      f"variable d'environnement {NETWORK_VARIABLE}", True)
+                      f"variable d'environnement {NETWORK_VARIABLE}", True, stamp)
     network = load_network(Path(path), ignore_errors=True)
-    return Source(network, f"{path} ({structures_text(network.structures['cle_structure'].nunique())})", False)
+    return Source(network, f"{note}{path} ({structures_text(network.structures['cle_structure'].nunique())})", False, stamp)
 
 
 class NetworkPage:
@@ -396,15 +421,52 @@ class NetworkPage:
         return buffer.getvalue()
 
 
+class _Arrival(anywidget.AnyWidget):
+    """Says when a visitor's browser shows the page: Voilà runs the page in advance, in a
+    kernel kept ready, and a store may have received versions meanwhile."""
+
+    _esm = "export default { render({ model }) { model.send({ type: 'shown' }); } };"
+
+
+def _store_stamp() -> tuple[int, int] | None:
+    from contacts_lib.store import Store, configured_path
+
+    base = configured_path()
+    try:
+        if base is not None and not base.exists():
+            return 0, 0
+        with Store(base, read_only=True) as store:
+            return store.stamp()
+    except InputError:
+        return None
+
+
 def network_page() -> PageWithKernel:
-    """What ``notebooks/reseau.ipynb`` displays."""
+    """What ``notebooks/reseau.ipynb`` displays. On a store, the page is read again when its
+    visitor arrives if versions were saved since it was prepared."""
     try:
         source = page_source()
     except InputError as error:
         return PageWithKernel(widgets.HTML(
             tag("p", text(f"Les données du réseau n'ont pas pu être lues : {error}"), class_="ce-problem", role="alert")
         ))
-    return PageWithKernel(NetworkPage(source).widget)
+    page = widgets.VBox([NetworkPage(source).widget])
+    if source.stamp is not None:
+        arrival = _Arrival()
+
+        def on_shown(_widget, message, _buffers) -> None:
+            nonlocal source
+            if message.get("type") != "shown" or _store_stamp() in (None, source.stamp):
+                return
+            try:
+                source = page_source()
+            except InputError:
+                return  # the page already shown stays
+            page.children = (NetworkPage(source).widget, arrival)
+
+        arrival.on_msg(on_shown)
+        page.children = (*page.children, arrival)
+    return PageWithKernel(page)
 
 
 __all__ = ["NETWORK_VARIABLE", "NetworkPage", "network_page", "page_source", "thousands"]

@@ -40,6 +40,8 @@ function bind(root, model, page, contract) {
   const pickSelect = pickBox.querySelector("select");
   const radar = find("radar");
   const planBody = find("planBody");
+  const versionsBox = find("versions"); // only when the app saves into a store
+  const versionSelect = versionsBox && versionsBox.querySelector("select");
 
   // ---------------------------------------------------------------- the kernel's heartbeat
   // In Voilà, a kernel that stops answering (killed, restarted, culled) is lost: the page keeps
@@ -114,6 +116,13 @@ function bind(root, model, page, contract) {
   for (const input of fields) listen(input, "change", () => sendField(input));
   listen(fileInput, "change", sendFile);
   listen(find("pickButton"), "click", () => send({ type: messages.pick, index: Number(pickSelect.value) }));
+  if (versionsBox) {
+    listen(find("save"), "click", () => {
+      busy();
+      send({ type: messages.save });
+    });
+    listen(find("versionButton"), "click", () => send({ type: messages.version, id: Number(versionSelect.value) }));
+  }
   for (const button of root.querySelectorAll(`[${attr.export}]`)) {
     listen(button, "click", () => {
       busy();
@@ -153,6 +162,7 @@ function bind(root, model, page, contract) {
     for (const line of root.querySelectorAll(`[${attr.result}="progress"]`)) line.textContent = results.progress;
     root.querySelector(`[${attr.result}="unanswered"]`).textContent = results.unanswered;
     root.querySelector(`[${attr.result}="standing"]`).textContent = results.standing || "";
+    root.querySelector(`[${attr.result}="since"]`).textContent = results.since || "";
     radar.setAttribute("aria-label", results.radar_label);
     window.ceAutodiagnostic.draw(radar, results.figure, results.revision, contract);
     page.resultsShown();
@@ -184,9 +194,26 @@ function bind(root, model, page, contract) {
       }),
     );
   }
+  function showVersions() {
+    if (!versionsBox) return;
+    const versions = model.get("versions");
+    versionsBox.hidden = versions.length === 0;
+    versionSelect.replaceChildren(
+      ...versions.map((version) => {
+        const option = document.createElement("option");
+        option.value = String(version.id);
+        option.textContent = version.label;
+        return option;
+      }),
+    );
+  }
   function onMessage(message, buffers) {
     alive(); // any message says the kernel is there
     if (!message || message.type === messages.pong) return; // the answer to a ping says only that
+    if (message.type === messages.saved) {
+      page.exportedFile(); // kept in the store: leaving loses nothing
+      return;
+    }
     if (message.type !== messages.download) return; // the other replies are awaited where asked
     busyUntil = 0;
     const url = URL.createObjectURL(new Blob([buffers[0]], { type: message.mime }));
@@ -209,6 +236,7 @@ function bind(root, model, page, contract) {
     ["change:plan_html", showPlan],
     ["change:notice", showNotice],
     ["change:choices", showChoices],
+    ["change:versions", showVersions],
     ["msg:custom", onMessage],
   ];
   for (const [event, listener] of listeners) model.on(event, listener);
@@ -228,6 +256,7 @@ function bind(root, model, page, contract) {
   else page.resultsShown();
   sendFile();
   showChoices();
+  showVersions();
   page.connected({ reset: () => send({ type: messages.reset }) });
   // The page shows an SVG radar: plotly.js takes over once the page has nothing more urgent to do.
   const upgrade = () => {
