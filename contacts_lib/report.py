@@ -23,7 +23,7 @@ from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score
 #: Actions listed in the one-page summary: with the longest titles and names, still one page.
 SUMMARY_ACTIONS = 6
 
-_STYLE = """
+DOCUMENT_STYLE = """
 @page { size: A4; margin: 14mm 14mm 16mm 14mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1b1b1b; font-size: 10.5pt;
@@ -120,7 +120,7 @@ def _document(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{text(f"{title} — {autodiagnostic.structure}")}</title>
-<style>{_STYLE}</style>
+<style>{DOCUMENT_STYLE}</style>
 </head>
 <body class="{"summary" if summary else "report"}">
 <header>

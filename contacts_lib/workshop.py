@@ -332,7 +332,7 @@ def summary_html(
     from contacts_lib.figures import radar_summary
     from contacts_lib.page import text
     from contacts_lib.report import (
-        _STYLE as REPORT_STYLE,  # the A4 style of the tool's documents
+        DOCUMENT_STYLE as REPORT_STYLE,  # the A4 style of the tool's documents
     )
     from contacts_lib.scoring import (
         UNANSWERED_RULE,
