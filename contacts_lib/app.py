@@ -29,6 +29,7 @@ from contacts_lib.answers import (
     InputError,
     build_autodiagnostic,
     parse_header_value,
+    structure_key,
 )
 from contacts_lib.figures import radar_figure, radar_summary, radar_svg
 from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
@@ -291,8 +292,6 @@ class AutodiagnosticApp(anywidget.AnyWidget):
 
     def _read_history(self) -> None:
         """The versions of the structure named in the form (none when no store or no name)."""
-        from contacts_lib.answers import structure_key
-
         name = str(self.header.get("structure", "")).strip()
         key = structure_key(name) if name else None
         self._pending_version = None

@@ -15,7 +15,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from contacts_lib.answers import InputError, visible
+from contacts_lib.answers import InputError, structure_key, visible
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 
 USER_ERROR = 2
@@ -377,11 +377,11 @@ def _enregistrer(arguments) -> str:
     from contacts_lib.formats.files import shown_path
     from contacts_lib.store import Store, read_files
 
-    diagnostics = read_files(arguments.files)  # every file read and checked before the base is touched
+    diagnostics = read_files(arguments.files)  # all read and checked: a bad row, and the base is not even opened
     with Store(arguments.base) as store:
-        saved = store.save(diagnostics, source=", ".join(str(p) for p in arguments.files)[:2000])
+        saved = store.save(diagnostics, source=", ".join(map(str, arguments.files))[:2000])
         total = store.count()
-    structures = len({s.autodiagnostic.structure.casefold() for s in saved})
+    structures = len({structure_key(s.autodiagnostic.structure) for s in saved})
     return (
         f"{_versions_text(len(saved))} enregistrée{'s' if len(saved) > 1 else ''} "
         f"({structures} structure{'s' if structures > 1 else ''}) dans {shown_path(store.path)} ; "

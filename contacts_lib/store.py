@@ -330,17 +330,11 @@ def _reason(error: sqlite3.DatabaseError) -> str:
 
 
 def read_files(paths: Iterable[Path | str]) -> list[Autodiagnostic]:
-    """Every autodiagnostic of the files and folders, all read and checked first: one bad row
-    anywhere, and :class:`InputError` says where (nothing is to be saved)."""
+    """Every autodiagnostic of the files and folders, all read and checked before anything is
+    saved: one bad row anywhere, and :class:`InputError` says where."""
     from contacts_lib.network.loading import load_network
 
     return list(load_network(list(paths)).diagnostics)
-
-
-def save_files(paths: Sequence[Path | str], store: Store) -> list[Version]:
-    """Read every file first (all or nothing), then save all their autodiagnostics at once."""
-    diagnostics = read_files(paths)
-    return store.save(diagnostics, source=", ".join(str(p) for p in paths)[:2000])
 
 
 def export(store: Store, target: Path, force: bool = False) -> int:

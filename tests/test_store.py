@@ -127,6 +127,8 @@ def test_enregistrer_is_all_or_nothing_and_says_which_row(tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     assert "reseau.csv, ligne 4" in result.stderr and "PEUT-ÊTRE" in result.stderr
     assert _versions_in(base) == 1  # the good file of that command was not saved either
+    assert run_cli("enregistrer", str(bad), "--base", str(tmp_path / "neuve.sqlite")).returncode == 2
+    assert not (tmp_path / "neuve.sqlite").exists()  # a refused command does not even create a base
 
 
 def test_score_pratiques_reseau_read_the_base_as_they_read_files(tmp_path):
