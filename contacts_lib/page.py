@@ -346,7 +346,7 @@ def _results(uid: str, results: Mapping[str, object], radar: str, versions: Sequ
         + tag("p", text(results["unanswered"]), class_="ce-unanswered", **data("result", "unanswered"))
         + tag("div", radar, class_=PARTS["radar"], role="img", aria_label=results["radar_label"], **data("revision", results["revision"]))
         + tag("p", text(results.get("standing", "")), class_="ce-standing", **data("result", "standing"), aria_live="polite")
-        + tag("p", text(results.get("since", "")), class_="ce-standing", **data("result", "since"), aria_live="polite")
+        + tag("p", text(results.get("since", "")), class_="ce-since", **data("result", "since"), aria_live="polite")
         + tag("h2", "Exporter", id=f"{uid}-export-title")
         + tag("div", exports, class_="ce-exports", role="group", aria_labelledby=f"{uid}-export-title")
         + _notices("export")
