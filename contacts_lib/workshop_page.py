@@ -14,9 +14,12 @@ counting is that of :mod:`contacts_lib.workshop`: this module only lays it out.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 
+import anywidget
 import ipywidgets as widgets
+import traitlets
 
 from contacts_lib.answers import NO, YES, Autodiagnostic, InputError
 from contacts_lib.page import PageWithKernel, page_styles, tag, text
@@ -81,11 +84,56 @@ _STYLE = """
 """
 
 
+#: Where the browser keeps the workshop (files and choices), so that a reload or a lost kernel
+#: loses nothing.
+MEMORY_KEY = "contacts-efficaces/atelier/v1"
+
+
+class WorkshopMemory(anywidget.AnyWidget):
+    """The workshop kept in the browser (``localStorage``): the files, the participants left
+    and the facilitator's choices. When the page is shown, what the browser kept is sent back to
+    the kernel (``restore``); every change is kept again; a browser that cannot keep it says so."""
+
+    _esm = """
+    export default {
+      render({ model }) {
+        const key = model.get("key");
+        let kept = null;
+        try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (error) { kept = null; }
+        if (kept && Array.isArray(kept.files) && kept.files.length) model.send({ type: "restore", state: kept });
+        const keep = () => {
+          const files = model.get("files");
+          try {
+            if (files.length) localStorage.setItem(key, JSON.stringify({ files, choices: model.get("choices") }));
+            else localStorage.removeItem(key);
+          } catch (error) {
+            model.send({ type: "full" });
+          }
+        };
+        model.on("change:files", keep);
+        model.on("change:choices", keep);
+      },
+    };
+    """
+    key = traitlets.Unicode(MEMORY_KEY).tag(sync=True)
+    #: The files (name, base64 content, rows taken) and the choices: two traits, so that a
+    #: choice does not send the files again.
+    files = traitlets.List(traitlets.Dict()).tag(sync=True)
+    choices = traitlets.Dict().tag(sync=True)
+
+
 class WorkshopPage:
     """The page's widgets and what they do; ``widget`` is what the notebook displays."""
 
     def __init__(self) -> None:
         self._files: list[tuple[str, str, list[tuple[str, Autodiagnostic]]]] = []  # name, digest, its participants
+        #: Each file's bytes and the rows of it still taken (by digest): what the browser keeps.
+        self._kept: dict[str, tuple[bytes, list[int]]] = {}
+        self.memory = WorkshopMemory()
+        self.memory.on_msg(self._on_memory)
+        self.restart = widgets.Button(description="Recommencer l'atelier (tout effacer)", layout={"width": "auto", "display": "none"})
+        self.restart.on_click(self._on_restart)
+        self._clearing = False  # « Recommencer » asked once: a second click clears
         self.overrides: dict[int, Answer] = {}
         self.participants: list[Participant] = []
         self._updating = False
@@ -140,13 +188,15 @@ class WorkshopPage:
             "classeur XLSX ; un CSV peut réunir plusieurs participants). Déposez ici tous les fichiers, en une ou plusieurs "
             "fois : la page compte les réponses à chaque question, nomme qui n'est pas d'accord et propose un consensus, "
             "la majorité des réponses données (une égalité reste « sans réponse », à trancher par le groupe). Vous pouvez "
-            "changer chaque réponse du consensus ; ajouter des fichiers ne défait pas vos choix.")), class_="ce-intro"))
+            "changer chaque réponse du consensus ; ajouter des fichiers ne défait pas vos choix. Les fichiers et vos choix "
+            "sont gardés dans ce navigateur : si la page se recharge, l'atelier reprend où il en était.")), class_="ce-intro"))
         self.body.children = self._sections()
         upload = widgets.VBox([
             widgets.HTML(tag("h2", "Fichiers des participants")),
             widgets.HBox([self.upload, widgets.HTML(tag("span", text("JSON, CSV ou XLSX, plusieurs à la fois"), class_="ce-meta"))],
                          layout={"align_items": "center", "flex_flow": "row wrap"}),
             self.file_messages,
+            widgets.HBox([self.restart, self.memory]),
         ])
         page = widgets.VBox([style, intro, upload, self.body], layout={"max_width": "1100px"})
         page.add_class("ce-workshop")
@@ -188,6 +238,7 @@ class WorkshopPage:
                 messages.append(tag("p", text(f"Fichier refusé — {error}"), class_="ce-problem"))
                 continue
             self._files.append((name, digest, found))
+            self._kept[digest] = (content, list(range(len(found))))
             added += len(found)
         if added:
             messages.insert(0, tag("p", text(f"{participants_text(added)} ajouté{'s' if added > 1 else ''}."), class_="ce-meta"))
@@ -209,10 +260,12 @@ class WorkshopPage:
         file_index, row_index = chosen
         name, digest, found = self._files[file_index]
         rest = found[:row_index] + found[row_index + 1:]
+        del self._kept[digest][1][row_index]
         if rest:
             self._files[file_index] = (name, digest, rest)
         else:
             del self._files[file_index]
+            del self._kept[digest]
         self._refresh()
 
     # ------------------------------------------------------------------ the consensus
@@ -234,11 +287,82 @@ class WorkshopPage:
     def consensus(self) -> Autodiagnostic:
         return consensus_autodiagnostic(self.participants, self.overrides)
 
+    # ------------------------------------------------------------------ kept in the browser
+
+    def snapshot(self) -> dict[str, object]:
+        """The workshop as the browser keeps it (JSON): files, rows taken, choices."""
+        return {
+            "files": [
+                {"name": name, "content": base64.b64encode(self._kept[digest][0]).decode("ascii"), "rows": self._kept[digest][1]}
+                for name, digest, _ in self._files
+            ],
+            "choices": {str(number): ("" if answer is None else (YES if answer else NO)) for number, answer in self.overrides.items()},
+        }
+
+    def restore(self, state: object) -> None:
+        """Take back a workshop the browser kept (when this page has nothing yet): its files,
+        the participants that had not been removed, the facilitator's choices."""
+        if self._files or self.overrides:
+            return
+        try:
+            files = [(str(f["name"]), base64.b64decode(f["content"], validate=True), [int(r) for r in f["rows"]]) for f in state["files"]]
+            choices = {int(n): _ANSWER_OF_CHOICE[c] for n, c in dict(state.get("choices", {})).items() if 1 <= int(n) <= QUESTION_COUNT}
+        except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
+            self.file_messages.value = tag("p", text("L'atelier gardé dans ce navigateur n'a pas pu être repris."), class_="ce-problem")
+            return
+        self.add_files([(name, content) for name, content, _ in files])
+        for name, content, rows in files:
+            digest = hashlib.sha256(content).hexdigest()
+            if digest not in self._kept:
+                continue
+            index = next(i for i, (_, seen, _) in enumerate(self._files) if seen == digest)
+            found = self._files[index][2]
+            keep = [r for r in rows if 0 <= r < len(found)]
+            self._files[index] = (name, digest, [found[r] for r in keep])
+            self._kept[digest] = (content, keep)
+        self._files = [entry for entry in self._files if entry[2]]
+        self._kept = {digest: self._kept[digest] for _, digest, _ in self._files}
+        self.overrides = choices
+        self._refresh()
+        chosen = len(choices)
+        self.file_messages.value = tag("p", text(
+            f"Atelier retrouvé dans ce navigateur : {participants_text(len(self.participants))}"
+            + (f", {chosen} choix de l'animateur." if chosen else ".")
+        ), class_="ce-meta", role="status")
+
+    def clear(self) -> None:
+        """Start the workshop again: no file, no choice (in the browser too)."""
+        self._files, self._kept, self.overrides = [], {}, {}
+        self.file_messages.value = tag("p", text("Atelier effacé : ajoutez les fichiers des participants."), class_="ce-meta", role="status")
+        self._refresh()
+
+    def _on_restart(self, _button) -> None:
+        if not self._clearing:
+            self._clearing = True
+            self.restart.description = "Confirmer : effacer les fichiers et les choix de cet atelier"
+            return
+        self.clear()
+
+    def _on_memory(self, _widget, message, _buffers) -> None:
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "restore":
+            self.restore(message.get("state"))
+        elif kind == "full":
+            self.file_messages.value = tag("p", text(
+                "Ce navigateur ne peut pas garder l'atelier (place insuffisante) : téléchargez le consensus avant de "
+                "fermer ou de recharger la page."), class_="ce-problem", role="alert")
+
     def _refresh(self) -> None:
         self.participants = label_participants(
             (label, diagnostic, name) for name, _, found in self._files for label, diagnostic in found
         )
         self.download_link.value = ""
+        self._clearing = False
+        self.restart.description = "Recommencer l'atelier (tout effacer)"
+        snapshot = self.snapshot()
+        with self.memory.hold_sync():
+            self.memory.files, self.memory.choices = snapshot["files"], snapshot["choices"]
+        self.restart.layout.display = None if self._files else "none"
         if not self.participants:
             self.body.layout.display = "none"
             return

@@ -329,3 +329,33 @@ def test_the_page_is_served_linked_and_titled():
     assert "".join(code["source"]) == "from contacts_lib.workshop_page import workshop_page\n\nworkshop_page()"
     pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
     assert pools[f"notebooks/{WORKSHOP_NOTEBOOK}"] == {"pool_size": 0}
+
+
+def test_the_page_is_kept_in_the_browser_and_taken_back_after_a_reload():
+    page = WorkshopPage()
+    page.add_files(_page_files())
+    before = [p.label for p in page.participants]
+    page._rows[2]["choice"].value = "OUI"  # the facilitator settles question 3 against the majority (NON)
+    page.remove_choice.value = page.remove_choice.options[1][1]  # and removes the first participant
+    page._on_remove(None)
+    kept = json.loads(json.dumps({"files": page.memory.files, "choices": page.memory.choices}))  # as the browser keeps it
+    assert kept["choices"] == {"3": "OUI"}
+
+    again = WorkshopPage()  # a new kernel: the page sends what the browser kept
+    again.memory._handle_custom_msg({"type": "restore", "state": kept}, [])
+    assert [p.label for p in again.participants] == before[1:]
+    assert again.overrides == {3: True} and again.consensus() == page.consensus()
+    assert "Atelier retrouvé dans ce navigateur" in again.file_messages.value
+    again.memory._handle_custom_msg({"type": "restore", "state": kept}, [])  # a page already in use is left alone
+    assert len(again.participants) == len(before) - 1
+
+    broken = WorkshopPage()
+    broken.memory._handle_custom_msg({"type": "restore", "state": {"files": [{"name": "x.json", "content": "%%%", "rows": [0]}]}}, [])
+    assert broken.participants == [] and "n&#x27;a pas pu être repris" in broken.file_messages.value
+    broken.memory._handle_custom_msg({"type": "full"}, [])
+    assert "téléchargez le consensus" in broken.file_messages.value
+
+    again._on_restart(None)  # asked once: nothing is cleared yet
+    assert len(again.participants) == len(before) - 1 and "Confirmer" in again.restart.description
+    again._on_restart(None)
+    assert again.participants == [] and again.memory.files == [] and again.overrides == {}

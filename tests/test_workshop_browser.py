@@ -166,6 +166,18 @@ def test_a_workshop_from_five_files_to_the_consensus(browser, tmp_path_factory):
         assert _pages(pdf) == 1  # one A4 page
         document.close()
 
+        # A reload (or a lost kernel) loses nothing: the browser kept the files and the choice.
+        page.reload()
+        expect(page.locator(".ce-workshop h2", has_text="Participants : 6")).to_be_visible(timeout=180_000)
+        expect(page.locator(".ce-workshop")).to_contain_text("Atelier retrouvé dans ce navigateur : 6 participants, 1 choix de l'animateur.")
+        assert row_2.locator("select").evaluate("s => s.options[s.selectedIndex].text") == "OUI"
+        expect(row_2).to_contain_text("OUI 2 · NON 3 · sans réponse 1")
+        _shot(page, "atelier-retrouve.png")
+        page.get_by_role("button", name="Recommencer l'atelier (tout effacer)").click()
+        page.get_by_role("button", name="Confirmer : effacer les fichiers et les choix de cet atelier").click()
+        expect(page.locator(".ce-workshop")).to_contain_text("Atelier effacé")
+        page.wait_for_function("() => localStorage.getItem('contacts-efficaces/atelier/v1') === null")
+
         assert errors == []
         with page.expect_event("close"):
             page.close(run_before_unload=True)
