@@ -12,10 +12,12 @@ import io
 import os
 import re
 import sys
+import time
 import warnings
 from pathlib import Path
 
-from contacts_lib.answers import InputError, structure_key, visible
+from contacts_lib.answers import InputError, structure_key, thousands, visible
+from contacts_lib.logs.reiteration import BREAKDOWNS as REITERATION_BREAKDOWNS
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 
 USER_ERROR = 2
@@ -136,6 +138,22 @@ def _parser() -> argparse.ArgumentParser:
         help="le fichier du consensus, au format de son extension",
     )
     consensus.add_argument("--force", action="store_true", help="remplacer le fichier de sortie s'il existe déjà")
+
+    reiteration = commands.add_parser(
+        "reiteration", help="taux de réitération d'un journal de contacts", add_help=False,
+        description="Part des contacts qui répètent, dans la fenêtre donnée, un contact de la même personne pour le "
+        "même motif dans la même structure. JOURNAL : fichiers .csv ou .parquet (colonnes structure, usager, "
+        "horodatage, canal, motif). L'identifiant usager est pseudonymisé à la lecture et n'est jamais affiché.",
+    )
+    reiteration.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    reiteration.add_argument("files", nargs="+", metavar="JOURNAL", type=Path, help="journaux de contacts (.csv, .parquet)")
+    reiteration.add_argument("--fenetre", required=True, metavar="N", help="fenêtre en jours (7, 15, 30 ou tout nombre entier)")
+    reiteration.add_argument("--par", required=True, choices=REITERATION_BREAKDOWNS, help="regrouper par canal, motif, structure ou mois")
+    reiteration.add_argument("--csv", action="store_true", help="écrire un CSV (taux en pourcentage non arrondi)")
+    reiteration.add_argument(
+        "--ignorer-erreurs", action="store_true",
+        help="écarter les lignes illisibles (leur nombre est dit) au lieu de s'arrêter à la première",
+    )
 
     exemple = commands.add_parser(
         "exemple", help="écrire un réseau synthétique (fictif) pour les démonstrations", add_help=False,
@@ -459,6 +477,47 @@ def _consensus(arguments) -> str:
     return "\n".join(lines) + "\n" + _table([consensus]) + f"Consensus écrit : {shown_path(output)}\n"
 
 
+def _reiteration(arguments) -> str:
+    from contacts_lib.logs import load_log, reiteration_by
+    from contacts_lib.logs.reiteration import check_window
+
+    days = check_window(arguments.fenetre)  # said before a long read
+    log = load_log(arguments.files, skip_bad_rows=arguments.ignorer_erreurs, progress=_progress_reporter())
+    if log.skipped:
+        print(f"contacts-efficaces : {thousands(log.skipped)} ligne{'s' if log.skipped > 1 else ''} illisible{'s' if log.skipped > 1 else ''} "
+              f"écartée{'s' if log.skipped > 1 else ''} ; la première : {visible(log.problems[0])}", file=sys.stderr)
+    if not log.rows:
+        raise InputError("aucun contact à analyser.")
+    table = reiteration_by(log, arguments.par, days)
+    if arguments.csv:
+        return _frame_csv(table)
+    headings = {arguments.par: _HEADINGS.get(arguments.par, arguments.par.capitalize()), "contacts": "Contacts",
+                "reiterations": "Réitérations", "taux": "Taux"}
+    table = table.assign(taux=[_rate_text(v) for v in table["taux"]])
+    return f"Réitération à {days} jours\n" + _frame_table(table, headings, percents=())
+
+
+def _rate_text(percent: float) -> str:
+    """« 12,3 % » (a rate shown to one decimal; the CSV keeps every digit)."""
+    if percent != percent:  # no contact
+        return "–"
+    return f"{percent:.1f} %".replace(".", ",")
+
+
+def _progress_reporter():
+    """A long read's progress on the terminal (« Lecture : 42 % »), only when it is one."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.monotonic()
+
+    def report(share: float) -> None:
+        if time.monotonic() - started > 1:
+            end = "\n" if share >= 1 else ""
+            print(f"\rLecture du journal : {share:.0%}".replace("%", " %"), end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
 def _exemple(arguments) -> str:
     from contacts_lib.network.sample import FILE_PREFIX, FIRST_CAMPAIGN, MAX_STRUCTURES, write_sample_network
     from contacts_lib.formats.files import shown_path
@@ -491,10 +550,10 @@ def main(argv: list[str] | None = None) -> int:
             _template(arguments.file, arguments.force)
         elif arguments.command == "consensus":
             _emit(_consensus(arguments))
-        elif arguments.command in ("pratiques", "reseau", "exemple", "enregistrer", "exporter"):
+        elif arguments.command in ("pratiques", "reseau", "exemple", "enregistrer", "exporter", "reiteration"):
             command = {
                 "pratiques": _pratiques, "reseau": _reseau, "exemple": _exemple,
-                "enregistrer": _enregistrer, "exporter": _exporter,
+                "enregistrer": _enregistrer, "exporter": _exporter, "reiteration": _reiteration,
             }[arguments.command]
             _emit(command(arguments))
         elif arguments.command == "app":

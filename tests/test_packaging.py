@@ -15,7 +15,8 @@ import yaml
 from tests.samples import ROOT
 
 # PyPI name → conda-forge name, where they differ.
-CONDA_NAMES: dict[str, str] = {}
+#: PyPI name → conda-forge name, where they differ.
+CONDA_NAMES: dict[str, str] = {"duckdb": "python-duckdb"}
 
 
 def _requirement(text: str) -> tuple[str, str]:

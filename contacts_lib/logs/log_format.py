@@ -1,0 +1,325 @@
+"""Contact logs: one row per contact, read into an embedded DuckDB database.
+
+The format (CSV in UTF-8 or cp1252, ``,`` or ``;``, or Parquet) has the columns ``structure,
+usager, horodatage, canal, motif``; other columns are kept. Channels are read in a small
+vocabulary (« Téléphone », « tél. », « e-mail »… are the usual spellings of ``telephone`` and
+``courriel``); any other channel is kept as written. Timestamps are ISO (``2026-01-08 14:30``,
+``2026-01-08T14:30:00``, a date alone) or French (``08/01/2026 14:30``, ``08/01/2026``).
+
+The personal identifier ``usager`` is pseudonymised as it is read: it becomes a keyed hash
+(SHA-256 of a secret key and the identifier, 64 bits kept), the key being kept outside the data
+(``CONTACTS_EFFICACES_CLE``, else a key file created once in the user's data folder). The raw
+value never reaches the table, a page, a message or a file the tool writes.
+
+A row that cannot be read (a missing value, a timestamp that is not one) is named with its
+file, line and value; the caller chooses to stop at it or to skip such rows (and is told how
+many were skipped).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import secrets
+import tempfile
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contacts_lib.answers import InputError, visible
+from contacts_lib.formats.files import shown_path
+
+#: The columns a contact log must have.
+COLUMNS = ("structure", "usager", "horodatage", "canal", "motif")
+#: The channels of the recueil, and the spellings read as each (compared without case, accents,
+#: spaces, dots, hyphens or underscores).
+CANALS = {
+    "guichet": ("guichet", "accueil", "accueil physique", "physique", "visite", "face à face", "rendez-vous", "rdv"),
+    "telephone": ("telephone", "téléphone", "tel", "tél", "tél.", "phone", "appel", "appel téléphonique"),
+    "courrier": ("courrier", "courrier postal", "lettre", "poste", "postal"),
+    "courriel": ("courriel", "e-mail", "email", "mail", "mél", "mel", "messagerie"),
+    "web": ("web", "internet", "site", "site internet", "en ligne", "formulaire en ligne", "espace personnel"),
+}
+#: Timestamp formats read, in this order (a date alone is midnight).
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
+                     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+KEY_VARIABLE = "CONTACTS_EFFICACES_CLE"
+#: How many bad rows a message lists before « et N autres ».
+SHOWN_PROBLEMS = 5
+
+
+def spelling_key(text: str) -> str:
+    """How channel spellings are compared: « Téléphone » = « telephone » = « TÉL. » → « tel »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[\s.\-_']+", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def canal_of(text: str) -> str:
+    """The vocabulary's channel for a spelling, else the text as written (trimmed)."""
+    key = spelling_key(text)
+    for canal, spellings in CANALS.items():
+        if key in {spelling_key(s) for s in spellings}:
+            return canal
+    return text.strip()
+
+
+def pseudonymisation_key() -> str:
+    """The secret key of the pseudonyms: ``CONTACTS_EFFICACES_CLE``, else a key file in the
+    user's data folder, created once (readable by its owner only). Keep it: the same key gives
+    the same pseudonyms, so that logs read on different days can be joined."""
+    named = os.environ.get(KEY_VARIABLE, "").strip()
+    if named:
+        return named
+    import platformdirs
+
+    path = Path(platformdirs.user_data_dir("contacts-efficaces", appauthor=False)) / "cle-pseudonymisation"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(key + "\n")
+        return key
+
+
+@dataclass
+class ContactLog:
+    """Contacts read from logs: the DuckDB connection holds table ``contacts`` (``structure,
+    usager`` — the pseudonym —, ``horodatage`` TIMESTAMP, ``canal``, ``motif``, ``fichier``,
+    ``ligne`` and the other columns as text)."""
+
+    connection: object
+    rows: int
+    #: Messages about the rows left aside (when asked to skip them), and how many there were.
+    problems: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+    def frame(self, query: str):
+        """A query's result as a pandas frame."""
+        return self.connection.sql(query).df()
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _utf8_copy(path: Path, folder: Path) -> Path:
+    """The file itself if it is UTF-8, else a UTF-8 copy of it read as cp1252 (the other
+    encoding of files from the field); a BOM is left to DuckDB."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder_ok = True
+    with open(path, "rb") as file:
+        try:
+            while chunk := file.read(1 << 24):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            decoder_ok = False
+    if decoder_ok:
+        return path
+    copy = folder / (path.stem + ".utf8.csv")
+    with open(path, encoding="cp1252", errors="strict", newline="") as source, open(copy, "w", encoding="utf-8", newline="") as target:
+        try:
+            while chunk := source.read(1 << 22):
+                target.write(chunk)
+        except UnicodeDecodeError:
+            raise InputError(f"{shown_path(path)} : encodage non reconnu (ni UTF-8 ni Windows-1252).") from None
+    return copy
+
+
+def _separator(path: Path) -> str:
+    with open(path, "rb") as file:
+        first = file.readline(1 << 20).decode("utf-8", errors="replace")
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def _relation(path: Path, folder: Path) -> str:
+    """The DuckDB relation that reads a log file, every column as text."""
+    suffix = path.suffix.casefold()
+    if suffix == ".parquet":
+        return f"read_parquet({_quoted(str(path))})"
+    if suffix not in (".csv", ".txt"):
+        raise InputError(f"{shown_path(path)} : format non reconnu ; un journal de contacts est un fichier .csv ou .parquet.")
+    readable = _utf8_copy(path, folder)
+    return (
+        f"read_csv({_quoted(str(readable))}, header = true, all_varchar = true, delim = {_quoted(_separator(path))}, "
+        "quote = '\"', escape = '\"', strict_mode = false, null_padding = true)"
+    )
+
+
+def _columns(connection, relation: str, path: Path) -> list[str]:
+    try:
+        names = [row[0] for row in connection.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+    except Exception as error:  # DuckDB's own words about a file it cannot read
+        raise InputError(f"{shown_path(path)} : fichier illisible ({_first_line(error)}).") from None
+    found = {name.strip().casefold(): name for name in names}
+    missing = [column for column in COLUMNS if column not in found]
+    if missing:
+        raise InputError(
+            f"{shown_path(path)} : colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''} : "
+            f"{', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)})."
+        )
+    return names
+
+
+def _first_line(error: Exception) -> str:
+    """DuckDB's first line about an error: never the rest, which may quote a row (and a usager)."""
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    return visible(first.split("Original Line")[0])[:200]
+
+
+def _timestamp_sql(column: str) -> str:
+    parsed = ", ".join(f"try_strptime(trim({column}), {_quoted(f)})" for f in TIMESTAMP_FORMATS)
+    return f"coalesce({parsed})"
+
+
+def _canal_sql(column: str) -> str:
+    cases = " ".join(
+        f"WHEN {_spelling_sql(column)} IN ({', '.join(sorted({_quoted(spelling_key(s)) for s in spellings}))}) THEN {_quoted(canal)}"
+        for canal, spellings in CANALS.items()
+    )
+    return f"CASE {cases} ELSE trim({column}) END"
+
+
+def _spelling_sql(column: str) -> str:
+    return f"regexp_replace(strip_accents(lower({column})), '[\\s.\\-_'']+', '', 'g')"
+
+
+def load_log(
+    paths: Iterable[Path | str] | Path | str,
+    skip_bad_rows: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> ContactLog:
+    """Read contact logs (CSV or Parquet) into one table of contacts, pseudonymised.
+
+    A bad row stops the reading with :class:`InputError` naming file, line, column and value
+    (the first few, and how many in all), unless ``skip_bad_rows``: then they are left aside and
+    counted. ``progress`` is called now and then with the share read (0–1) of a long read."""
+    import duckdb
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{shown_path(path)} : fichier introuvable.")
+    connection = duckdb.connect()
+    connection.execute("SET preserve_insertion_order = true").fetchall()
+    key = pseudonymisation_key()
+    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
+        connection.execute(f"SET temp_directory = {_quoted(str(Path(folder) / 'duckdb'))}").fetchall()
+        selects = []
+        extra_columns: list[str] = []
+        for path in paths:
+            relation = _relation(path, Path(folder))
+            names = _columns(connection, relation, path)
+            found = {name.strip().casefold(): name for name in names}
+            extra = [name for name in names if name.strip().casefold() not in COLUMNS]
+            extra_columns += [name for name in extra if name not in extra_columns]
+            selects.append((path, relation, found, extra))
+        parts = []
+        for path, relation, found, extra in selects:
+            column = {c: f"CAST({_identifier(found[c])} AS VARCHAR)" for c in COLUMNS}
+            others = ", ".join(
+                (f"CAST({_identifier(name)} AS VARCHAR)" if name in extra else "CAST(NULL AS VARCHAR)") + f" AS {_identifier(name)}"
+                for name in extra_columns
+            )
+            parts.append(
+                f"SELECT {_quoted(shown_path(path))} AS fichier, row_number() OVER () + 1 AS ligne, "
+                f"{', '.join(f'{column[c]} AS raw_{c}' for c in COLUMNS)}{', ' + others if others else ''} FROM {relation}"
+            )
+        raw = " UNION ALL ".join(parts)
+        checked = (
+            f"SELECT *, {_timestamp_sql('raw_horodatage')} AS horodatage_lu FROM ({raw})"
+        )
+        statement = (
+            f"CREATE TABLE lu AS {checked}"
+        )
+        _run(connection, statement, progress, paths)
+        problems, bad = _problems(connection)
+        if bad and not skip_bad_rows:
+            raise InputError("\n".join(problems))
+        hashed = f"substr(sha256({_quoted(key + chr(31))} || raw_usager), 1, 16)"
+        others = "".join(f", {_identifier(name)}" for name in extra_columns)
+        connection.execute(
+            f"CREATE TABLE contacts AS SELECT trim(raw_structure) AS structure, {hashed} AS usager, "
+            f"horodatage_lu AS horodatage, {_canal_sql('raw_canal')} AS canal, trim(raw_motif) AS motif, fichier, ligne{others} "
+            f"FROM lu WHERE NOT ({_bad_condition()})"
+        ).fetchall()
+        connection.execute("DROP TABLE lu").fetchall()
+    rows = connection.execute("SELECT count(*) FROM contacts").fetchall()[0][0]
+    return ContactLog(connection, rows, problems if bad else [], bad)
+
+
+def _bad_condition() -> str:
+    blank = " OR ".join(f"coalesce(trim(raw_{c}), '') = ''" for c in COLUMNS)
+    return f"{blank} OR horodatage_lu IS NULL"
+
+
+def _problems(connection) -> tuple[list[str], int]:
+    """Messages for the first bad rows (file, line, column, value — never a usager's value) and
+    how many there are."""
+    bad = connection.execute(f"SELECT count(*) FROM lu WHERE {_bad_condition()}").fetchall()[0][0]
+    if not bad:
+        return [], 0
+    rows = connection.execute(
+        f"SELECT fichier, ligne, {', '.join(f'raw_{c}' for c in COLUMNS)}, horodatage_lu FROM lu "
+        f"WHERE {_bad_condition()} ORDER BY fichier, ligne LIMIT {SHOWN_PROBLEMS}"
+    ).fetchall()
+    messages = []
+    for row in rows:
+        file, line, values, parsed = row[0], row[1], dict(zip(COLUMNS, row[2:7], strict=True)), row[7]
+        missing = [c for c in COLUMNS if not (values[c] or "").strip()]
+        if missing:
+            reason = f"colonne {missing[0]} vide"
+        else:
+            reason = (f"colonne horodatage : « {visible(values['horodatage'])[:80]} » n'est pas une date "
+                      "(AAAA-MM-JJ HH:MM ou JJ/MM/AAAA HH:MM)")
+        messages.append(f"{file}, ligne {line} : {reason}.")
+    if bad > len(rows):
+        messages.append(f"… et {bad - len(rows)} autre{'s' if bad - len(rows) > 1 else ''} ligne{'s' if bad - len(rows) > 1 else ''} illisible{'s' if bad - len(rows) > 1 else ''} "
+                        f"({bad} en tout).")
+    return messages, bad
+
+
+def _run(connection, statement: str, progress: Callable[[float], None] | None, paths: list[Path]) -> None:
+    """Run a long statement, reporting its progress from DuckDB while it runs."""
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            connection.execute(statement).fetchall()
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            failure.append(error)
+
+    worker = threading.Thread(target=work, name="lecture-journal")
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.5)
+        if progress is not None and worker.is_alive():
+            try:
+                share = connection.query_progress()
+            except Exception:  # noqa: BLE001 - progress is a courtesy
+                share = -1
+            if share is not None and share >= 0:
+                progress(min(float(share) / 100, 1.0))
+    if failure:
+        error = failure[0]
+        if isinstance(error, InputError):
+            raise error
+        names = ", ".join(shown_path(p) for p in paths)
+        raise InputError(f"{names} : lecture impossible ({_first_line(error)}).") from None
+    if progress is not None:
+        progress(1.0)
+    time.sleep(0)

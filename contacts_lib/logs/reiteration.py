@@ -1,0 +1,87 @@
+"""Réitération: contacts of the same person, for the same motif, that repeat an earlier one.
+
+The rule: the key is (structure, usager, motif). A contact is a réitération when the previous
+contact with the same key happened at most N days earlier (N × 24 hours: exactly N days counts,
+N days and one minute does not). Contacts with the same key and the same timestamp: all but one
+count (they are taken in the order of their channel's name, so that the result never depends on
+the order of the file). Rate = réitérations ÷ contacts. The channel of a réitération is that of the repeat; its
+path goes from the channel of the contact it repeats to its own.
+
+:data:`FLAGS_SQL` is the one place where the rule is written: standard SQL with a window
+function (``LAG … OVER``), run here by DuckDB, and runnable as it is by a cluster engine (Spark
+SQL, Trino) on a national log with a table ``contacts(structure, usager, horodatage, canal,
+motif)``: see :func:`flags_sql`. Breakdowns and paths are plain ``GROUP BY`` queries on it.
+"""
+
+from __future__ import annotations
+
+from contacts_lib.answers import InputError
+
+#: The columns a breakdown may be « par ».
+BREAKDOWNS = ("canal", "motif", "structure", "mois")
+#: The usual windows (days); any whole number from 1 to MAX_WINDOW is accepted.
+WINDOWS = (7, 15, 30)
+MAX_WINDOW = 3650
+TOTAL = "TOTAL"
+
+#: Each contact with ``reiteration`` (1 or 0) and the channel of the contact it repeats.
+#: ``{fenetre}`` is a whole number of days, ``{contacts}`` the table or view of contacts.
+FLAGS_SQL = """
+SELECT
+    structure, usager, motif, canal, horodatage,
+    LAG(canal) OVER par_cle AS canal_precedent,
+    CASE WHEN LAG(horodatage) OVER par_cle >= horodatage - INTERVAL '{fenetre}' DAY THEN 1 ELSE 0 END AS reiteration
+FROM {contacts}
+WINDOW par_cle AS (PARTITION BY structure, usager, motif ORDER BY horodatage, canal)
+"""
+
+
+def check_window(days: object) -> int:
+    """A window in whole days (1 to 3,650), or :class:`InputError` in French."""
+    if isinstance(days, bool) or not isinstance(days, int):
+        try:
+            days = int(str(days).strip())
+        except ValueError:
+            raise InputError(f"fenêtre « {days} » : un nombre entier de jours est attendu (7, 15, 30…).") from None
+    if not 1 <= days <= MAX_WINDOW:
+        raise InputError(f"fenêtre de {days} jours : entre 1 et {MAX_WINDOW} jours.")
+    return days
+
+
+def flags_sql(days: int, contacts: str = "contacts") -> str:
+    """The réitération query for a window of ``days`` days, on the table ``contacts``."""
+    return FLAGS_SQL.format(fenetre=check_window(days), contacts=contacts)
+
+
+def _group_sql(by: str, days: int) -> str:
+    if by not in BREAKDOWNS:
+        raise InputError(f"--par : {by} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
+    value = "strftime(horodatage, '%Y-%m')" if by == "mois" else by
+    return (
+        f"SELECT {value} AS {by}, count(*) AS contacts, sum(reiteration) AS reiterations "
+        f"FROM ({flags_sql(days)}) GROUP BY 1 ORDER BY 1"
+    )
+
+
+def reiteration_by(log, by: str, days: int):
+    """One row per value of ``by`` (sorted) with ``contacts``, ``reiterations`` and ``taux``
+    (percent, unrounded), then a last row ``TOTAL``: a pandas frame."""
+    import pandas as pd
+
+    frame = log.frame(_group_sql(by, days))
+    frame["contacts"] = frame["contacts"].astype("int64")
+    frame["reiterations"] = frame["reiterations"].fillna(0).astype("int64")
+    total = pd.DataFrame({by: [TOTAL], "contacts": [int(frame["contacts"].sum())],
+                          "reiterations": [int(frame["reiterations"].sum())]})
+    frame = pd.concat([frame, total], ignore_index=True)
+    frame["taux"] = 100 * frame["reiterations"] / frame["contacts"].where(frame["contacts"] > 0)
+    return frame[[by, "contacts", "reiterations", "taux"]]
+
+
+def reiteration_paths(log, days: int):
+    """Where people come back: one row per (channel of the first contact, channel of the
+    repeat) with the number of réitérations."""
+    return log.frame(
+        f"SELECT canal_precedent AS depuis, canal AS vers, count(*) AS reiterations "
+        f"FROM ({flags_sql(days)}) WHERE reiteration = 1 GROUP BY 1, 2 ORDER BY 1, 2"
+    ).astype({"reiterations": "int64"})

@@ -1,0 +1,232 @@
+"""Réitération in contact logs: a small log checked by hand (boundaries included), the same rates
+from an independent loop on random logs, every input format, the vocabulary of channels, bad
+rows, the command, and the usager never shown."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from contacts_lib.answers import InputError
+from contacts_lib.logs import canal_of, load_log, reiteration_by, reiteration_paths
+from tests.samples import run_cli
+
+HEADER = ["structure", "usager", "horodatage", "canal", "motif", "agent"]
+# The hand-checked log. « SECRET-… » are the personal identifiers: they must never come out.
+HAND_LOG = [
+    # A: the same person and motif: 7 days exactly counts, then 6 days 23 h counts again.
+    ("CAF 38", "SECRET-A", "2026-01-05 09:00", "Téléphone", "dossier", "a1"),
+    ("CAF 38", "SECRET-A", "12/01/2026 09:00", "e-mail", "dossier", "a2"),          # +7 days exactly: R
+    ("CAF 38", "SECRET-A", "2026-01-19T08:00:00", "Accueil", "dossier", "a3"),      # +6 d 23 h: R
+    ("CAF 38", "SECRET-A", "2026-01-19 08:30", "guichet", "paiement", "a4"),        # another motif: new
+    # B: 7 days and one minute: not at 7 days, yes at 15.
+    ("CAF 38", "SECRET-B", "2026-01-10 10:00", "tél.", "dossier", "b1"),
+    ("CAF 38", "SECRET-B", "2026-01-17 10:01", "TÉLÉPHONE", "dossier", "b2"),       # +7 d 1 min: R at 15 only
+    # C: three contacts at the same moment: all but one count.
+    ("CPAM 69", "SECRET-C", "2026-02-02 14:00", "web", "carte vitale", "c1"),
+    ("CPAM 69", "SECRET-C", "2026-02-02 14:00", "site internet", "carte vitale", "c2"),  # R (two of the three)
+    ("CPAM 69", "SECRET-C", "2026-02-02 14:00", "Courrier", "carte vitale", "c3"),
+    # The same person and motif in another structure: not a repeat of CAF 38's.
+    ("CPAM 69", "SECRET-A", "2026-01-12 09:30", "courriel", "dossier", "a5"),
+    # D: 20 days apart: a repeat at 30 days only; a channel outside the vocabulary, kept.
+    ("CPAM 69", "SECRET-D", "2026-02-01 08:00", "Fax", "carte vitale", "d1"),
+    ("CPAM 69", "SECRET-D", "2026-02-21", "Fax", "carte vitale", "d2"),                # +19 d 16 h: R at 30
+]
+SECRETS = sorted({row[1] for row in HAND_LOG})
+
+
+def _write_csv(path: Path, rows, separator=";", encoding="utf-8") -> Path:
+    with open(path, "w", encoding=encoding, newline="") as file:
+        writer = csv.writer(file, delimiter=separator)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _key(monkeypatch):
+    monkeypatch.setenv("CONTACTS_EFFICACES_CLE", "clé de test")
+
+
+@pytest.fixture
+def hand_log(tmp_path):
+    return _write_csv(tmp_path / "journal.csv", HAND_LOG)
+
+
+def _rows(frame, by):
+    return {row[by]: (row["contacts"], row["reiterations"]) for row in frame.to_dict("records")}
+
+
+def test_the_hand_checked_log_at_7_15_and_30_days(hand_log):
+    log = load_log(hand_log)
+    assert log.rows == len(HAND_LOG) and log.skipped == 0
+    # Worked out by hand from the comments above: 7 days → a2, a3 and two of C. Contacts at the
+    # same moment are taken in the order of their channel: C's courrier first, then its two web.
+    at_7 = _rows(reiteration_by(log, "canal", 7), "canal")
+    assert at_7 == {"Fax": (2, 0), "courrier": (1, 0), "courriel": (2, 1), "guichet": (2, 1), "telephone": (3, 0),
+                    "web": (2, 2), "TOTAL": (12, 4)}
+    assert _rows(reiteration_by(log, "structure", 15), "structure") == {"CAF 38": (6, 3), "CPAM 69": (6, 2), "TOTAL": (12, 5)}
+    assert _rows(reiteration_by(log, "motif", 30), "motif") == {
+        "carte vitale": (5, 3), "dossier": (6, 3), "paiement": (1, 0), "TOTAL": (12, 6)}
+    by_month = reiteration_by(log, "mois", 7)
+    assert _rows(by_month, "mois") == {"2026-01": (7, 2), "2026-02": (5, 2), "TOTAL": (12, 4)}
+    assert list(by_month["mois"]) == ["2026-01", "2026-02", "TOTAL"]
+    assert by_month["taux"].iloc[-1] == pytest.approx(100 * 4 / 12)
+    paths = {(r["depuis"], r["vers"]): r["reiterations"] for r in reiteration_paths(log, 30).to_dict("records")}
+    # a2 after telephone, a3 after courriel, b2 after telephone, d2 after Fax, and the two of C
+    # (same moment: ordered by channel, courrier < web < web) after courrier and web.
+    assert paths == {("telephone", "courriel"): 1, ("courriel", "guichet"): 1, ("telephone", "telephone"): 1,
+                     ("Fax", "Fax"): 1, ("courrier", "web"): 1, ("web", "web"): 1}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("separator", [";", ","])
+def test_every_encoding_and_separator_reads_the_same(tmp_path, encoding, separator):
+    rows = [(s, u, h, c, m + " é’", a) for s, u, h, c, m, a in HAND_LOG]  # ’ is cp1252's, not latin-1's
+    log = load_log(_write_csv(tmp_path / "journal.csv", rows, separator, encoding))
+    frame = reiteration_by(log, "motif", 7)
+    assert set(frame["motif"]) == {"dossier é’", "paiement é’", "carte vitale é’", "TOTAL"}
+    assert _rows(frame, "motif")["TOTAL"] == (12, 4)
+
+
+def test_parquet_reads_the_same_as_csv(hand_log, tmp_path):
+    import duckdb
+
+    parquet = tmp_path / "journal.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{hand_log}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)")
+    from_csv, from_parquet = load_log(hand_log), load_log(parquet)
+    for by in ("canal", "motif", "structure", "mois"):
+        assert reiteration_by(from_parquet, by, 15).equals(reiteration_by(from_csv, by, 15))
+
+
+def test_channels_are_read_in_the_vocabulary_and_others_kept():
+    assert [canal_of(s) for s in ("Téléphone", "TEL.", "e-mail", "Mél", "Accueil physique", "Site internet", "courrier postal")] == [
+        "telephone", "telephone", "courriel", "courriel", "guichet", "web", "courrier"]
+    assert canal_of("  Visio ") == "Visio"
+
+
+def _loop_rates(rows, days):
+    """The rule as a person would apply it, one contact after another (no SQL, no pandas)."""
+    def when(text):
+        for form in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
+            try:
+                return dt.datetime.strptime(text, form)
+            except ValueError:
+                pass
+        raise AssertionError(text)
+
+    last: dict[tuple, dt.datetime] = {}
+    by_canal: dict[str, list[int]] = {}
+    for structure, usager, moment, canal, motif in sorted(rows, key=lambda r: (r[0], r[1], r[4], when(r[2]), canal_of(r[3]))):
+        key = (structure, usager, motif)
+        repeat = key in last and when(moment) - last[key] <= dt.timedelta(days=days)
+        last[key] = when(moment)
+        counts = by_canal.setdefault(canal_of(canal), [0, 0])
+        counts[0] += 1
+        counts[1] += repeat
+    return by_canal
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_logs_agree_with_a_plain_loop(tmp_path, seed):
+    rng = random.Random(seed)
+    start = dt.datetime(2026, 1, 1)
+    rows = []
+    for _ in range(3000):
+        moment = start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 90, 30))
+        text = moment.strftime("%Y-%m-%d %H:%M") if rng.random() < 0.5 else moment.strftime("%d/%m/%Y %H:%M")
+        rows.append((rng.choice(["A", "B"]), f"SECRET-{rng.randrange(300)}", text,
+                     rng.choice(["guichet", "Téléphone", "mail", "web", "Courrier"]), rng.choice(["m1", "m2", "m3"])))
+    path = tmp_path / "journal.csv"
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(HEADER[:5])
+        writer.writerows(rows)
+    log = load_log(path)
+    for days in (7, 15, 30, 1):
+        expected = _loop_rates(rows, days)
+        got = _rows(reiteration_by(log, "canal", days), "canal")
+        assert {k: tuple(v) for k, v in expected.items()} == {k: v for k, v in got.items() if k != "TOTAL"}
+        assert got["TOTAL"] == (len(rows), sum(v[1] for v in expected.values()))
+
+
+def test_bad_rows_stop_or_are_skipped_and_counted(tmp_path):
+    rows = list(HAND_LOG)
+    rows.insert(2, ("CAF 38", "SECRET-X", "le 3 janvier", "guichet", "dossier", "x"))
+    rows.insert(5, ("CAF 38", "", "2026-01-03 10:00", "guichet", "dossier", "y"))
+    path = _write_csv(tmp_path / "journal.csv", rows)
+    with pytest.raises(InputError) as caught:
+        load_log(path)
+    message = str(caught.value)
+    assert "journal.csv, ligne 4 : colonne horodatage : « le 3 janvier » n'est pas une date" in message
+    assert "journal.csv, ligne 7 : colonne usager vide." in message
+    log = load_log(path, skip_bad_rows=True)
+    assert (log.rows, log.skipped) == (len(HAND_LOG), 2)
+    assert _rows(reiteration_by(log, "canal", 7), "canal")["TOTAL"] == (12, 4)
+    missing = tmp_path / "sans-motif.csv"
+    missing.write_text("structure;usager;horodatage;canal\nA;u;2026-01-01;web\n", encoding="utf-8")
+    with pytest.raises(InputError, match="sans-motif.csv : colonne manquante : motif"):
+        load_log(missing)
+
+
+def test_the_command_gives_the_library_figures_and_never_a_usager(hand_log, tmp_path):
+    result = run_cli("reiteration", str(hand_log), "--fenetre", "7", "--par", "canal", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["canal", "contacts", "reiterations", "taux"]
+    assert rows[-1] == ["TOTAL", "12", "4", repr(100 * 4 / 12)]
+    assert [r[0] for r in rows[1:-1]] == sorted(r[0] for r in rows[1:-1])
+    assert ["courriel", "2", "1", "50.0"] in rows
+    table = run_cli("reiteration", str(hand_log), "--fenetre", "30", "--par", "motif")
+    assert table.returncode == 0 and table.stdout.splitlines()[0] == "Réitération à 30 jours"
+    lines = {line.split()[0]: line.split()[-2:] for line in table.stdout.splitlines()[2:]}
+    assert lines["carte"] == ["60,0", "%"] and lines["dossier"] == ["50,0", "%"] and lines["TOTAL"] == ["50,0", "%"]
+    for arguments, expected in [
+        (["--fenetre", "sept", "--par", "canal"], "fenêtre « sept » : un nombre entier de jours est attendu"),
+        (["--fenetre", "0", "--par", "canal"], "fenêtre de 0 jours : entre 1 et 3650 jours"),
+        (["--fenetre", "7", "--par", "jour"], "valeur 'jour' inconnue"),
+    ]:
+        refused = run_cli("reiteration", str(hand_log), *arguments)
+        assert refused.returncode == 2 and expected in refused.stderr and refused.stdout == ""
+    bad = _write_csv(tmp_path / "bad.csv", [*HAND_LOG, ("CAF 38", "SECRET-Z", "demain", "web", "dossier", "z")])
+    stopped = run_cli("reiteration", str(bad), "--fenetre", "7", "--par", "canal", "--csv")
+    assert stopped.returncode == 2 and "bad.csv, ligne 14 : colonne horodatage : « demain »" in stopped.stderr
+    skipped = run_cli("reiteration", str(bad), "--fenetre", "7", "--par", "canal", "--csv", "--ignorer-erreurs")
+    assert skipped.returncode == 0 and "1 ligne illisible écartée" in skipped.stderr
+    assert skipped.stdout == result.stdout
+    for output in (result, table, stopped, skipped):
+        assert not any(secret in output.stdout + output.stderr for secret in [*SECRETS, "SECRET-Z"])
+
+
+def test_the_usager_never_reaches_the_table(hand_log):
+    log = load_log(hand_log)
+    everything = log.frame("SELECT * FROM contacts").to_csv()
+    assert not any(secret in everything for secret in SECRETS)
+    pseudonyms = log.frame("SELECT DISTINCT structure, usager FROM contacts")
+    assert len(pseudonyms) == 5 and pseudonyms["usager"].str.fullmatch("[0-9a-f]{16}").all()
+    # The same key gives the same pseudonyms (logs read on different days join); another does not.
+    again = load_log(hand_log).frame("SELECT DISTINCT usager FROM contacts ORDER BY 1")
+    assert list(again["usager"]) == sorted(set(pseudonyms["usager"]))
+
+
+def test_another_key_gives_other_pseudonyms(hand_log, monkeypatch):
+    first = set(load_log(hand_log).frame("SELECT usager FROM contacts")["usager"])
+    monkeypatch.setenv("CONTACTS_EFFICACES_CLE", "une autre clé")
+    assert first.isdisjoint(set(load_log(hand_log).frame("SELECT usager FROM contacts")["usager"]))
+
+
+def test_the_query_is_standard_sql_kept_in_one_place():
+    from contacts_lib.logs import FLAGS_SQL, flags_sql
+
+    text = flags_sql(15)
+    assert "INTERVAL '15' DAY" in text and "LAG(horodatage) OVER par_cle" in text
+    assert text == FLAGS_SQL.format(fenetre=15, contacts="contacts")
+    code = subprocess.run(["grep", "-rl", "OVER par_cle", "contacts_lib"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    assert code == ["contacts_lib/logs/reiteration.py"]
