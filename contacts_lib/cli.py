@@ -165,6 +165,11 @@ def _parser() -> argparse.ArgumentParser:
     exemple.add_argument("--structures", type=int, default=300, metavar="N", help="nombre de structures (300 par défaut)")
     exemple.add_argument("--graine", type=int, default=2016, metavar="S", help="graine du générateur (2016 par défaut)")
     exemple.add_argument("--force", action="store_true", help="remplacer les fichiers s'ils existent déjà")
+    exemple.add_argument(
+        "--contacts", type=int, metavar="N",
+        help="écrire aussi un journal de contacts synthétique d'environ N contacts pour ces structures",
+    )
+    exemple.add_argument("--parquet", action="store_true", help="journal de contacts en Parquet plutôt qu'en CSV")
 
     app = commands.add_parser(
         "app", help="lancer l'application (Voilà) dans le navigateur", add_help=False,
@@ -530,13 +535,32 @@ def _exemple(arguments) -> str:
     existing = [p for p in (folder / f"{FILE_PREFIX}-{FIRST_CAMPAIGN + k}.csv" for k in (0, 1)) if p.exists()]
     if existing and not arguments.force:
         raise InputError(f"{shown_path(existing[0])} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
+    log_path = None
+    if arguments.contacts is not None:
+        from contacts_lib.logs.sample import FILE_NAME, MAX_CONTACTS
+
+        if not 1 <= arguments.contacts <= MAX_CONTACTS:
+            raise InputError(f"--contacts : entre 1 et {MAX_CONTACTS}, pas {arguments.contacts}.")
+        log_path = folder / f"{FILE_NAME}.{'parquet' if arguments.parquet else 'csv'}"
+        if log_path.exists() and not arguments.force:
+            raise InputError(f"{shown_path(log_path)} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
     try:
         paths = write_sample_network(folder, arguments.structures, arguments.graine)
+        if log_path is not None:
+            from contacts_lib.logs.sample import write_sample_log
+            from contacts_lib.network import Network, sample_network
+
+            diagnostics = sample_network(arguments.structures, arguments.graine)
+            latest = Network(tuple(diagnostics), ("",) * len(diagnostics)).latest().diagnostics
+            write_sample_log(folder, list(latest), arguments.contacts, arguments.graine, arguments.parquet)
     except OSError as error:
         from contacts_lib.formats.files import os_reason
 
         raise InputError(f"{shown_path(folder)} : écriture impossible ({os_reason(error)}).") from None
-    return "".join(f"Réseau synthétique (structures fictives) écrit : {shown_path(p)}\n" for p in paths)
+    written = "".join(f"Réseau synthétique (structures fictives) écrit : {shown_path(p)}\n" for p in paths)
+    if log_path is not None:
+        written += f"Journal de contacts synthétique (usagers fictifs) écrit : {shown_path(log_path)}\n"
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -230,3 +230,27 @@ def test_the_query_is_standard_sql_kept_in_one_place():
     code = subprocess.run(["grep", "-rl", "OVER par_cle", "contacts_lib"], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1]).stdout.split()
     assert code == ["contacts_lib/logs/reiteration.py"]
+
+
+def test_the_sample_log_is_synthetic_deterministic_and_has_something_to_find(tmp_path):
+    from contacts_lib.logs.sample import REPEAT_PRACTICES, repeat_probability, sample_log
+    from contacts_lib.network import Network, sample_network
+
+    diagnostics = sample_network(120, seed=3)
+    latest = list(Network(tuple(diagnostics), ("",) * len(diagnostics)).latest().diagnostics)
+    frame = sample_log(latest, 60_000, seed=5)
+    assert frame.equals(sample_log(latest, 60_000, seed=5)) and not frame.equals(sample_log(latest, 60_000, seed=6))
+    assert 55_000 <= len(frame) <= 65_000
+    assert frame["usager"].str.startswith("usager-fictif-").all() and frame["structure"].str.contains("fictive").all()
+    assert set(frame["canal"]) <= {"guichet", "telephone", "courrier", "courriel", "web"}
+
+    result = run_cli("exemple", str(tmp_path / "ex"), "--structures", "120", "--graine", "3", "--contacts", "60000")
+    assert result.returncode == 0, result.stderr
+    assert "Journal de contacts synthétique (usagers fictifs) écrit" in result.stdout
+    log = load_log(tmp_path / "ex" / "journal-contacts-synthetique.csv")
+    rates = reiteration_by(log, "structure", 15).iloc[:-1].set_index("structure")["taux"]
+    careful = [d.structure for d in latest if all(d.answers[q - 1] for q in REPEAT_PRACTICES)]
+    careless = [d.structure for d in latest if not any(d.answers[q - 1] for q in REPEAT_PRACTICES)]
+    assert careful and careless
+    assert rates[rates.index.isin(careful)].mean() + 10 < rates[rates.index.isin(careless)].mean()
+    assert min(map(repeat_probability, latest)) > 0
