@@ -56,7 +56,7 @@ def flags_sql(days: int, contacts: str = "contacts") -> str:
 def _group_sql(by: str, days: int) -> str:
     if by not in BREAKDOWNS:
         raise InputError(f"--par : {by} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
-    value = "strftime(horodatage, '%Y-%m')" if by == "mois" else by
+    value = "strftime(horodatage, '%Y-%m')" if by == "mois" else f"CAST({by} AS VARCHAR)"
     return (
         f"SELECT {value} AS {by}, count(*) AS contacts, sum(reiteration) AS reiterations "
         f"FROM ({flags_sql(days)}) GROUP BY 1 ORDER BY 1"
@@ -82,6 +82,6 @@ def reiteration_paths(log, days: int):
     """Where people come back: one row per (channel of the first contact, channel of the
     repeat) with the number of réitérations."""
     return log.frame(
-        f"SELECT canal_precedent AS depuis, canal AS vers, count(*) AS reiterations "
+        f"SELECT CAST(canal_precedent AS VARCHAR) AS depuis, CAST(canal AS VARCHAR) AS vers, count(*) AS reiterations "
         f"FROM ({flags_sql(days)}) WHERE reiteration = 1 GROUP BY 1, 2 ORDER BY 1, 2"
     ).astype({"reiterations": "int64"})
