@@ -102,9 +102,9 @@ def main() -> int:
     failures = []
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        big = write_sample_log(folder / "grand", structures, arguments.contacts, parquet=True)
-        half = write_sample_log(folder / "moyen", structures, arguments.contacts // 2, parquet=True)
-        small = write_sample_log(folder / "petit", structures, 1_000_000, parquet=True)
+        big = write_sample_log(folder / "grand.parquet", structures, arguments.contacts)
+        half = write_sample_log(folder / "moyen.parquet", structures, arguments.contacts // 2)
+        small = write_sample_log(folder / "petit.parquet", structures, 1_000_000)
 
         # 1. Loaded once, then réitération by canal.
         start = time.perf_counter()

@@ -155,6 +155,25 @@ def _parser() -> argparse.ArgumentParser:
         help="écarter les lignes illisibles (leur nombre est dit) au lieu de s'arrêter à la première",
     )
 
+    couts = commands.add_parser(
+        "couts", help="coûts des canaux : par structure, de la réitération, d'un déplacement de contacts", add_help=False,
+        description="Coût des contacts de chaque structure (volumes de ses autodiagnostics, d'une base ou d'un journal "
+        "de contacts) au coût unitaire de chaque canal, que vous donnez (--cout) ou qui vient d'un préréglage "
+        "publié (--preset : chiffres britanniques, avec leur source et leur année ; jamais des chiffres français).",
+    )
+    couts.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    couts.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="autodiagnostics (fichiers ou dossiers)")
+    couts.add_argument("--base", type=Path, metavar="BASE", help="les autodiagnostics de la base")
+    couts.add_argument("--journal", type=Path, nargs="+", metavar="JOURNAL", help="volumes d'un journal de contacts")
+    couts.add_argument("--preset", metavar="NOM", help="coûts unitaires publiés : socitm-welwyn, socitm-2010, pwc-londres")
+    couts.add_argument("--cout", action="append", default=[], metavar="CANAL=VALEUR",
+                       help="coût unitaire d'un canal (guichet, telephone, courrier, courriel, web) ; répétable")
+    couts.add_argument("--devise", metavar="DEVISE", help="devise des coûts (EUR par défaut, celle du préréglage sinon)")
+    couts.add_argument("--deplacer", metavar="DEPUIS:VERS:POURCENT",
+                       help="simuler le déplacement d'une part des contacts d'un canal vers un autre (ex. guichet:web:20)")
+    couts.add_argument("--fenetre", metavar="N", help="avec --journal : coût de la réitération à N jours, par canal")
+    couts.add_argument("--csv", action="store_true", help="écrire un CSV (valeurs non arrondies)")
+
     exemple = commands.add_parser(
         "exemple", help="écrire un réseau synthétique (fictif) pour les démonstrations", add_help=False,
         description="Écrit un réseau de structures fictives (deux campagnes, un CSV par campagne) : "
@@ -169,7 +188,11 @@ def _parser() -> argparse.ArgumentParser:
         "--contacts", type=int, metavar="N",
         help="écrire aussi un journal de contacts synthétique d'environ N contacts pour ces structures",
     )
-    exemple.add_argument("--parquet", action="store_true", help="journal de contacts en Parquet plutôt qu'en CSV")
+    exemple.add_argument(
+        "--journal", type=Path, metavar="FICHIER",
+        help="où écrire le journal (.parquet ou .csv ; par défaut DOSSIER/journal-contacts-synthetique.parquet, "
+        "qu'une analyse du réseau sur DOSSIER laisse de côté)",
+    )
 
     app = commands.add_parser(
         "app", help="lancer l'application (Voilà) dans le navigateur", add_help=False,
@@ -323,10 +346,13 @@ def _network(arguments):
 
 
 def _number(value: object) -> str:
-    """A value in a CSV for machines: floats unrounded (``repr``), integers as they are."""
+    """A value in a CSV for machines: floats unrounded (``repr``), integers as they are, a
+    missing value empty."""
+    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
+        return ""
     if isinstance(value, float):
         return repr(value)
-    return "" if value is None else str(value)
+    return str(value)
 
 
 def _frame_csv(frame) -> str:
@@ -340,7 +366,7 @@ def _frame_csv(frame) -> str:
     return buffer.getvalue()
 
 
-def _frame_table(frame, headings: dict[str, str], percents: tuple[str, ...]) -> str:
+def _frame_table(frame, headings: dict[str, str], percents: tuple[str, ...], right: tuple[str, ...] = ()) -> str:
     """A frame as a readable table: French headings, percentages as « 64 % », text columns left."""
     from contacts_lib.scoring import format_percentage
 
@@ -351,7 +377,7 @@ def _frame_table(frame, headings: dict[str, str], percents: tuple[str, ...]) -> 
             for column, value in zip(frame.columns, row, strict=True)
         ])
     widths = [max(len(line[i]) for line in cells) for i in range(len(frame.columns))]
-    numeric = [column in percents or frame[column].dtype.kind in "iu" for column in frame.columns]
+    numeric = [column in percents or column in right or frame[column].dtype.kind in "iu" for column in frame.columns]
     return "".join(
         "  ".join(cell.rjust(width) if right else cell.ljust(width) for cell, width, right in zip(line, widths, numeric, strict=True)).rstrip() + "\n"
         for line in cells
@@ -523,6 +549,68 @@ def _progress_reporter():
     return report
 
 
+def _couts(arguments) -> str:
+    from contacts_lib import costs
+
+    chosen = costs.unit_costs(arguments.preset, costs.cost_changes(arguments.cout), arguments.devise)
+    if not chosen.known():
+        raise InputError("aucun coût unitaire : donnez --preset ou --cout canal=valeur (par exemple --cout guichet=12).")
+    sources = sum(bool(x) for x in (arguments.files, arguments.base, arguments.journal))
+    if sources != 1:
+        raise InputError("donnez des autodiagnostics (fichiers ou --base) ou un journal (--journal), un seul des trois.")
+    log = None
+    if arguments.journal:
+        from contacts_lib.logs import load_log
+
+        log = load_log(arguments.journal, progress=_progress_reporter())
+        volumes = costs.volumes_from_log(log)
+    else:
+        arguments.par, arguments.ignorer_erreurs = None, False
+        volumes = costs.volumes_from_autodiagnostics(_network(arguments).structures)
+    if arguments.fenetre is not None:
+        if log is None:
+            raise InputError("--fenetre demande un journal de contacts (--journal).")
+        from contacts_lib.logs.reiteration import check_window
+
+        table, title = costs.reiteration_costs(log, check_window(arguments.fenetre), chosen), "Coût de la réitération"
+    elif arguments.deplacer:
+        parts = arguments.deplacer.split(":")
+        if len(parts) != 3:
+            raise InputError(f"--deplacer « {arguments.deplacer} » : écrivez DEPUIS:VERS:POURCENT (par exemple guichet:web:20).")
+        try:
+            share = float(parts[2].replace(",", ".").rstrip("% "))
+        except ValueError:
+            raise InputError(f"--deplacer : « {parts[2]} » n'est pas un pourcentage.") from None
+        table = costs.what_if(volumes, chosen, parts[0].strip().casefold(), parts[1].strip().casefold(), share)
+        title = f"Économie si {share:g} % des contacts {parts[0]} passaient par {parts[1]}".replace(".", ",")
+    else:
+        table, title = costs.costs_by_structure(volumes, chosen), "Coût des contacts par structure"
+    if arguments.csv:
+        return _frame_csv(table)
+    missing = [canal for canal in costs.CANALS if chosen.values.get(canal) is None]
+    notes = f"Coûts unitaires : {chosen.label()}.\n"
+    if arguments.preset:
+        notes += "Chiffres publiés au Royaume-Uni, en livres : des ordres de grandeur, pas des coûts français.\n"
+    if missing:
+        notes += f"Sans coût unitaire (laissés hors des totaux) : {', '.join(missing)}.\n"
+    shown = table.copy()
+    for column in shown.columns:
+        if column.startswith(("cout", "economie", "deplaces")):
+            shown[column] = [_money(v) for v in shown[column]]
+    words = {"structure": "Structure", "canal": "Canal", "reiterations": "Réitérations", "cout_unitaire": "Coût unitaire",
+             "cout": "Coût", "deplaces": "Contacts déplacés", "economie": "Économie", "cout_total": "Total",
+             "usagers": "Usagers", "cout_par_usager": "Par usager", **{f"cout_{c}": c.capitalize() for c in costs.CANALS}}
+    money = tuple(c for c in shown.columns if c.startswith(("cout", "economie", "deplaces")))
+    return f"{title}\n{notes}" + _frame_table(shown, words, percents=(), right=money)
+
+
+def _money(value) -> str:
+    """« 12 345,68 » (two decimals, French), « – » when unknown."""
+    if value is None or type(value).__name__ == "NAType" or value != value:
+        return "–"
+    return f"{float(value):,.2f}".replace(",", "\u202f").replace(".", ",")
+
+
 def _exemple(arguments) -> str:
     from contacts_lib.network.sample import FILE_PREFIX, FIRST_CAMPAIGN, MAX_STRUCTURES, write_sample_network
     from contacts_lib.formats.files import shown_path
@@ -541,7 +629,9 @@ def _exemple(arguments) -> str:
 
         if not 1 <= arguments.contacts <= MAX_CONTACTS:
             raise InputError(f"--contacts : entre 1 et {MAX_CONTACTS}, pas {arguments.contacts}.")
-        log_path = folder / f"{FILE_NAME}.{'parquet' if arguments.parquet else 'csv'}"
+        log_path = arguments.journal or folder / f"{FILE_NAME}.parquet"
+        if log_path.suffix.casefold() not in (".csv", ".parquet"):
+            raise InputError(f"{shown_path(log_path)} : un journal de contacts est un fichier .csv ou .parquet.")
         if log_path.exists() and not arguments.force:
             raise InputError(f"{shown_path(log_path)} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
     try:
@@ -552,7 +642,7 @@ def _exemple(arguments) -> str:
 
             diagnostics = sample_network(arguments.structures, arguments.graine)
             latest = Network(tuple(diagnostics), ("",) * len(diagnostics)).latest().diagnostics
-            write_sample_log(folder, list(latest), arguments.contacts, arguments.graine, arguments.parquet)
+            write_sample_log(log_path, list(latest), arguments.contacts, arguments.graine)
     except OSError as error:
         from contacts_lib.formats.files import os_reason
 
@@ -574,10 +664,10 @@ def main(argv: list[str] | None = None) -> int:
             _template(arguments.file, arguments.force)
         elif arguments.command == "consensus":
             _emit(_consensus(arguments))
-        elif arguments.command in ("pratiques", "reseau", "exemple", "enregistrer", "exporter", "reiteration"):
+        elif arguments.command in ("pratiques", "reseau", "exemple", "enregistrer", "exporter", "reiteration", "couts"):
             command = {
                 "pratiques": _pratiques, "reseau": _reseau, "exemple": _exemple,
-                "enregistrer": _enregistrer, "exporter": _exporter, "reiteration": _reiteration,
+                "enregistrer": _enregistrer, "exporter": _exporter, "reiteration": _reiteration, "couts": _couts,
             }[arguments.command]
             _emit(command(arguments))
         elif arguments.command == "app":

@@ -248,7 +248,8 @@ def test_the_sample_log_is_synthetic_deterministic_and_has_something_to_find(tmp
     result = run_cli("exemple", str(tmp_path / "ex"), "--structures", "120", "--graine", "3", "--contacts", "60000")
     assert result.returncode == 0, result.stderr
     assert "Journal de contacts synthétique (usagers fictifs) écrit" in result.stdout
-    log = load_log(tmp_path / "ex" / "journal-contacts-synthetique.csv")
+    log = load_log(tmp_path / "ex" / "journal-contacts-synthetique.parquet")
+    assert run_cli("reseau", str(tmp_path / "ex")).returncode == 0  # the log is not taken for an autodiagnostic
     rates = reiteration_by(log, "structure", 15).iloc[:-1].set_index("structure")["taux"]
     careful = [d.structure for d in latest if all(d.answers[q - 1] for q in REPEAT_PRACTICES)]
     careless = [d.structure for d in latest if not any(d.answers[q - 1] for q in REPEAT_PRACTICES)]

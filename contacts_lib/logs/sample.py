@@ -89,16 +89,16 @@ def sample_log(diagnostics: list[Autodiagnostic], contacts: int, seed: int = 201
     return frame.sort_values("horodatage", kind="stable", ignore_index=True)
 
 
-def write_sample_log(folder: Path, diagnostics: list[Autodiagnostic], contacts: int, seed: int = 2016,
-                     parquet: bool = False) -> Path:
-    """Write :func:`sample_log` in ``folder`` as CSV (``;``, UTF-8) or Parquet, in one step."""
+def write_sample_log(path: Path, diagnostics: list[Autodiagnostic], contacts: int, seed: int = 2016) -> Path:
+    """Write :func:`sample_log` to ``path``: Parquet, or CSV (``;``, UTF-8) for a ``.csv`` name,
+    in one step (nothing half-written)."""
     import duckdb
 
     frame = sample_log(diagnostics, contacts, seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{FILE_NAME}.{'parquet' if parquet else 'csv'}"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partiel")
-    options = "FORMAT parquet" if parquet else "FORMAT csv, HEADER true, DELIMITER ';'"
+    options = "FORMAT csv, HEADER true, DELIMITER ';'" if path.suffix.casefold() == ".csv" else "FORMAT parquet"
     connection = duckdb.connect()
     connection.register("journal", frame)
     connection.execute(f"COPY journal TO '{str(partial).replace(chr(39), chr(39) * 2)}' ({options})").fetchall()
