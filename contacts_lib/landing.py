@@ -17,7 +17,14 @@ from contacts_lib.page import STATIC, display_first_paint, page_styles, tag, tex
 from contacts_lib.page_contract import EXAMPLE_QUERY, PAGE_CLASS
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
-from contacts_lib.server import APP_NOTEBOOK, LANDING_NOTEBOOK, NETWORK_NOTEBOOK, WORKSHOP_NOTEBOOK
+from contacts_lib.server import (
+    APP_NOTEBOOK,
+    COSTS_NOTEBOOK,
+    LANDING_NOTEBOOK,
+    NETWORK_NOTEBOOK,
+    REITERATION_NOTEBOOK,
+    WORKSHOP_NOTEBOOK,
+)
 
 WORKBOOK_NAME = "modele-autodiagnostic-100-contacts-efficaces.xlsx"
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,6 +124,12 @@ def _analysts_section() -> str:
               + " " + text("le dernier autodiagnostic de chaque structure d'un réseau : adoption des 36 bonnes pratiques par "
                            "réseau, distribution des scores, chaque structure face à ses pairs et son évolution entre deux "
                            "campagnes. Sans données, la page montre un réseau synthétique de structures fictives."))
+        + tag("p", tag("a", "Réitération des contacts", href=REITERATION_NOTEBOOK, class_="ce-button")
+              + " " + text("d'un journal de contacts : les usagers qui reviennent pour la même demande, par canal, "
+                           "par motif, par structure et par mois."))
+        + tag("p", tag("a", "Coûts des canaux", href=COSTS_NOTEBOOK, class_="ce-button")
+              + " " + text("ce que coûtent les contacts de chaque structure selon vos coûts unitaires, et l'économie "
+                           "si une part des contacts d'un canal passait par un autre."))
         + tag("p", text("Dans un terminal, depuis le dossier du dépôt (après make app ou make test, qui installent tout) :"))
         + tag("pre", escape(
             ".venv/bin/jupyter lab                                  # les notebooks, dont cette page\n"

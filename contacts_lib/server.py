@@ -24,6 +24,8 @@ LANDING_NOTEBOOK = "index.ipynb"
 APP_NOTEBOOK = "autodiagnostic.ipynb"
 NETWORK_NOTEBOOK = "reseau.ipynb"
 WORKSHOP_NOTEBOOK = "atelier.ipynb"
+REITERATION_NOTEBOOK = "reiteration.ipynb"
+COSTS_NOTEBOOK = "couts.ipynb"
 #: Names a file or folder of autodiagnostics: the network page shows it, and the app compares
 #: each structure with it. Unset: the network page shows the synthetic sample, the app no band.
 NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"

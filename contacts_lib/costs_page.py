@@ -1,0 +1,419 @@
+"""The channel-costs page (``notebooks/couts.ipynb``): what a network's contacts cost, by channel,
+with the user's unit costs, and what moving a share of one channel to another would save.
+
+Unit costs are the user's: a preset (published British figures, shown with their source, year
+and currency, never as French costs) fills the fields, and every value can be changed; a channel
+left empty has no cost and stays out of the totals. Volumes are those of each structure's latest
+autodiagnostic, from the same source as the network page (:func:`network.page.page_source`).
+Built with ipywidgets; the figure is SVG made in Python; every text from a file is escaped. The
+computations are those of :mod:`contacts_lib.costs`: this module only lays their frames out.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import ipywidgets as widgets
+import pandas as pd
+
+from contacts_lib.answers import InputError, thousands
+from contacts_lib.costs import (
+    CANALS,
+    TOTAL,
+    UnitCosts,
+    cost_changes,
+    costs_by_structure,
+    presets,
+    volumes_from_autodiagnostics,
+    what_if,
+)
+from contacts_lib.figures import AXIS_TEXT, RADAR_COLOR
+from contacts_lib.network.figures import FONT, SVG
+from contacts_lib.network.page import Source, page_source, structures_text
+from contacts_lib.page import PageWithKernel, page_styles, tag, text
+
+ALL = "__tous__"
+NO_PRESET = "__aucun__"
+TABLE_ROWS = 25
+WHAT_IF_ROWS = 10
+DEFAULT_CURRENCY = "EUR"
+#: How the page names each channel (the contact logs' vocabulary in :data:`costs.CANALS`).
+CANAL_NAMES = {"guichet": "Guichet", "telephone": "Téléphone", "courrier": "Courrier", "courriel": "Courriel", "web": "Web"}
+#: « du guichet », « vers le web »: the channels inside a sentence.
+CANAL_OF = {"guichet": "du guichet", "telephone": "du téléphone", "courrier": "du courrier", "courriel": "du courriel", "web": "du web"}
+CANAL_TO = {"guichet": "le guichet", "telephone": "le téléphone", "courrier": "le courrier", "courriel": "le courriel", "web": "le web"}
+PRESETS_NOTE = (
+    "Les préréglages sont des chiffres publiés au Royaume-Uni (administrations locales, coût par contact, en livres "
+    "sterling) : des ordres de grandeur, pas des coûts français. Remplacez-les par les vôtres dès que vous les connaissez."
+)
+EMPTY_NOTE = "Un canal laissé vide est « sans coût » : ses contacts restent hors des totaux, et la page le dit."
+VOLUMES_NOTE = (
+    "Volumes : ceux du dernier autodiagnostic de chaque structure, pour une année (visites au guichet, appels, courriers, "
+    "courriels ; le web compte ses visiteurs uniques mensuels × 12, une approximation)."
+)
+STYLES = """
+.ce-costs .ce-field-note { color: #4a4a4a; padding-left: 0.6em; align-self: center; }
+.ce-costs .ce-field-note.ce-problem { color: #a4161a; font-weight: 600; }
+.ce-costs .ce-label { border-left: 4px solid #1f4e79; padding: 0.3em 0.6em; background: #eef3f8; }
+.ce-costs .ce-saving strong { color: #1f4e79; }
+.ce-costs .ce-saving.ce-negative strong { color: #a4161a; }
+.ce-costs p { max-width: 60em; }
+"""
+
+
+def money(value: float | None, currency: str, decimals: int = 0) -> str:
+    """« 1 234 567 GBP », « 2,83 GBP » (French digits; « — » when unknown)."""
+    if value is None or pd.isna(value):
+        return "—"
+    digits = f"{abs(float(value)):,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return f"{'−' if round(float(value), decimals) < 0 else ''}{digits}\u00a0{currency}"
+
+
+def cost_text(value: float) -> str:
+    """A unit cost as the fields show it: « 8,62 », « 0,15 », « 12 »."""
+    return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def preset_name(costs: UnitCosts) -> str:
+    year = f", {costs.annee}" if costs.annee else ""
+    return f"{costs.source}{year} — {costs.devise}"
+
+
+def cost_mix_svg(totals: dict[str, float | None], volumes: dict[str, int], currency: str, width: int = 720) -> SVG:
+    """One horizontal bar per channel: its cost and its share of the total; a channel without
+    unit cost is written « sans coût unitaire » and has no bar."""
+    known = {canal: value for canal, value in totals.items() if value is not None and not pd.isna(value)}
+    total = sum(known.values())
+    top = max(known.values(), default=0) or 1
+    left, right, step = 110, 250, 34
+    height = step * len(CANALS) + 10
+    parts = []
+    for index, canal in enumerate(CANALS):
+        y = 6 + step * index
+        parts.append(f'<text x="{left - 10}" y="{y + 17}" text-anchor="end" font-size="13">{escape(CANAL_NAMES[canal])}</text>')
+        contacts = f"{thousands(volumes[canal])} contacts" if volumes.get(canal) else "aucun volume"
+        if canal not in known:
+            parts.append(f'<text x="{left}" y="{y + 17}" font-size="12" font-style="italic">sans coût unitaire : hors du total ({escape(contacts)})</text>')
+            continue
+        value = known[canal]
+        length = round((width - left - right) * value / top, 2)
+        share = f"{value / total * 100:.0f}\u202f%" if total else "0\u202f%"
+        label = f"{money(value, currency)} ({share}) · {contacts}"
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(length, 1)}" height="20" fill="{RADAR_COLOR}">'
+                     f"<title>{escape(CANAL_NAMES[canal])} : {escape(label)}</title></rect>")
+        parts.append(f'<text x="{left + max(length, 1) + 6}" y="{y + 17}" font-size="12">{escape(label)}</text>')
+    summary = " ; ".join(f"{CANAL_NAMES[c]} : {money(known[c], currency) if c in known else 'sans coût'}" for c in CANALS)
+    return SVG(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape("Coût des contacts par canal. " + summary)}" font-family="{FONT}" fill="{AXIS_TEXT}">'
+        + "".join(parts) + "</svg>"
+    )
+
+
+class CostsPage:
+    """The page's widgets and what they do; ``widget`` is what the notebook displays."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.structures = source.network.latest().structures
+        self.volumes = volumes_from_autodiagnostics(self.structures)
+        self._reseau_of = self.structures.drop_duplicates("structure").set_index("structure")["reseau"].astype("string")
+        self._views: dict[str, pd.DataFrame] = {}
+        self._costs = UnitCosts({canal: None for canal in CANALS}, DEFAULT_CURRENCY)
+        self._filling = False
+
+        self.preset = widgets.Dropdown(
+            description="Préréglage", options=[("Aucun (saisir les coûts)", NO_PRESET)]
+            + [(preset_name(costs), name) for name, costs in presets().items()],
+            layout={"width": "auto"}, style={"description_width": "9em"},
+        )
+        self.fields = {canal: widgets.Text(description=CANAL_NAMES[canal], placeholder="sans coût", continuous_update=False,
+                                           layout={"width": "18em"}, style={"description_width": "9em"}) for canal in CANALS}
+        self.notes = {canal: widgets.HTML() for canal in CANALS}
+        self.currency = widgets.Text(description="Devise", value=DEFAULT_CURRENCY, continuous_update=False,
+                                     layout={"width": "18em"}, style={"description_width": "9em"})
+        self.currency_note = widgets.HTML()
+        self.label = widgets.HTML()
+        reseaux = sorted(self.structures["reseau"].dropna().astype(str).unique())
+        self.reseau = widgets.Dropdown(description="Réseau", options=[("Tous les réseaux", ALL)] + [(r, r) for r in reseaux])
+        self.headline = widgets.HTML()
+        self.mix = widgets.HTML()
+        canals = [(CANAL_NAMES[canal], canal) for canal in CANALS]
+        self.depuis = widgets.Dropdown(description="Depuis", options=canals, value="guichet")
+        self.vers = widgets.Dropdown(description="Vers", options=canals, value="web")
+        self.part = widgets.IntSlider(description="Part déplacée (%)", min=0, max=100, step=1, value=20,
+                                      style={"description_width": "9em"}, layout={"width": "34em"})
+        self.saving = widgets.HTML()
+        self.table = widgets.HTML()
+        self.download = widgets.Button(description="Préparer le CSV")
+        self.download_link = widgets.HTML()
+
+        self.preset.observe(self._on_preset, names="value")
+        for field in (*self.fields.values(), self.currency):
+            field.observe(self._on_costs, names="value")
+        self.reseau.observe(self._on_reseau, names="value")
+        for control in (self.depuis, self.vers, self.part):
+            control.observe(self._on_what_if, names="value")
+        self.download.on_click(lambda _: self._prepare())
+        self.widget = self._layout()
+        self._on_costs()
+
+    # ------------------------------------------------------------------ layout
+
+    def _layout(self) -> widgets.Widget:
+        style = widgets.HTML(f"<style>{page_styles('network.css')}{STYLES}</style>")
+        problems = "".join(tag("p", text(f"Fichier écarté : {problem}"), class_="ce-problem") for problem in self.source.network.problems)
+        intro = widgets.HTML(
+            tag("p", text(f"Données : {self.source.description}."), class_="ce-source" + (" ce-synthetic" if self.source.synthetic else ""))
+            + problems + tag("p", text(VOLUMES_NOTE), class_="ce-meta")
+        )
+        rows = [widgets.HBox([self.fields[canal], self.notes[canal]]) for canal in CANALS]
+        costs = widgets.VBox([
+            widgets.HTML(tag("h2", "Coûts unitaires (par contact)")),
+            widgets.HTML(tag("p", text(PRESETS_NOTE)) + tag("p", text(EMPTY_NOTE), class_="ce-meta")),
+            self.preset, *rows, widgets.HBox([self.currency, self.currency_note]), self.label,
+        ])
+        what_if_box = widgets.VBox([
+            widgets.HTML(tag("h2", "Et si une part des contacts changeait de canal ?")),
+            widgets.HTML(tag("p", text("Choisissez le canal que des usagers quitteraient, celui qu'ils prendraient à la place, "
+                                       "et la part des contacts déplacée : l'économie se calcule aussitôt, pour le réseau "
+                                       "choisi et pour chaque structure."), class_="ce-meta")),
+            widgets.HBox([self.depuis, self.vers], layout={"flex_flow": "row wrap"}), self.part, self.saving,
+        ])
+        sections = [
+            style, intro, costs,
+            widgets.HTML(tag("h2", "Coût des contacts par canal")), self.reseau, self.headline, self.mix,
+            what_if_box,
+            widgets.HTML(tag("h2", "Structures")), self.table,
+            widgets.HTML(tag("h2", "Télécharger")),
+            widgets.HTML(tag("p", text("Le coût de chaque canal pour chaque structure du réseau choisi, son total et son coût "
+                                       "par usager, puis une ligne TOTAL (CSV, UTF-8)."), class_="ce-meta")),
+            self.download, self.download_link,
+        ]
+        return widgets.VBox(sections, layout={"max_width": "1100px"}).add_class("ce-costs")
+
+    # ------------------------------------------------------------------ unit costs
+
+    def _on_preset(self, change) -> None:
+        name = change["new"]
+        chosen = presets().get(name)
+        self._filling = True
+        try:
+            for canal in CANALS:
+                value = chosen.values.get(canal) if chosen else None
+                self.fields[canal].value = "" if value is None else cost_text(value)
+            self.currency.value = chosen.devise if chosen else DEFAULT_CURRENCY
+        finally:
+            self._filling = False
+        self._on_costs()
+
+    def costs(self) -> UnitCosts:
+        """The unit costs in use: the fields' last valid values, over the chosen preset."""
+        return self._costs
+
+    def _read_costs(self) -> UnitCosts:
+        """The fields as unit costs; a bad field keeps its last valid value, and says so beside it."""
+        values: dict[str, float | None] = {}
+        previous = self._costs
+        currency = self.currency.value.strip()
+        if not currency:
+            currency = previous.devise
+            self.currency_note.value = tag("span", text(f"Indiquez une devise (EUR, GBP…) ; {currency} reste utilisée."),
+                                           class_="ce-field-note ce-problem", role="alert")
+        else:
+            self.currency_note.value = ""
+        for canal in CANALS:
+            typed = self.fields[canal].value
+            try:
+                values[canal] = cost_changes([f"{canal}={typed}"])[canal]
+            except InputError as error:
+                kept = previous.values.get(canal)
+                keep = f"le coût précédent ({cost_text(kept)} {previous.devise}) reste utilisé." if kept is not None else "le canal reste sans coût."
+                message = str(error)
+                self.notes[canal].value = tag("span", text(f"{message[0].upper()}{message[1:]} Corrigez la valeur ; {keep}"),
+                                              class_="ce-field-note ce-problem", role="alert")
+                values[canal] = kept
+                continue
+            note = f"{currency} par contact" if values[canal] is not None else "sans coût : hors des totaux"
+            self.notes[canal].value = tag("span", text(note), class_="ce-field-note")
+        chosen = presets().get(self.preset.value)
+        if chosen is None:
+            return UnitCosts(values, currency)
+        changes = {canal: value for canal, value in values.items() if value != chosen.values.get(canal)}
+        costs = chosen.with_values(changes)
+        if currency != chosen.devise:
+            costs = UnitCosts(costs.values, currency, costs.source, costs.annee, costs.perimetre, modified=True)
+        return costs
+
+    def _on_costs(self, _change=None) -> None:
+        if self._filling:
+            return
+        self._costs = self._read_costs()
+        label = f"Coûts utilisés : {self._costs.label()}"
+        chosen = presets().get(self.preset.value)
+        if chosen is not None and self._costs.devise != chosen.devise:
+            label += f". Attention : les valeurs du préréglage sont en {chosen.devise}, changer la devise ne les convertit pas"
+        self.label.value = tag("p", text(label + "."), class_="ce-label", role="status", aria_live="polite")
+        self._refresh()
+
+    # ------------------------------------------------------------------ the view
+
+    def view_volumes(self) -> pd.DataFrame:
+        """The volumes of the structures of the chosen réseau (all of them: every réseau)."""
+        reseau = self.reseau.value
+        if reseau not in self._views:
+            if reseau == ALL:
+                self._views[reseau] = self.volumes
+            else:
+                chosen = self.volumes["structure"].map(self._reseau_of) == reseau
+                self._views[reseau] = self.volumes[chosen.fillna(False).astype(bool)].reset_index(drop=True)
+        return self._views[reseau]
+
+    def scope(self) -> str:
+        return "l'ensemble du réseau" if self.reseau.value == ALL else f"le réseau {self.reseau.value}"
+
+    def _on_reseau(self, _change=None) -> None:
+        self.download_link.value = ""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        volumes = self.view_volumes()
+        self._table = costs_by_structure(volumes, self._costs)
+        self.download_link.value = ""
+        self._show_mix(volumes)
+        self._show_table()
+        self._on_what_if()
+
+    def _show_mix(self, volumes: pd.DataFrame) -> None:
+        currency = self._costs.devise
+        total_row = self._table[self._table["structure"] == TOTAL].iloc[0]
+        structures = len(self._table) - 1
+        known = self._costs.known()
+        by_canal = volumes.groupby("canal", sort=False)["contacts"].sum(min_count=1)
+        counted = {canal: int(by_canal.get(canal)) if pd.notna(by_canal.get(canal)) else 0 for canal in CANALS}
+        if not known:
+            self.headline.value = tag("p", text(f"{structures_text(structures)} dans cette vue. Aucun coût unitaire n'est donné : "
+                                                "choisissez un préréglage ou saisissez vos coûts pour voir les totaux."),
+                                      class_="ce-problem", role="status")
+            self.mix.value = ""
+            return
+        per_user = total_row["cout_par_usager"]
+        figures = [
+            (money(total_row["cout_total"], currency), "coût total des contacts sur un an"),
+            (money(per_user, currency, 2), "coût par usager (usagers déclarés)"),
+            (structures_text(structures), "dans cette vue"),
+        ]
+        cards = "".join(tag("div", tag("strong", text(value)) + tag("span", text(label)), class_="ce-figure") for value, label in figures)
+        without = [CANAL_NAMES[c] for c in CANALS if c not in known]
+        missing = volumes[volumes["contacts"].isna()].groupby("canal", sort=False)["structure"].count()
+        notes = []
+        if without:
+            notes.append(f"Sans coût unitaire, hors des totaux : {', '.join(without)}.")
+        gaps = [f"{CANAL_NAMES[c].lower()} pour {structures_text(int(missing[c]))}" for c in CANALS if c in known and missing.get(c, 0)]
+        if gaps:
+            notes.append(f"Volume non renseigné dans l'autodiagnostic, hors des totaux : {' ; '.join(gaps)}.")
+        self.headline.value = (tag("div", cards, class_="ce-figures", role="status", aria_live="polite")
+                               + "".join(tag("p", text(note), class_="ce-meta") for note in notes))
+        totals = {canal: total_row[f"cout_{canal}"] if canal in known else None for canal in CANALS}
+        svg = cost_mix_svg(totals, counted, currency)
+        link = tag("a", "Télécharger la figure (SVG)", href="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+                   download="couts-par-canal.svg", class_="ce-download")
+        self.mix.value = tag("div", svg, class_="ce-svg") + tag("p", link)
+
+    def _show_table(self) -> None:
+        currency = self._costs.devise
+        rows = self._table[self._table["structure"] != TOTAL].sort_values(["cout_total", "structure"], ascending=[False, True])
+        shown = rows.head(TABLE_ROWS)
+        headers = ["Structure", "Réseau", *(CANAL_NAMES[c] for c in CANALS), f"Total ({currency})", "Usagers", f"Par usager ({currency})"]
+        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in headers))
+
+        def number(value, decimals=0):
+            return tag("td", text(money(value, currency, decimals).removesuffix(f"\u00a0{currency}")), class_="ce-num")
+
+        body = "".join(
+            tag("tr", tag("td", text(row.structure)) + tag("td", text(str(self._reseau_of.get(row.structure) or "")))
+                + "".join(number(getattr(row, f"cout_{c}")) for c in CANALS) + number(row.cout_total)
+                + tag("td", text(thousands(int(row.usagers)) if pd.notna(row.usagers) else "—"), class_="ce-num")
+                + number(row.cout_par_usager, 2))
+            for row in shown.itertuples()
+        )
+        which = (f"Les {len(shown)} structures au coût total le plus élevé, sur {structures_text(len(rows))}" if len(rows) > len(shown)
+                 else f"{structures_text(len(rows))}, du coût total le plus élevé au plus faible")
+        caption = tag("caption", text(f"{which} ({self.scope()}) ; « — » : sans coût unitaire ou sans volume."))
+        self.table.value = tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures")
+
+    # ------------------------------------------------------------------ what if
+
+    def _on_what_if(self, _change=None) -> None:
+        depuis, vers, part = self.depuis.value, self.vers.value, self.part.value
+        try:
+            frame = what_if(self.view_volumes(), self._costs, depuis, vers, part)
+        except InputError as error:
+            message = str(error)
+            self.saving.value = tag("p", text(message[0].upper() + message[1:]), class_="ce-problem", role="status")
+            self._what_if = None
+            return
+        self._what_if = frame
+        currency = self._costs.devise
+        total = frame.iloc[-1]
+        saving = 0.0 if pd.isna(total["economie"]) else float(total["economie"])
+        moved = 0.0 if pd.isna(total["deplaces"]) else float(total["deplaces"])
+        cost_from, cost_to = self._costs.values[depuis], self._costs.values[vers]
+        how = (f"en déplaçant {part} % des contacts {CANAL_OF[depuis]} ({thousands(round(moved))} contacts par an) vers "
+               f"{CANAL_TO[vers]}, à {money(cost_to, currency, 2)} le contact au lieu de {money(cost_from, currency, 2)}")
+        if saving < 0:
+            headline = (f"Pas d'économie : un surcoût de {money(-saving, currency)} par an pour {self.scope()}, "
+                        f"{how} — {CANAL_TO[vers]} coûte plus cher par contact que {CANAL_TO[depuis]}.")
+        else:
+            headline = f"Économie pour {self.scope()} : {money(saving, currency)} par an, {how}."
+        structures = frame.iloc[:-1].dropna(subset=["economie"])
+        skipped = len(frame) - 1 - len(structures)
+        note = (f" {structures_text(skipped)} sans volume {CANAL_OF[depuis]} dans l'autodiagnostic ne "
+                f"{'comptent' if skipped > 1 else 'compte'} pas.") if skipped else ""
+        top = structures.assign(_size=structures["economie"].abs()).sort_values(["_size", "structure"], ascending=[False, True]).head(WHAT_IF_ROWS)
+        amount = "Surcoût" if saving < 0 else "Économie"
+        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in ("Structure", "Réseau", "Contacts déplacés par an", f"{amount} par an ({currency})")))
+        body = "".join(
+            tag("tr", tag("td", text(row.structure)) + tag("td", text(str(self._reseau_of.get(row.structure) or "")))
+                + tag("td", text(thousands(round(row.deplaces))), class_="ce-num")
+                + tag("td", text(money(abs(row.economie) if saving < 0 else row.economie, currency).removesuffix(f"\u00a0{currency}")), class_="ce-num"))
+            for row in top.itertuples()
+        )
+        title = "au plus gros surcoût" if saving < 0 else "à la plus grosse économie"
+        caption = tag("caption", text(f"Les {len(top)} structures {title}"))
+        self.saving.value = (
+            tag("p", tag("strong", text(headline)) + text(note), class_="ce-saving" + (" ce-negative" if saving < 0 else ""),
+                role="status", aria_live="polite")
+            + (tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures") if len(top) and part else "")
+        )
+
+    # ------------------------------------------------------------------ download
+
+    def table_for_download(self) -> pd.DataFrame:
+        """:func:`costs.costs_by_structure` of the view, with each structure's réseau and the currency."""
+        frame = self._table.copy()
+        frame.insert(1, "reseau", frame["structure"].map(self._reseau_of).where(frame["structure"] != TOTAL))
+        frame["devise"] = self._costs.devise
+        return frame
+
+    def _prepare(self) -> None:
+        from contacts_lib.formats.csv_format import neutralised
+
+        frame = self.table_for_download()
+        content = frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
+        file_name = "couts-structures.csv" if self.reseau.value == ALL else "couts-structures-reseau.csv"
+        link = tag("a", text(f"Enregistrer {file_name}"), href="data:text/csv;base64," + base64.b64encode(content).decode(),
+                   download=file_name, class_="ce-button")
+        self.download_link.value = tag("p", link, role="status")
+
+
+def costs_page() -> PageWithKernel:
+    """What ``notebooks/couts.ipynb`` displays."""
+    try:
+        source = page_source()
+    except InputError as error:
+        return PageWithKernel(widgets.HTML(
+            tag("p", text(f"Les données du réseau n'ont pas pu être lues : {error}"), class_="ce-problem", role="alert")
+        ))
+    return PageWithKernel(CostsPage(source).widget)
