@@ -44,6 +44,14 @@ CANALS = {
     "courriel": ("courriel", "e-mail", "email", "mail", "mél", "mel", "messagerie"),
     "web": ("web", "internet", "site", "site internet", "en ligne", "formulaire en ligne", "espace personnel"),
 }
+#: How the page shows a channel of the vocabulary (the tables and CSV keep the key).
+CANAL_LABELS = {"guichet": "guichet", "telephone": "téléphone", "courrier": "courrier", "courriel": "courriel", "web": "web"}
+
+
+def shown_canal(canal: str) -> str:
+    return CANAL_LABELS.get(canal, canal)
+
+
 #: Timestamp formats read, in this order (a date alone is midnight).
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
                      "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")

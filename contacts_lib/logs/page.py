@@ -1,0 +1,192 @@
+"""The réitération page (``notebooks/reiteration.ipynb``): a contact log's repeats, with no
+Python to write.
+
+A window slider (7, 15, 30 days or any number), the rate over the whole log against the
+recueil's 40 %, the breakdown by canal, motif, structure or month (bars and a table, CSV to
+download), the paths between channels, and what the practices go with across the network
+(an association, not a cause). Data: the log named by ``CONTACTS_EFFICACES_JOURNAL`` (a file
+or a folder of .csv/.parquet), else a synthetic log of the synthetic network, said on the
+page. The analyses are those of :mod:`contacts_lib.logs.reiteration`; this module lays them out.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+
+from contacts_lib.answers import InputError, thousands
+from contacts_lib.logs.figures import RECUEIL_REFERENCE, association_svg, paths_svg, rate_bars_svg, rate_text
+from contacts_lib.logs.log_format import ContactLog, load_log, shown_canal
+from contacts_lib.logs.practices import association_text, practice_association
+from contacts_lib.logs.reiteration import reiteration_by, reiteration_paths
+from contacts_lib.page import PageWithKernel, page_styles, tag, text
+
+LOG_VARIABLE = "CONTACTS_EFFICACES_JOURNAL"
+#: Contacts of the synthetic log shown when no log is named.
+SAMPLE_CONTACTS = 200_000
+#: Bars shown at most (structures: the highest rates).
+MAX_BARS = 25
+BREAKDOWN_LABELS = {"canal": "Canal", "motif": "Motif", "structure": "Structure", "mois": "Mois"}
+
+
+@dataclass
+class LogSource:
+    """The log the page shows, the network whose practices it is compared with, and what the
+    page says about them."""
+
+    log: ContactLog
+    description: str
+    synthetic: bool
+    diagnostics: tuple
+
+
+def log_source() -> LogSource:
+    """The log of ``CONTACTS_EFFICACES_JOURNAL`` (with the network of the network page), else
+    the synthetic log of the synthetic network."""
+    from contacts_lib.network.page import page_source
+
+    network = page_source()
+    diagnostics = network.network.latest().diagnostics
+    named = os.environ.get(LOG_VARIABLE, "").strip()
+    if named:
+        path = Path(named)
+        files = sorted(p for p in path.rglob("*") if p.suffix.casefold() in (".csv", ".parquet")) if path.is_dir() else [path]
+        if not files:
+            raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
+        log = load_log(files, skip_bad_rows=True)
+        skipped = f" ; {thousands(log.skipped)} ligne(s) illisible(s) écartée(s)" if log.skipped else ""
+        return LogSource(log, f"{named} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {network.description}",
+                         False, diagnostics)
+    from contacts_lib.logs.sample import write_sample_log
+
+    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
+        path = write_sample_log(Path(folder) / "journal.parquet", list(diagnostics), SAMPLE_CONTACTS)
+        log = load_log(path)
+    return LogSource(log, f"journal synthétique de {thousands(log.rows)} contacts (usagers fictifs) des structures fictives "
+                     f"du réseau synthétique ; pour analyser votre journal, donnez-le dans la variable d'environnement "
+                     f"{LOG_VARIABLE}", True, diagnostics)
+
+
+class ReiterationPage:
+    """The page's widgets and what they do; ``widget`` is what the notebook displays."""
+
+    def __init__(self, source: LogSource) -> None:
+        self.source = source
+        self.window = widgets.IntSlider(value=15, min=1, max=60, description="Fenêtre (jours)", continuous_update=False,
+                                        style={"description_width": "initial"}, layout={"width": "420px"})
+        self.presets = widgets.ToggleButtons(options=[("7 jours", 7), ("15 jours", 15), ("30 jours", 30)], value=15,
+                                             style={"button_width": "6em"})
+        self.by = widgets.Dropdown(description="Répartir par", options=[(label, key) for key, label in BREAKDOWN_LABELS.items()],
+                                   style={"description_width": "initial"})
+        self.headline = widgets.HTML()
+        self.bars = widgets.HTML()
+        self.table = widgets.HTML()
+        self.download = widgets.HTML()
+        self.paths = widgets.HTML()
+        self.practices = widgets.HTML()
+        self.window.observe(self._on_window, names="value")
+        self.presets.observe(lambda change: setattr(self.window, "value", change["new"]) if change["new"] else None, names="value")
+        self.by.observe(lambda _: self._refresh_breakdown(), names="value")
+        self.widget = self._layout()
+        self._refresh()
+
+    def _layout(self) -> widgets.Widget:
+        style = widgets.HTML(f"<style>{page_styles('network.css')}</style>")
+        intro = widgets.HTML(tag("p", text(f"Données : {self.source.description}."),
+                                 class_="ce-source" + (" ce-synthetic" if self.source.synthetic else "")))
+        rule = widgets.HTML(tag("p", text(
+            "Un contact est une réitération quand la même personne a déjà contacté la même structure pour le même motif "
+            "au plus N jours plus tôt (exactement N jours compte). Taux = réitérations ÷ contacts. Les identifiants des "
+            "usagers sont pseudonymisés à la lecture et ne sont jamais affichés."), class_="ce-meta"))
+        return widgets.VBox([
+            style, intro, rule, widgets.HBox([self.window, self.presets], layout={"flex_flow": "row wrap", "align_items": "center"}),
+            self.headline,
+            widgets.HTML(tag("h2", "Répartition")), self.by, self.bars, self.table, self.download,
+            widgets.HTML(tag("h2", "Par quel canal les usagers reviennent-ils ?")), self.paths,
+            widgets.HTML(tag("h2", "Les pratiques et la réitération")), self.practices,
+        ], layout={"max_width": "1100px"})
+
+    # ------------------------------------------------------------------ updates
+
+    def _on_window(self, change) -> None:
+        if self.presets.value != change["new"]:
+            self.presets.value = change["new"] if change["new"] in (7, 15, 30) else None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        days = self.window.value
+        total = reiteration_by(self.source.log, "mois", days).iloc[-1]
+        figures = [
+            (rate_text(total["taux"]), f"des contacts sont des réitérations (fenêtre de {days} jours)"),
+            (thousands(int(total["reiterations"])), "réitérations"),
+            (thousands(int(total["contacts"])), "contacts"),
+        ]
+        cards = "".join(tag("div", tag("strong", text(value)) + tag("span", text(label)), class_="ce-figure") for value, label in figures)
+        compared = ("au-dessus" if total["taux"] > RECUEIL_REFERENCE else "en dessous")
+        self.headline.value = tag("div", cards, class_="ce-figures", role="status", aria_live="polite") + tag("p", text(
+            f"Le recueil cite jusqu'à {int(RECUEIL_REFERENCE)} % de réitération dans certains services : ce journal est {compared}."))
+        self._refresh_breakdown()
+        self.paths.value = tag("div", paths_svg(reiteration_paths(self.source.log, days)), class_="ce-svg")
+        self.practices.value = self._practices_html(days)
+
+    def breakdown(self):
+        return reiteration_by(self.source.log, self.by.value, self.window.value)
+
+    def _refresh_breakdown(self) -> None:
+        by = self.by.value
+        frame = self.breakdown()
+        shown = frame
+        note = ""
+        if len(frame) - 1 > MAX_BARS:
+            highest = frame.iloc[:-1].sort_values(["taux", by], ascending=[False, True]).head(MAX_BARS)
+            shown = pd.concat([highest, frame.iloc[-1:]])
+            note = tag("p", text(f"Les {MAX_BARS} plus forts taux sur {thousands(len(frame) - 1)} ; tous sont dans le tableau."), class_="ce-meta")
+        self.bars.value = tag("div", rate_bars_svg(shown, by), class_="ce-svg") + note
+        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in (BREAKDOWN_LABELS[by], "Contacts", "Réitérations", "Taux")))
+        body = "".join(
+            tag("tr", tag("td", text("Ensemble" if row[by] == "TOTAL" else (shown_canal(str(row[by])) if by == "canal" else str(row[by]))))
+                + tag("td", text(thousands(int(row["contacts"]))), class_="ce-num")
+                + tag("td", text(thousands(int(row["reiterations"]))), class_="ce-num")
+                + tag("td", text(rate_text(row["taux"])), class_="ce-num"))
+            for row in frame.to_dict("records")
+        )
+        self.table.value = tag("div", tag("table", tag("thead", head) + tag("tbody", body), class_="ce-structures"),
+                               style="max-height: 24em; overflow-y: auto")
+        from contacts_lib.formats.csv_format import neutralised
+
+        content = frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
+        name = f"reiteration-{self.window.value}-jours-par-{by}.csv"
+        self.download.value = tag("p", tag("a", text(f"Télécharger le tableau (CSV) : {name}"),
+                                           href="data:text/csv;base64," + base64.b64encode(content).decode(), download=name,
+                                           class_="ce-download"))
+
+    def _practices_html(self, days: int) -> str:
+        frame = practice_association(reiteration_by(self.source.log, "structure", days), self.source.diagnostics)
+        rows = frame.to_dict("records")
+        if not any(r["structures"] for r in rows):
+            return tag("p", text("Aucune structure du journal n'a d'autodiagnostic connu : comparaison impossible."), class_="ce-meta")
+        texts = "".join(
+            tag("li", tag("strong", text(f"Question {applies['question']} — {applies['intitule']} : ")) + text(association_text(applies, lacks)))
+            for applies, lacks in zip(rows[::2], rows[1::2], strict=True)
+        )
+        warning = tag("p", text(
+            "Chaque structure compte une fois (son taux sur ses contacts du journal, son dernier autodiagnostic). Une "
+            "différence entre les groupes est une association : les structures qui appliquent une pratique peuvent "
+            "différer des autres de bien d'autres façons."), class_="ce-meta")
+        return warning + tag("div", association_svg(frame), class_="ce-svg") + tag("ul", texts)
+
+
+def reiteration_page() -> PageWithKernel:
+    """What ``notebooks/reiteration.ipynb`` displays."""
+    try:
+        source = log_source()
+    except InputError as error:
+        return PageWithKernel(widgets.HTML(
+            tag("p", text(f"Le journal de contacts n'a pas pu être lu : {error}"), class_="ce-problem", role="alert")))
+    return PageWithKernel(ReiterationPage(source).widget)
