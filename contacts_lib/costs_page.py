@@ -58,7 +58,8 @@ STYLES = """
 .ce-costs .ce-label { border-left: 4px solid #1f4e79; padding: 0.3em 0.6em; background: #eef3f8; }
 .ce-costs .ce-saving strong { color: #1f4e79; }
 .ce-costs .ce-saving.ce-negative strong { color: #a4161a; }
-.ce-costs p { max-width: 60em; }
+.ce-costs p { max-width: 60em; line-height: 1.45; }
+.ce-costs table.ce-structures th { vertical-align: bottom; }
 """
 
 
@@ -75,6 +76,12 @@ def cost_text(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
+def french_message(error: InputError) -> str:
+    """A message of :mod:`contacts_lib.costs` as a sentence, its channels named as the page names them."""
+    message = str(error).replace("canal telephone", "canal téléphone").replace("canal « telephone »", "canal « téléphone »")
+    return message[:1].upper() + message[1:]
+
+
 def preset_name(costs: UnitCosts) -> str:
     year = f", {costs.annee}" if costs.annee else ""
     return f"{costs.source}{year} — {costs.devise}"
@@ -86,20 +93,23 @@ def cost_mix_svg(totals: dict[str, float | None], volumes: dict[str, int], curre
     known = {canal: value for canal, value in totals.items() if value is not None and not pd.isna(value)}
     total = sum(known.values())
     top = max(known.values(), default=0) or 1
-    left, right, step = 110, 250, 34
+    contacts = {canal: f"{thousands(volumes[canal])} contacts" if volumes.get(canal) else "aucun volume" for canal in CANALS}
+    labels = {canal: f"{money(value, currency)} ({value / total * 100 if total else 0:.0f}\u202f%) · {contacts[canal]}"
+              for canal, value in known.items()}
+    left, step = 110, 34
+    right = 12 + 7 * max((len(label) for label in labels.values()), default=0)  # room for the longest label
+    width = max(width, left + right + 200)
     height = step * len(CANALS) + 10
     parts = []
     for index, canal in enumerate(CANALS):
         y = 6 + step * index
         parts.append(f'<text x="{left - 10}" y="{y + 17}" text-anchor="end" font-size="13">{escape(CANAL_NAMES[canal])}</text>')
-        contacts = f"{thousands(volumes[canal])} contacts" if volumes.get(canal) else "aucun volume"
         if canal not in known:
-            parts.append(f'<text x="{left}" y="{y + 17}" font-size="12" font-style="italic">sans coût unitaire : hors du total ({escape(contacts)})</text>')
+            parts.append(f'<text x="{left}" y="{y + 17}" font-size="12" font-style="italic">sans coût unitaire : hors du total '
+                         f'({escape(contacts[canal])})</text>')
             continue
-        value = known[canal]
+        value, label = known[canal], labels[canal]
         length = round((width - left - right) * value / top, 2)
-        share = f"{value / total * 100:.0f}\u202f%" if total else "0\u202f%"
-        label = f"{money(value, currency)} ({share}) · {contacts}"
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(length, 1)}" height="20" fill="{RADAR_COLOR}">'
                      f"<title>{escape(CANAL_NAMES[canal])} : {escape(label)}</title></rect>")
         parts.append(f'<text x="{left + max(length, 1) + 6}" y="{y + 17}" font-size="12">{escape(label)}</text>')
@@ -126,7 +136,7 @@ class CostsPage:
         self.preset = widgets.Dropdown(
             description="Préréglage", options=[("Aucun (saisir les coûts)", NO_PRESET)]
             + [(preset_name(costs), name) for name, costs in presets().items()],
-            layout={"width": "auto"}, style={"description_width": "9em"},
+            layout={"width": "44em"}, style={"description_width": "9em"},
         )
         self.fields = {canal: widgets.Text(description=CANAL_NAMES[canal], placeholder="sans coût", continuous_update=False,
                                            layout={"width": "18em"}, style={"description_width": "9em"}) for canal in CANALS}
@@ -230,8 +240,7 @@ class CostsPage:
             except InputError as error:
                 kept = previous.values.get(canal)
                 keep = f"le coût précédent ({cost_text(kept)} {previous.devise}) reste utilisé." if kept is not None else "le canal reste sans coût."
-                message = str(error)
-                self.notes[canal].value = tag("span", text(f"{message[0].upper()}{message[1:]} Corrigez la valeur ; {keep}"),
+                self.notes[canal].value = tag("span", text(f"{french_message(error)} Corrigez la valeur ; {keep}"),
                                               class_="ce-field-note ce-problem", role="alert")
                 values[canal] = kept
                 continue
@@ -254,7 +263,7 @@ class CostsPage:
         chosen = presets().get(self.preset.value)
         if chosen is not None and self._costs.devise != chosen.devise:
             label += f". Attention : les valeurs du préréglage sont en {chosen.devise}, changer la devise ne les convertit pas"
-        self.label.value = tag("p", text(label + "."), class_="ce-label", role="status", aria_live="polite")
+        self.label.value = tag("p", text(label + "."), class_="ce-label ce-costs-used", role="status", aria_live="polite")
         self._refresh()
 
     # ------------------------------------------------------------------ the view
@@ -295,7 +304,7 @@ class CostsPage:
         if not known:
             self.headline.value = tag("p", text(f"{structures_text(structures)} dans cette vue. Aucun coût unitaire n'est donné : "
                                                 "choisissez un préréglage ou saisissez vos coûts pour voir les totaux."),
-                                      class_="ce-problem", role="status")
+                                      class_="ce-label", role="status")
             self.mix.value = ""
             return
         per_user = total_row["cout_par_usager"]
@@ -340,7 +349,7 @@ class CostsPage:
         )
         which = (f"Les {len(shown)} structures au coût total le plus élevé, sur {structures_text(len(rows))}" if len(rows) > len(shown)
                  else f"{structures_text(len(rows))}, du coût total le plus élevé au plus faible")
-        caption = tag("caption", text(f"{which} ({self.scope()}) ; « — » : sans coût unitaire ou sans volume."))
+        caption = tag("caption", text(f"{which} ({self.scope()}) ; « — » : sans coût unitaire, volume ou nombre d'usagers non renseigné."))
         self.table.value = tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures")
 
     # ------------------------------------------------------------------ what if
@@ -350,8 +359,7 @@ class CostsPage:
         try:
             frame = what_if(self.view_volumes(), self._costs, depuis, vers, part)
         except InputError as error:
-            message = str(error)
-            self.saving.value = tag("p", text(message[0].upper() + message[1:]), class_="ce-problem", role="status")
+            self.saving.value = tag("p", text(french_message(error)), class_="ce-problem", role="status")
             self._what_if = None
             return
         self._what_if = frame

@@ -1,0 +1,134 @@
+"""The channel-costs page as an analyst uses it: Voilà serving it, headless Chromium following
+the landing page's link, choosing a preset, changing a cost, typing a bad one, moving the
+what-if slider with the keyboard, filtering a réseau and downloading the CSV, on the synthetic
+sample. Every expected figure is worked out here from the sample's autodiagnostics.
+Screenshots in tests/artifacts/couts-*.png."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from contacts_lib.network import load_network
+from contacts_lib.server import page_path
+from tests.app_server import pooled_kernels, running_app
+from tests.samples import ROOT, plain
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=60_000)
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGE = page_path("couts.ipynb")
+COLUMNS = {"guichet": ("visites_guichet", 1), "telephone": ("appels", 1), "web": ("visiteurs_web_mensuels", 12)}
+
+
+def _yearly(structures, canal: str) -> float:
+    column, factor = COLUMNS[canal]
+    return float(structures[column].astype("Float64").sum()) * factor
+
+
+def _amount(value: float, decimals: int = 0) -> str:
+    """A figure as the page writes it, its spaces made plain."""
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def _shot(page, heading: str, name: str) -> None:
+    page.evaluate("text => [...document.querySelectorAll('h2')].find(h => h.textContent.startsWith(text)).scrollIntoView()", heading)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def _saving(page) -> str:
+    return plain(page.locator(".ce-saving").inner_text())
+
+
+def test_the_costs_page_on_the_synthetic_sample(browser, tmp_path_factory):
+    ARTIFACTS.mkdir(exist_ok=True)
+    sample = load_network(ROOT / "data" / "reseau-synthetique").latest().structures  # the network the page generates
+    with running_app(tmp_path_factory.mktemp("voila") / "voila.log") as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR", accept_downloads=True)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(server.url + page_path("index.ipynb"), timeout=180_000)
+        page.get_by_role("link", name="Coûts des canaux").click()
+        expect(page.locator(".ce-costs-used")).to_be_visible(timeout=180_000)
+        assert page.url.endswith(PAGE)
+        assert page.title() == "Coûts des canaux — 100 % Contacts efficaces"
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        expect(page.locator(".ce-synthetic")).to_contain_text("structures fictives")
+        expect(page.get_by_text("pas des coûts français")).to_be_visible()
+
+        # A preset fills the fields; its source, year and currency are written beside them.
+        page.get_by_label("Préréglage").select_option(label="Socitm Insight (Royaume-Uni), 2010 — GBP")
+        expect(page.get_by_label("Guichet", exact=True)).to_have_value("7,4")
+        expect(page.get_by_label("Web", exact=True)).to_have_value("0,32")
+        expect(page.get_by_label("Courrier", exact=True)).to_have_value("")
+        expect(page.locator(".ce-costs-used")).to_contain_text("GBP — Socitm Insight (Royaume-Uni), 2010")
+        total = _yearly(sample, "guichet") * 7.4 + _yearly(sample, "telephone") * 2.9 + _yearly(sample, "web") * 0.32
+        expect(page.locator(".ce-figure strong").first).to_have_text(f"{_amount(total)} GBP".replace(" ", "\u202f").replace("\u202fGBP", "\u00a0GBP"))
+        page.screenshot(path=str(ARTIFACTS / "couts-haut.png"))
+
+        # A cost changed by the user: the totals follow, and the label says the values were changed.
+        guichet = page.get_by_label("Guichet", exact=True)
+        guichet.fill("10")
+        guichet.press("Enter")
+        total = _yearly(sample, "guichet") * 10 + _yearly(sample, "telephone") * 2.9 + _yearly(sample, "web") * 0.32
+        expect(page.locator(".ce-figure strong").first).to_contain_text(_amount(total).replace(" ", "\u202f"))
+        expect(page.locator(".ce-costs-used")).to_contain_text("valeurs modifiées par l'utilisateur")
+
+        # A bad cost: said beside its field, the previous one kept.
+        phone = page.get_by_label("Téléphone", exact=True)
+        phone.fill("-2")
+        phone.press("Enter")
+        expect(page.locator(".ce-field-note.ce-problem")).to_contain_text("un coût est un nombre positif ou nul")
+        expect(page.locator(".ce-figure strong").first).to_contain_text(_amount(total).replace(" ", "\u202f"))
+        _shot(page, "Coûts unitaires", "couts-erreur.png")
+        phone.fill("2,9")
+        phone.press("Enter")
+        expect(page.locator(".ce-field-note.ce-problem")).to_have_count(0)
+        _shot(page, "Coût des contacts", "couts-canaux.png")
+
+        # What if: 20 % of the guichet to the web, then 30 % with the slider's keyboard.
+        moved = _yearly(sample, "guichet")
+        expect(page.locator(".ce-saving")).to_contain_text(f"{_amount(moved * 0.2 * (10 - 0.32))}".replace(" ", "\u202f"))
+        handle = page.get_by_role("slider")
+        handle.focus()
+        for _ in range(10):
+            handle.press("ArrowRight")
+        expect(handle).to_have_attribute("aria-valuenow", "30.0")
+        expect(page.locator(".ce-saving")).to_contain_text("en déplaçant 30\u202f% des contacts du guichet")
+        assert f"Économie pour l'ensemble du réseau : {_amount(moved * 0.3 * (10 - 0.32))} GBP par an" in _saving(page)
+        expect(page.locator(".ce-saving + table tbody tr")).to_have_count(10)
+        _shot(page, "Et si", "couts-economie.png")
+
+        # Towards a dearer channel: a plain extra cost.
+        page.get_by_label("Depuis", exact=True).select_option(label="Web")
+        page.get_by_label("Vers", exact=True).select_option(label="Téléphone")
+        expect(page.locator(".ce-saving")).to_contain_text("Pas d'économie")
+        extra = _yearly(sample, "web") * 0.3 * (2.9 - 0.32)
+        assert f"un surcoût de {_amount(extra)} GBP par an" in _saving(page)
+        assert "le téléphone coûte plus cher par contact que le web" in _saving(page)
+        _shot(page, "Et si", "couts-surcout.png")
+
+        # One réseau, its table and its CSV.
+        caf = sample[sample["reseau"] == "CAF"]
+        page.get_by_label("Réseau", exact=True).select_option(label="CAF")
+        expect(page.locator(".ce-figures")).to_contain_text(f"{len(caf)}\u202fstructures")
+        expect(page.locator("table.ce-structures caption").last).to_contain_text(f"{len(caf)}\u202fstructures")
+        _shot(page, "Structures", "couts-tableau.png")
+        page.get_by_role("button", name="Préparer le CSV").click()
+        with page.expect_download() as caught:
+            page.get_by_role("link", name="Enregistrer couts-structures-reseau.csv").click()
+        rows = list(csv.DictReader(io.StringIO(Path(caught.value.path()).read_text(encoding="utf-8"))))
+        assert len(rows) == len(caf) + 1 and {row["reseau"] for row in rows[:-1]} == {"CAF"}
+        assert float(rows[-1]["cout_guichet"]) == pytest.approx(_yearly(caf, "guichet") * 10)
+        assert page.errors == []
+        with page.expect_event("close"):
+            page.close(run_before_unload=True)
+        context.close()
+        assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 30

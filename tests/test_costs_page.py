@@ -1,0 +1,225 @@
+"""The channel-costs page's widgets, driven from pytest as a person would (no kernel needed).
+Every expected figure is worked out here from the structures' own autodiagnostic columns."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import re
+import time
+from html import unescape
+
+import pytest
+
+from contacts_lib.costs import presets
+from contacts_lib.costs_page import ALL, NO_PRESET, CostsPage, money
+from contacts_lib.network import Network, sample_network
+from contacts_lib.network.page import Source
+from contacts_lib.server import COSTS_NOTEBOOK, REITERATION_NOTEBOOK
+from tests.samples import ROOT
+
+
+def _plain(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def _amount(value: float, decimals: int = 0) -> str:
+    """A figure as the page writes it, once made plain (« 1 234 567 »)."""
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+@pytest.fixture(scope="module")
+def page():
+    diagnostics = sample_network(300)
+    return CostsPage(Source(Network(tuple(diagnostics), ("x",) * len(diagnostics)), "réseau de test", True))
+
+
+@pytest.fixture(autouse=True)
+def reset(page):
+    yield
+    page.preset.value = NO_PRESET
+    page.reseau.value = ALL
+    page.depuis.value, page.vers.value, page.part.value = "guichet", "web", 20
+
+
+def _yearly(structures, canal: str) -> float:
+    column, factor = {"guichet": ("visites_guichet", 1), "telephone": ("appels", 1), "courrier": ("courriers", 1),
+                      "courriel": ("courriels", 1), "web": ("visiteurs_web_mensuels", 12)}[canal]
+    return float(structures[column].astype("Float64").sum()) * factor
+
+
+def test_without_costs_the_page_asks_for_them(page):
+    assert all(field.value == "" for field in page.fields.values())
+    assert "Aucun coût unitaire n'est donné" in _plain(page.headline.value)
+    assert "n'est pas renseigné" in _plain(page.saving.value)
+    assert all("sans coût : hors des totaux" in _plain(note.value) for note in page.notes.values())
+
+
+def test_a_preset_fills_the_fields_and_says_where_it_comes_from(page):
+    page.preset.value = "pwc-londres"
+    assert {canal: field.value for canal, field in page.fields.items()} == {
+        "guichet": "10,53", "telephone": "3,39", "courrier": "12,1", "courriel": "", "web": "0,08"}
+    assert page.currency.value == "GBP"
+    label = _plain(page.label.value)
+    assert "GBP — PwC, 19 conseils de Londres et du Sud-Est (Royaume-Uni)" in label and "modifiées" not in label
+    page_text = _plain(page.widget.children[2].children[1].value)
+    assert "Royaume-Uni" in page_text and "pas des coûts français" in page_text
+    assert "Sans coût unitaire, hors des totaux : Courriel." in _plain(page.headline.value)
+    structures = page.structures
+    expected = sum(_yearly(structures, canal) * cost for canal, cost in presets()["pwc-londres"].known().items())
+    assert f"{_amount(expected)} GBP" in _plain(page.headline.value)
+    page.preset.value = NO_PRESET
+    assert all(field.value == "" for field in page.fields.values()) and page.currency.value == "EUR"
+
+
+def test_editing_a_cost_changes_the_totals(page):
+    page.preset.value = "socitm-2010"
+    page.fields["guichet"].value = "12,5"
+    page.fields["courriel"].value = "1.25"
+    structures = page.structures
+    costs = {"guichet": 12.5, "telephone": 2.9, "courriel": 1.25, "web": 0.32}
+    expected = sum(_yearly(structures, canal) * cost for canal, cost in costs.items())
+    users = float(structures["usagers"].astype("Float64").sum())
+    headline = _plain(page.headline.value)
+    assert f"{_amount(expected)} GBP coût total" in headline
+    assert f"{_amount(expected / users, 2)} GBP coût par usager" in headline
+    assert "Sans coût unitaire, hors des totaux : Courrier." in headline
+    assert "valeurs modifiées par l'utilisateur" in _plain(page.label.value)
+    svg = page.mix.value
+    assert "<svg" in svg and f"{_amount(_yearly(structures, 'guichet') * 12.5)} GBP" in _plain(svg)
+    assert "sans coût unitaire : hors du total" in _plain(svg)  # the courrier
+    # The table: the structure with the highest total first, its figures worked out here.
+    totals = {row["structure"]: sum((0 if row[c] is None or row[c] != row[c] else row[c] * f) * costs.get(canal, 0)
+                                    for canal, (c, f) in {"guichet": ("visites_guichet", 1), "telephone": ("appels", 1),
+                                                          "courriel": ("courriels", 1), "web": ("visiteurs_web_mensuels", 12)}.items())
+              for row in structures.astype(object).where(structures.notna(), None).to_dict("records")}
+    first = max(totals, key=totals.get)
+    row = re.search(r"<tbody><tr>(.*?)</tr>", page.table.value).group(1)
+    assert _plain(row).startswith(_plain(first)) and _amount(totals[first]) in _plain(row)
+    assert "Les 25 structures au coût total le plus élevé, sur 300 structures" in _plain(page.table.value)
+
+
+def test_what_if_saving_is_volumes_times_share_times_cost_gap(page):
+    page.preset.value = "socitm-welwyn"
+    structures = page.structures
+    for depuis, vers, part in (("guichet", "web", 20), ("guichet", "web", 55), ("telephone", "guichet", 30), ("web", "telephone", 100)):
+        page.depuis.value, page.vers.value, page.part.value = depuis, vers, part
+        costs = presets()["socitm-welwyn"].values
+        saving = _yearly(structures, depuis) * part / 100 * (costs[depuis] - costs[vers])
+        text = _plain(page.saving.value)
+        if saving >= 0:
+            assert f"Économie pour l'ensemble du réseau : {_amount(saving)} GBP par an" in text
+            assert "structures à la plus grosse économie" in text
+        else:
+            assert f"Pas d'économie : un surcoût de {_amount(-saving)} GBP par an" in text
+            assert "coûte plus cher par contact que" in text and "au plus gros surcoût" in text
+    # The biggest saving first, and ten structures.
+    page.depuis.value, page.vers.value, page.part.value = "guichet", "telephone", 40
+    gap = costs["guichet"] - costs["telephone"]
+    biggest = structures.sort_values("visites_guichet", ascending=False).iloc[0]
+    body = re.search(r"<tbody>(.*)</tbody>", page.saving.value).group(1)
+    assert body.count("<tr>") == 10
+    assert _plain(body).startswith(f"{_plain(biggest['structure'])} {biggest['reseau']} {_amount(biggest['visites_guichet'] * 0.4)} "
+                                   f"{_amount(biggest['visites_guichet'] * 0.4 * gap)}")
+
+
+def test_what_if_by_reseau_and_impossible_moves(page):
+    page.preset.value = "socitm-welwyn"
+    page.reseau.value = "CAF"
+    caf = page.structures[page.structures["reseau"] == "CAF"]
+    saving = _yearly(caf, "guichet") * 0.2 * (8.62 - 0.15)
+    assert f"Économie pour le réseau CAF : {_amount(saving)} GBP par an" in _plain(page.saving.value)
+    assert f"{len(caf)} structures dans cette vue" in _plain(page.headline.value)
+    page.vers.value = "courrier"
+    assert "Le coût unitaire du canal courrier n'est pas renseigné" in _plain(page.saving.value)
+    page.vers.value = "guichet"
+    assert "vers le même canal ne change rien" in _plain(page.saving.value)
+
+
+def test_the_slider_answers_quickly(page):
+    page.preset.value = "socitm-2010"
+    start = time.perf_counter()
+    for part in range(0, 101, 10):
+        page.part.value = part
+    assert (time.perf_counter() - start) / 11 < 0.2
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("abc", "« abc » n'est pas un nombre"),
+    ("-3", "un coût est un nombre positif ou nul"),
+    ("<b>1</b>", "« <b>1</b> » n'est pas un nombre"),
+])
+def test_a_bad_cost_is_said_beside_its_field_and_nothing_is_lost(page, typed, message):
+    page.preset.value = "socitm-2010"
+    before = page.headline.value
+    page.fields["telephone"].value = typed
+    note = page.notes["telephone"].value
+    assert message in _plain(note) and "le coût précédent (2,9 GBP) reste utilisé" in _plain(note)
+    assert _plain(note).startswith("Coût unitaire du canal téléphone :")
+    assert "<b>" not in note  # file or typed text is shown as text
+    assert page.fields["telephone"].value == typed  # what was typed stays, to be corrected
+    assert page.costs().values["telephone"] == 2.9 and page.headline.value == before
+    page.fields["telephone"].value = "3"
+    assert _plain(page.notes["telephone"].value) == "GBP par contact" and page.costs().values["telephone"] == 3.0
+
+
+def test_an_empty_field_leaves_the_channel_out(page):
+    page.preset.value = "socitm-2010"
+    page.fields["web"].value = ""
+    assert _plain(page.notes["web"].value) == "sans coût : hors des totaux"
+    assert "Sans coût unitaire, hors des totaux : Courrier, Courriel, Web." in _plain(page.headline.value)
+    expected = _yearly(page.structures, "guichet") * 7.4 + _yearly(page.structures, "telephone") * 2.9
+    assert f"{_amount(expected)} GBP coût total" in _plain(page.headline.value)
+
+
+def test_changing_the_currency_of_a_preset_is_said(page):
+    page.preset.value = "socitm-2010"
+    page.currency.value = "EUR"
+    label = _plain(page.label.value)
+    assert label.startswith("Coûts utilisés : EUR — Socitm Insight") and "ne les convertit pas" in label
+    page.currency.value = ""
+    assert "Indiquez une devise" in _plain(page.currency_note.value) and page.costs().devise == "EUR"
+
+
+def test_the_csv_download_is_the_costs_by_structure(page):
+    page.preset.value = "pwc-londres"
+    page.reseau.value = "CPAM"
+    page.download.click()
+    link = re.search(r'href="data:text/csv;base64,([^"]+)" download="couts-structures-reseau.csv"', page.download_link.value)
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(link.group(1)).decode("utf-8"))))
+    cpam = page.structures[page.structures["reseau"] == "CPAM"]
+    assert len(rows) == len(cpam) + 1 and rows[-1]["structure"] == "TOTAL"
+    assert {row["reseau"] for row in rows[:-1]} == {"CPAM"} and {row["devise"] for row in rows} == {"GBP"}
+    expected = _yearly(cpam, "guichet") * 10.53
+    assert float(rows[-1]["cout_guichet"]) == pytest.approx(expected)
+    one = cpam.iloc[0]
+    mine = next(row for row in rows if row["structure"] == one["structure"])
+    assert mine["usagers"] == str(one["usagers"]) if one["usagers"] == one["usagers"] else mine["usagers"] == ""
+    assert list(rows[0]) == ["structure", "reseau", "cout_guichet", "cout_telephone", "cout_courrier", "cout_courriel", "cout_web",
+                             "cout_total", "usagers", "cout_par_usager", "devise"]
+    page.fields["guichet"].value = "1"
+    assert page.download_link.value == ""  # a link never outlives the figures it was made from
+
+
+def test_money():
+    assert money(1234567.4, "GBP") == "1\u202f234\u202f567\u00a0GBP"
+    assert money(2.834, "EUR", 2) == "2,83\u00a0EUR"
+    assert money(-5, "EUR") == "−5\u00a0EUR" and money(None, "EUR") == "—"
+
+
+def test_the_notebook_the_landing_link_and_the_pool():
+    from contacts_lib.landing import landing_html
+
+    assert COSTS_NOTEBOOK == "couts.ipynb" and REITERATION_NOTEBOOK == "reiteration.ipynb"
+    landing = landing_html()
+    assert re.search(r'<a href="couts\.ipynb"[^>]*>Coûts des canaux</a>', landing)
+    assert re.search(r'<a href="reiteration\.ipynb"[^>]*>Réitération des contacts</a>', landing)
+    notebook = json.loads((ROOT / "notebooks" / COSTS_NOTEBOOK).read_text(encoding="utf-8"))
+    assert notebook["metadata"]["title"] == "Coûts des canaux — 100 % Contacts efficaces"
+    markdown, code = notebook["cells"]
+    assert "".join(markdown["source"]).startswith("[← Accueil](index.ipynb)")
+    assert "".join(code["source"]) == "from contacts_lib.costs_page import costs_page\n\ncosts_page()"
+    pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
+    assert pools[f"notebooks/{COSTS_NOTEBOOK}"] == {"pool_size": 0} and pools[f"notebooks/{REITERATION_NOTEBOOK}"] == {"pool_size": 0}
