@@ -107,6 +107,8 @@ class ContactLog:
     #: Messages about the rows left aside (when asked to skip them), and how many there were.
     problems: list[str] = field(default_factory=list)
     skipped: int = 0
+    #: The window whose réitération flags are kept (see :func:`reiteration.flagged`).
+    flagged_days: int | None = None
 
     def frame(self, query: str):
         """A query's result as a pandas frame."""

@@ -24,7 +24,7 @@ from contacts_lib.answers import InputError, thousands
 from contacts_lib.logs.figures import RECUEIL_REFERENCE, association_svg, paths_svg, rate_bars_svg, rate_text
 from contacts_lib.logs.log_format import ContactLog, load_log, shown_canal
 from contacts_lib.logs.practices import association_text, practice_association
-from contacts_lib.logs.reiteration import reiteration_by, reiteration_paths
+from contacts_lib.logs.reiteration import keep_flags, reiteration_by, reiteration_paths
 from contacts_lib.page import PageWithKernel, page_styles, tag, text
 
 LOG_VARIABLE = "CONTACTS_EFFICACES_JOURNAL"
@@ -121,6 +121,7 @@ class ReiterationPage:
 
     def _refresh(self) -> None:
         days = self.window.value
+        keep_flags(self.source.log, days)  # one window computation for everything below
         total = reiteration_by(self.source.log, "mois", days).iloc[-1]
         figures = [
             (rate_text(total["taux"]), f"des contacts sont des réitérations (fenêtre de {days} jours)"),

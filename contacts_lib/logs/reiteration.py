@@ -53,13 +53,37 @@ def flags_sql(days: int, contacts: str = "contacts") -> str:
     return FLAGS_SQL.format(fenetre=check_window(days), contacts=contacts)
 
 
-def _group_sql(by: str, days: int) -> str:
+def keep_flags(log, days: int) -> None:
+    """Compute :data:`FLAGS_SQL` for a window once and keep it, for the several breakdowns of one
+    window that a page shows (a single breakdown is faster straight from the contacts)."""
+    days = check_window(days)
+    if getattr(log, "flagged_days", None) != days:
+        log.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE reiterations AS SELECT structure, motif, canal, horodatage, canal_precedent, "
+            f"reiteration FROM ({flags_sql(days)})"
+        ).fetchall()
+        log.flagged_days = days
+
+
+def flagged(log, days: int) -> str:
+    """Where the flags of a window are read: the kept table (:func:`keep_flags`), else the query."""
+    days = check_window(days)
+    return "reiterations" if getattr(log, "flagged_days", None) == days else f"({flags_sql(days)})"
+
+
+def forget_flags(log) -> None:
+    """Drop the kept table (the next breakdown computes the flags again)."""
+    log.connection.execute("DROP TABLE IF EXISTS reiterations").fetchall()
+    log.flagged_days = None
+
+
+def _group_sql(by: str, table: str) -> str:
     if by not in BREAKDOWNS:
         raise InputError(f"--par : {by} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
     value = "strftime(horodatage, '%Y-%m')" if by == "mois" else f"CAST({by} AS VARCHAR)"
     return (
         f"SELECT {value} AS {by}, count(*) AS contacts, sum(reiteration) AS reiterations "
-        f"FROM ({flags_sql(days)}) GROUP BY 1 ORDER BY 1"
+        f"FROM {table} GROUP BY 1 ORDER BY 1"
     )
 
 
@@ -68,7 +92,7 @@ def reiteration_by(log, by: str, days: int):
     (percent, unrounded), then a last row ``TOTAL``: a pandas frame."""
     import pandas as pd
 
-    frame = log.frame(_group_sql(by, days))
+    frame = log.frame(_group_sql(by, flagged(log, days)))
     frame["contacts"] = frame["contacts"].astype("int64")
     frame["reiterations"] = frame["reiterations"].fillna(0).astype("int64")
     total = pd.DataFrame({by: [TOTAL], "contacts": [int(frame["contacts"].sum())],
@@ -83,5 +107,5 @@ def reiteration_paths(log, days: int):
     repeat) with the number of réitérations."""
     return log.frame(
         f"SELECT CAST(canal_precedent AS VARCHAR) AS depuis, CAST(canal AS VARCHAR) AS vers, count(*) AS reiterations "
-        f"FROM ({flags_sql(days)}) WHERE reiteration = 1 GROUP BY 1, 2 ORDER BY 1, 2"
+        f"FROM {flagged(log, days)} WHERE reiteration = 1 GROUP BY 1, 2 ORDER BY 1, 2"
     ).astype({"reiterations": "int64"})
