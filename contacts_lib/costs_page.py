@@ -53,7 +53,7 @@ VOLUMES_NOTE = (
     "courriels ; le web compte ses visiteurs uniques mensuels × 12, une approximation)."
 )
 STYLES = """
-.ce-costs .ce-field-note { color: #4a4a4a; padding-left: 0.6em; align-self: center; }
+.ce-costs .ce-field-note { display: block; color: #4a4a4a; padding: 5px 0 0 0.6em; line-height: 1.45; max-width: 48em; }
 .ce-costs .ce-field-note.ce-problem { color: #a4161a; font-weight: 600; }
 .ce-costs .ce-label { border-left: 4px solid #1f4e79; padding: 0.3em 0.6em; background: #eef3f8; }
 .ce-costs .ce-saving strong { color: #1f4e79; }
