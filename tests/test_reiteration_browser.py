@@ -39,6 +39,9 @@ def test_the_reiteration_page_on_the_synthetic_log(browser, tmp_path_factory, mo
         expect(figures).to_be_visible(timeout=180_000)
         assert page.url.endswith(PAGE) and page.title() == "Réitération — 100 % Contacts efficaces"
         expect(page.locator(".ce-synthetic")).to_contain_text("usagers fictifs")
+        # While the kernel prepares the page, Voilà's loading line names the step running.
+        assert page.evaluate("window.ceSteps") == ["", "Lecture des autodiagnostics du réseau",
+                                                   "Lecture et pseudonymisation du journal de contacts", "Calcul de la réitération"]
         expect(figures).to_contain_text(plain(rate_text(at_15["taux"])))
         expect(figures).to_contain_text("fenêtre de 15 jours")
         page.screenshot(path=str(ARTIFACTS / "reiteration-haut.png"))

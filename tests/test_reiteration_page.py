@@ -54,3 +54,15 @@ def test_the_synthetic_log_is_said_and_many_structures_are_cut_to_the_highest(mo
     assert "Les 25 plus forts taux sur 300" in _plain(page.bars.value)
     assert "une association observée, pas la preuve d'un effet" in _plain(page.practices.value)
     assert "usager-fictif" not in _everything(page)
+
+
+def test_an_unreadable_network_or_log_is_said_on_the_page(tmp_path, monkeypatch):
+    from contacts_lib.logs.page import practices_network, read_log_or_error, reiteration_page
+
+    monkeypatch.setenv("CONTACTS_EFFICACES_RESEAU", str(tmp_path / "absent"))
+    monkeypatch.setenv(LOG_VARIABLE, str(tmp_path / "absent.csv"))
+    network = practices_network()
+    assert network is None  # the page goes on without the practices
+    failed = read_log_or_error(network)
+    shown = reiteration_page(failed).widget.value.replace("\xa0", " ")
+    assert "Le journal de contacts n&#x27;a pas pu être lu" in shown and "absent.csv : fichier introuvable" in shown

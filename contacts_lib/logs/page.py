@@ -46,13 +46,23 @@ class LogSource:
     diagnostics: tuple
 
 
-def log_source() -> LogSource:
-    """The log of ``CONTACTS_EFFICACES_JOURNAL`` (with the network of the network page), else
-    the synthetic log of the synthetic network."""
+def practices_network():
+    """The autodiagnostics the practices are read from: the network page's source (store,
+    ``CONTACTS_EFFICACES_RESEAU`` or the synthetic network); None when they cannot be read (the
+    page then shows the log without the practices)."""
     from contacts_lib.network.page import page_source
 
-    network = page_source()
-    diagnostics = network.network.latest().diagnostics
+    try:
+        return page_source()
+    except InputError:
+        return None
+
+
+def read_log(network) -> LogSource:
+    """The log of ``CONTACTS_EFFICACES_JOURNAL``, else the synthetic log of the synthetic
+    network; ``network``: what :func:`practices_network` gave."""
+    diagnostics = network.network.latest().diagnostics if network is not None else ()
+    practices = network.description if network is not None else "autodiagnostics du réseau illisibles"
     named = os.environ.get(LOG_VARIABLE, "").strip()
     if named:
         path = Path(named)
@@ -61,16 +71,26 @@ def log_source() -> LogSource:
             raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
         log = load_log(files, skip_bad_rows=True)
         skipped = f" ; {thousands(log.skipped)} ligne(s) illisible(s) écartée(s)" if log.skipped else ""
-        return LogSource(log, f"{named} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {network.description}",
+        return LogSource(log, f"{named} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {practices}",
                          False, diagnostics)
     from contacts_lib.logs.sample import write_sample_log
 
+    if network is None or not network.synthetic:  # the synthetic log is the synthetic network's
+        from contacts_lib.network import Network, sample_network
+
+        sample = sample_network()
+        diagnostics = Network(tuple(sample), ("",) * len(sample)).latest().diagnostics
     with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
         path = write_sample_log(Path(folder) / "journal.parquet", list(diagnostics), SAMPLE_CONTACTS)
         log = load_log(path)
     return LogSource(log, f"journal synthétique de {thousands(log.rows)} contacts (usagers fictifs) des structures fictives "
                      f"du réseau synthétique ; pour analyser votre journal, donnez-le dans la variable d'environnement "
                      f"{LOG_VARIABLE}", True, diagnostics)
+
+
+def log_source() -> LogSource:
+    """:func:`read_log` of :func:`practices_network`: the page's data in one call."""
+    return read_log(practices_network())
 
 
 class ReiterationPage:
@@ -183,11 +203,27 @@ class ReiterationPage:
         return warning + tag("div", association_svg(frame), class_="ce-svg") + tag("ul", texts)
 
 
-def reiteration_page() -> PageWithKernel:
-    """What ``notebooks/reiteration.ipynb`` displays."""
-    try:
-        source = log_source()
-    except InputError as error:
-        return PageWithKernel(widgets.HTML(
-            tag("p", text(f"Le journal de contacts n'a pas pu être lu : {error}"), class_="ce-problem", role="alert")))
+def _problem(error: InputError) -> PageWithKernel:
+    return PageWithKernel(widgets.HTML(
+        tag("p", text(f"Le journal de contacts n'a pas pu être lu : {error}"), class_="ce-problem", role="alert")))
+
+
+def reiteration_page(source: LogSource | InputError | None = None) -> PageWithKernel:
+    """What ``notebooks/reiteration.ipynb`` displays (``source``: what :func:`read_log` gave,
+    or the error it raised; read here if not given)."""
+    if source is None:
+        try:
+            source = log_source()
+        except InputError as error:
+            source = error
+    if isinstance(source, InputError):
+        return _problem(source)
     return PageWithKernel(ReiterationPage(source).widget)
+
+
+def read_log_or_error(network) -> LogSource | InputError:
+    """:func:`read_log`, its error kept for the page to say (a notebook cell never fails)."""
+    try:
+        return read_log(network)
+    except InputError as error:
+        return error
