@@ -128,7 +128,7 @@ def main() -> int:
         theirs = by_canal(frame, WINDOW)
         pandas_s = time.perf_counter() - start
         assert list(theirs["reiterations"]) == list(ours["reiterations"]), "pandas and DuckDB disagree"
-        del frame, log
+        del frame
 
         # 2. The command end to end, on half as many contacts.
         script = folder / "pandas_reiteration.py"

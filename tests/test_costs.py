@@ -4,7 +4,6 @@ presets with their source, the command and its refusals."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import math
 
