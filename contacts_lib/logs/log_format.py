@@ -24,7 +24,6 @@ import re
 import secrets
 import tempfile
 import threading
-import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -52,9 +51,9 @@ def shown_canal(canal: str) -> str:
     return CANAL_LABELS.get(canal, canal)
 
 
-#: Timestamp formats read, in this order (a date alone is midnight).
-TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
-                     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+#: Timestamps: ISO forms (« 2026-01-08 14:30 », « 2026-01-08T14:30:00 », a date alone) are read
+#: by DuckDB's own cast; then these French forms, in this order (a date alone is midnight).
+FRENCH_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 KEY_VARIABLE = "CONTACTS_EFFICACES_CLE"
 #: How many bad rows a message lists before « et N autres ».
 SHOWN_PROBLEMS = 5
@@ -191,7 +190,7 @@ def _first_line(error: Exception) -> str:
 
 def _timestamp_sql(column: str) -> str:
     """ISO texts by DuckDB's own cast (fast), the French forms after."""
-    french = ", ".join(f"try_strptime(trim({column}), {_quoted(f)})" for f in TIMESTAMP_FORMATS if f.startswith("%d"))
+    french = ", ".join(f"try_strptime(trim({column}), {_quoted(f)})" for f in FRENCH_TIMESTAMP_FORMATS)
     return f"coalesce(try_cast(trim({column}) AS TIMESTAMP), {french})"
 
 
@@ -347,4 +346,3 @@ def _run(connection, statement: str, progress: Callable[[float], None] | None, p
         raise InputError(f"{names} : lecture impossible ({_first_line(error)}).") from None
     if progress is not None:
         progress(1.0)
-    time.sleep(0)
