@@ -4,7 +4,10 @@ with the user's unit costs, and what moving a share of one channel to another wo
 Unit costs are the user's: a preset (published British figures, shown with their source, year
 and currency, never as French costs) fills the fields, and every value can be changed; a channel
 left empty has no cost and stays out of the totals. Volumes are those of each structure's latest
-autodiagnostic, from the same source as the network page (:func:`network.page.page_source`).
+autodiagnostic, from the same source as the network page (:func:`network.page.page_source`), or,
+when the user chooses so, those counted in a contact log (:func:`logs.page.log_source`, read only
+then): contacts per structure and channel, usagers distinct; with a log, the page also prices the
+réitération (:func:`costs.reiteration_costs`) for a window of 1 to 60 days.
 Built with ipywidgets; the figure is SVG made in Python; every text from a file is escaped. The
 computations are those of :mod:`contacts_lib.costs`: this module only lays their frames out.
 """
@@ -12,6 +15,7 @@ computations are those of :mod:`contacts_lib.costs`: this module only lays their
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
@@ -22,10 +26,13 @@ from contacts_lib.costs import (
     CANALS,
     TOTAL,
     UnitCosts,
+    channel_costs,
     cost_changes,
     costs_by_structure,
     presets,
+    reiteration_costs,
     volumes_from_autodiagnostics,
+    volumes_from_log,
     what_if,
 )
 from contacts_lib.figures import AXIS_TEXT, RADAR_COLOR
@@ -38,6 +45,13 @@ NO_PRESET = "__aucun__"
 TABLE_ROWS = 25
 WHAT_IF_ROWS = 10
 DEFAULT_CURRENCY = "EUR"
+#: Where the volumes come from.
+AUTODIAGNOSTICS = "autodiagnostics"
+JOURNAL = "journal"
+VOLUME_SOURCES = [("Autodiagnostics (volumes déclarés)", AUTODIAGNOSTICS), ("Journal de contacts", JOURNAL)]
+#: The réitération window: its default and the values one click away.
+DEFAULT_WINDOW = 15
+WINDOW_PRESETS = (7, 15, 30)
 #: How the page names each channel (the contact logs' vocabulary in :data:`costs.CANALS`).
 CANAL_NAMES = {"guichet": "Guichet", "telephone": "Téléphone", "courrier": "Courrier", "courriel": "Courriel", "web": "Web"}
 #: « du guichet », « vers le web »: the channels inside a sentence.
@@ -51,6 +65,15 @@ EMPTY_NOTE = "Un canal laissé vide est « sans coût » : ses contacts restent 
 VOLUMES_NOTE = (
     "Volumes : ceux du dernier autodiagnostic de chaque structure, pour une année (visites au guichet, appels, courriers, "
     "courriels ; le web compte ses visiteurs uniques mensuels × 12, une approximation)."
+)
+LOG_VOLUMES_NOTE = (
+    "Volumes : les contacts du journal, par structure et par canal, sur toute la période qu'il couvre ; usagers : les "
+    "personnes distinctes du journal (identifiants pseudonymisés, jamais affichés). Coût par usager = coût ÷ usagers distincts."
+)
+REITERATION_NOTE = (
+    "Une réitération : la même personne recontacte la même structure pour le même motif au plus N jours après son contact "
+    "précédent (la règle de la page Réitération). Son coût : les réitérations de chaque canal × le coût unitaire de ce canal, "
+    "pour l'ensemble du journal (le choix du réseau ne s'applique pas ici)."
 )
 STYLES = """
 .ce-costs .ce-field-note { display: block; color: #4a4a4a; padding: 5px 0 0 0.6em; line-height: 1.45; max-width: 48em; }
@@ -80,6 +103,22 @@ def french_message(error: InputError) -> str:
     """A message of :mod:`contacts_lib.costs` as a sentence, its channels named as the page names them."""
     message = str(error).replace("canal telephone", "canal téléphone").replace("canal « telephone »", "canal « téléphone »")
     return message[:1].upper() + message[1:]
+
+
+def percent(value: float) -> str:
+    """« 12,3 % »."""
+    return f"{value:.1f}".replace(".", ",") + "\u202f%"
+
+
+def plural(number: int, word: str) -> str:
+    """« 1 réitération », « 2 réitérations »."""
+    return f"{thousands(number)} {word}{'s' if number > 1 else ''}"
+
+
+def sentence(message: str) -> str:
+    """A message ended by a full stop."""
+    message = message.strip()
+    return message if message.endswith((".", "!", "?", "…")) else message + "."
 
 
 def preset_name(costs: UnitCosts) -> str:
@@ -124,15 +163,27 @@ def cost_mix_svg(totals: dict[str, float | None], volumes: dict[str, int], curre
 class CostsPage:
     """The page's widgets and what they do; ``widget`` is what the notebook displays."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, load_log: Callable[[], object] | None = None) -> None:
+        """``load_log`` gives the contact log's :class:`logs.page.LogSource` when the user first
+        chooses the log (default: :func:`logs.page.log_source`)."""
         self.source = source
         self.structures = source.network.latest().structures
-        self.volumes = volumes_from_autodiagnostics(self.structures)
+        self._volumes = {AUTODIAGNOSTICS: volumes_from_autodiagnostics(self.structures)}
+        self.volumes = self._volumes[AUTODIAGNOSTICS]
         self._reseau_of = self.structures.drop_duplicates("structure").set_index("structure")["reseau"].astype("string")
-        self._views: dict[str, pd.DataFrame] = {}
+        self._views: dict[tuple[str, str], pd.DataFrame] = {}
+        self._load_log = load_log
+        self.log_source = None
+        self._log_error = ""
+        self._period = ""
+        self._users: dict[str, int] = {}
+        self._reiteration = None
         self._costs = UnitCosts({canal: None for canal in CANALS}, DEFAULT_CURRENCY)
         self._filling = False
 
+        self.volume_choice = widgets.RadioButtons(description="Volumes", options=VOLUME_SOURCES, value=AUTODIAGNOSTICS,
+                                                  layout={"width": "auto"}, style={"description_width": "9em"})
+        self.volume_note = widgets.HTML()
         self.preset = widgets.Dropdown(
             description="Préréglage", options=[("Aucun (saisir les coûts)", NO_PRESET)]
             + [(preset_name(costs), name) for name, costs in presets().items()],
@@ -158,7 +209,15 @@ class CostsPage:
         self.table = widgets.HTML()
         self.download = widgets.Button(description="Préparer le CSV")
         self.download_link = widgets.HTML()
+        self.window = widgets.IntSlider(value=DEFAULT_WINDOW, min=1, max=60, description="Fenêtre (jours)", continuous_update=False,
+                                        style={"description_width": "initial"}, layout={"width": "420px"})
+        self.windows = widgets.ToggleButtons(options=[(f"{days} jours", days) for days in WINDOW_PRESETS], value=DEFAULT_WINDOW,
+                                             style={"button_width": "6em"})
+        self.reiteration = widgets.HTML()
 
+        self.volume_choice.observe(self._on_volume_source, names="value")
+        self.window.observe(self._on_window, names="value")
+        self.windows.observe(lambda change: setattr(self.window, "value", change["new"]) if change["new"] else None, names="value")
         self.preset.observe(self._on_preset, names="value")
         for field in (*self.fields.values(), self.currency):
             field.observe(self._on_costs, names="value")
@@ -167,6 +226,7 @@ class CostsPage:
             control.observe(self._on_what_if, names="value")
         self.download.on_click(lambda _: self._prepare())
         self.widget = self._layout()
+        self._show_volume_note()
         self._on_costs()
 
     # ------------------------------------------------------------------ layout
@@ -176,8 +236,9 @@ class CostsPage:
         problems = "".join(tag("p", text(f"Fichier écarté : {problem}"), class_="ce-problem") for problem in self.source.network.problems)
         intro = widgets.HTML(
             tag("p", text(f"Données : {self.source.description}."), class_="ce-source" + (" ce-synthetic" if self.source.synthetic else ""))
-            + problems + tag("p", text(VOLUMES_NOTE), class_="ce-meta")
+            + problems
         )
+        volumes = widgets.VBox([self.volume_choice, self.volume_note])
         rows = [widgets.HBox([self.fields[canal], self.notes[canal]]) for canal in CANALS]
         costs = widgets.VBox([
             widgets.HTML(tag("h2", "Coûts unitaires (par contact)")),
@@ -191,10 +252,16 @@ class CostsPage:
                                        "choisi et pour chaque structure."), class_="ce-meta")),
             widgets.HBox([self.depuis, self.vers], layout={"flex_flow": "row wrap"}), self.part, self.saving,
         ])
+        self.reiteration_box = widgets.VBox([
+            widgets.HTML(tag("h2", "Coût de la réitération")),
+            widgets.HTML(tag("p", text(REITERATION_NOTE), class_="ce-meta")),
+            widgets.HBox([self.window, self.windows], layout={"flex_flow": "row wrap", "align_items": "center"}),
+            self.reiteration,
+        ], layout={"display": "none"})
         sections = [
-            style, intro, costs,
+            style, intro, volumes, costs,
             widgets.HTML(tag("h2", "Coût des contacts par canal")), self.reseau, self.headline, self.mix,
-            what_if_box,
+            self.reiteration_box, what_if_box,
             widgets.HTML(tag("h2", "Structures")), self.table,
             widgets.HTML(tag("h2", "Télécharger")),
             widgets.HTML(tag("p", text("Le coût de chaque canal pour chaque structure du réseau choisi, son total et son coût "
@@ -202,6 +269,62 @@ class CostsPage:
             self.download, self.download_link,
         ]
         return widgets.VBox(sections, layout={"max_width": "1100px"}).add_class("ce-costs")
+
+    # ------------------------------------------------------------------ where the volumes come from
+
+    def from_log(self) -> bool:
+        return self.volume_choice.value == JOURNAL and self.log_source is not None
+
+    def _on_volume_source(self, change) -> None:
+        if change["new"] == JOURNAL and self.log_source is None and not self._read_log():
+            self.volume_choice.value = AUTODIAGNOSTICS  # the autodiagnostics' view stays, with the message
+            return
+        self.volumes = self._volumes[JOURNAL if self.from_log() else AUTODIAGNOSTICS]
+        self.download_link.value = ""
+        self.reiteration_box.layout.display = None if self.from_log() else "none"
+        self._show_volume_note()
+        self._refresh()
+        self._refresh_reiteration()
+
+    def _read_log(self) -> bool:
+        """Read the log (once): its volumes, its period; False, and a message, when it cannot be read."""
+        self.volume_choice.disabled = True
+        self.volume_note.value = tag("p", text("Lecture du journal…"), class_="ce-meta ce-loading", role="status", aria_live="polite")
+        try:
+            if self._load_log is None:
+                from contacts_lib.logs.page import log_source
+
+                self._load_log = log_source
+            source = self._load_log()
+            volumes = volumes_from_log(source.log)
+            start, end = source.log.connection.execute("SELECT min(horodatage), max(horodatage) FROM contacts").fetchall()[0]
+        except InputError as error:
+            self._log_error = (f"Le journal de contacts n'a pas pu être lu : {sentence(str(error))} Les volumes restent ceux "
+                               "des autodiagnostics.")
+            return False
+        finally:
+            self.volume_choice.disabled = False
+        self.log_source, self._log_error = source, ""
+        self._volumes[JOURNAL] = volumes
+        self._period = f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}" if start is not None else ""
+        return True
+
+    def _show_volume_note(self) -> None:
+        error = tag("p", text(self._log_error), class_="ce-problem", role="alert") if self._log_error else ""
+        if not self.from_log():
+            self.volume_note.value = tag("p", text(VOLUMES_NOTE), class_="ce-meta") + error
+            return
+        source = self.log_source
+        period = f" ; contacts {self._period}" if self._period else ""
+        self.volume_note.value = (
+            tag("p", text(f"Journal : {source.description}{period}."),
+                class_="ce-source ce-log-source" + (" ce-synthetic" if source.synthetic else ""))
+            + tag("p", text(LOG_VOLUMES_NOTE), class_="ce-meta")
+        )
+
+    def per_period(self) -> str:
+        """What the amounts cover: « par an » (autodiagnostics) or the log's period."""
+        return "sur la période du journal" if self.from_log() else "par an"
 
     # ------------------------------------------------------------------ unit costs
 
@@ -265,19 +388,34 @@ class CostsPage:
             label += f". Attention : les valeurs du préréglage sont en {chosen.devise}, changer la devise ne les convertit pas"
         self.label.value = tag("p", text(label + "."), class_="ce-label ce-costs-used", role="status", aria_live="polite")
         self._refresh()
+        self._refresh_reiteration()
 
     # ------------------------------------------------------------------ the view
 
     def view_volumes(self) -> pd.DataFrame:
         """The volumes of the structures of the chosen réseau (all of them: every réseau)."""
-        reseau = self.reseau.value
-        if reseau not in self._views:
-            if reseau == ALL:
-                self._views[reseau] = self.volumes
+        key = (JOURNAL if self.from_log() else AUTODIAGNOSTICS, self.reseau.value)
+        if key not in self._views:
+            if self.reseau.value == ALL:
+                self._views[key] = self.volumes
             else:
-                chosen = self.volumes["structure"].map(self._reseau_of) == reseau
-                self._views[reseau] = self.volumes[chosen.fillna(False).astype(bool)].reset_index(drop=True)
-        return self._views[reseau]
+                chosen = self.volumes["structure"].map(self._reseau_of) == self.reseau.value
+                self._views[key] = self.volumes[chosen.fillna(False).astype(bool)].reset_index(drop=True)
+        return self._views[key]
+
+    def _distinct_users(self, structures: list[str]) -> int:
+        """Usagers distinct in the log's contacts with these structures (one person met in two
+        structures counts once)."""
+        reseau = self.reseau.value
+        if reseau not in self._users:
+            connection = self.log_source.log.connection
+            if reseau == ALL:
+                found = connection.execute("SELECT count(DISTINCT usager) FROM contacts").fetchall()[0][0]
+            else:
+                found = connection.execute("SELECT count(DISTINCT usager) FROM contacts WHERE list_contains(?, CAST(structure AS VARCHAR))",
+                                           [structures]).fetchall()[0][0]
+            self._users[reseau] = int(found)
+        return self._users[reseau]
 
     def scope(self) -> str:
         return "l'ensemble du réseau" if self.reseau.value == ALL else f"le réseau {self.reseau.value}"
@@ -289,6 +427,11 @@ class CostsPage:
     def _refresh(self) -> None:
         volumes = self.view_volumes()
         self._table = costs_by_structure(volumes, self._costs)
+        if self.from_log():  # the total's usagers: people distinct in the whole view, not a sum over structures
+            last = self._table.index[-1]
+            users = self._distinct_users(list(self._table["structure"].iloc[:-1]))
+            self._table.loc[last, "usagers"] = users
+            self._table.loc[last, "cout_par_usager"] = self._table.loc[last, "cout_total"] / users if users else pd.NA
         self.download_link.value = ""
         self._show_mix(volumes)
         self._show_table()
@@ -308,9 +451,12 @@ class CostsPage:
             self.mix.value = ""
             return
         per_user = total_row["cout_par_usager"]
+        log = self.from_log()
         figures = [
-            (money(total_row["cout_total"], currency), "coût total des contacts sur un an"),
-            (money(per_user, currency, 2), "coût par usager (usagers déclarés)"),
+            (money(total_row["cout_total"], currency),
+             f"coût total des contacts du journal ({self._period})" if log and self._period else
+             "coût total des contacts du journal" if log else "coût total des contacts sur un an"),
+            (money(per_user, currency, 2), "coût par usager (usagers distincts du journal)" if log else "coût par usager (usagers déclarés)"),
             (structures_text(structures), "dans cette vue"),
         ]
         cards = "".join(tag("div", tag("strong", text(value)) + tag("span", text(label)), class_="ce-figure") for value, label in figures)
@@ -322,6 +468,11 @@ class CostsPage:
         gaps = [f"{CANAL_NAMES[c].lower()} pour {structures_text(int(missing[c]))}" for c in CANALS if c in known and missing.get(c, 0)]
         if gaps:
             notes.append(f"Volume non renseigné dans l'autodiagnostic, hors des totaux : {' ; '.join(gaps)}.")
+        others = volumes[~volumes["canal"].isin(CANALS)].groupby("canal")["contacts"].sum()
+        if len(others):
+            listed = ", ".join(f"{canal} ({plural(int(count), 'contact')})" for canal, count in others.items())
+            notes.append(f"Canaux hors du vocabulaire (guichet, téléphone, courrier, courriel, web), sans coût unitaire et hors "
+                         f"des totaux : {listed}.")
         self.headline.value = (tag("div", cards, class_="ce-figures", role="status", aria_live="polite")
                                + "".join(tag("p", text(note), class_="ce-meta") for note in notes))
         totals = {canal: total_row[f"cout_{canal}"] if canal in known else None for canal in CANALS}
@@ -349,7 +500,9 @@ class CostsPage:
         )
         which = (f"Les {len(shown)} structures au coût total le plus élevé, sur {structures_text(len(rows))}" if len(rows) > len(shown)
                  else f"{structures_text(len(rows))}, du coût total le plus élevé au plus faible")
-        caption = tag("caption", text(f"{which} ({self.scope()}) ; « — » : sans coût unitaire, volume ou nombre d'usagers non renseigné."))
+        dash = ("sans coût unitaire, ou aucun contact de ce canal dans le journal" if self.from_log()
+                else "sans coût unitaire, volume ou nombre d'usagers non renseigné")
+        caption = tag("caption", text(f"{which} ({self.scope()}) ; « — » : {dash}."))
         self.table.value = tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures")
 
     # ------------------------------------------------------------------ what if
@@ -368,20 +521,23 @@ class CostsPage:
         saving = 0.0 if pd.isna(total["economie"]) else float(total["economie"])
         moved = 0.0 if pd.isna(total["deplaces"]) else float(total["deplaces"])
         cost_from, cost_to = self._costs.values[depuis], self._costs.values[vers]
-        how = (f"en déplaçant {part} % des contacts {CANAL_OF[depuis]} ({thousands(round(moved))} contacts par an) vers "
+        per = self.per_period()
+        how = (f"en déplaçant {part} % des contacts {CANAL_OF[depuis]} ({thousands(round(moved))} contacts{'' if self.from_log() else ' par an'}) vers "
                f"{CANAL_TO[vers]}, à {money(cost_to, currency, 2)} le contact au lieu de {money(cost_from, currency, 2)}")
         if saving < 0:
-            headline = (f"Pas d'économie : un surcoût de {money(-saving, currency)} par an pour {self.scope()}, "
+            headline = (f"Pas d'économie : un surcoût de {money(-saving, currency)} {per} pour {self.scope()}, "
                         f"{how} — {CANAL_TO[vers]} coûte plus cher par contact que {CANAL_TO[depuis]}.")
         else:
-            headline = f"Économie pour {self.scope()} : {money(saving, currency)} par an, {how}."
+            headline = f"Économie pour {self.scope()} : {money(saving, currency)} {per}, {how}."
         structures = frame.iloc[:-1].dropna(subset=["economie"])
         skipped = len(frame) - 1 - len(structures)
-        note = (f" {structures_text(skipped)} sans volume {CANAL_OF[depuis]} dans l'autodiagnostic ne "
+        where = "le journal" if self.from_log() else "l'autodiagnostic"
+        note = (f" {structures_text(skipped)} sans volume {CANAL_OF[depuis]} dans {where} ne "
                 f"{'comptent' if skipped > 1 else 'compte'} pas.") if skipped else ""
         top = structures.assign(_size=structures["economie"].abs()).sort_values(["_size", "structure"], ascending=[False, True]).head(WHAT_IF_ROWS)
         amount = "Surcoût" if saving < 0 else "Économie"
-        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in ("Structure", "Réseau", "Contacts déplacés par an", f"{amount} par an ({currency})")))
+        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in ("Structure", "Réseau", f"Contacts déplacés {per}",
+                                                                          f"{amount} {per} ({currency})")))
         body = "".join(
             tag("tr", tag("td", text(row.structure)) + tag("td", text(str(self._reseau_of.get(row.structure) or "")))
                 + tag("td", text(thousands(round(row.deplaces))), class_="ce-num")
@@ -395,6 +551,69 @@ class CostsPage:
                 role="status", aria_live="polite")
             + (tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures") if len(top) and part else "")
         )
+
+    # ------------------------------------------------------------------ réitération
+
+    def _on_window(self, change) -> None:
+        if self.windows.value != change["new"]:
+            self.windows.value = change["new"] if change["new"] in WINDOW_PRESETS else None
+        self._refresh_reiteration()
+
+    def reiteration_frame(self):
+        """:func:`costs.reiteration_costs` of the log for the window and unit costs shown (None
+        without a log)."""
+        return self._reiteration
+
+    def _refresh_reiteration(self) -> None:
+        if not self.from_log():
+            self._reiteration = None
+            self.reiteration.value = ""
+            return
+        days = self.window.value
+        frame = reiteration_costs(self.log_source.log, days, self._costs)
+        self._reiteration = frame
+        currency = self._costs.devise
+        by_canal, total = frame.iloc[:-1], frame.iloc[-1]
+        order = {canal: index for index, canal in enumerate(CANALS)}
+        by_canal = by_canal.assign(_order=by_canal["canal"].map(lambda canal: order.get(canal, len(CANALS)))).sort_values(["_order", "canal"])
+        repeats = int(total["reiterations"])
+        if not self._costs.known():
+            self.reiteration.value = tag("p", text(
+                f"{thousands(repeats)} réitérations (fenêtre de {days} jours). Aucun coût unitaire n'est donné : choisissez un "
+                "préréglage ou saisissez vos coûts pour voir ce qu'elles coûtent."), class_="ce-label", role="status", aria_live="polite")
+            return
+        cost = 0.0 if pd.isna(total["cout"]) else float(total["cout"])
+        all_contacts = channel_costs(self._volumes[JOURNAL], self._costs)["cout"].sum()
+        share = cost / float(all_contacts) * 100 if all_contacts else None
+        contacts = int(self._volumes[JOURNAL]["contacts"].sum())
+        figures = [
+            (money(cost, currency), f"coût des réitérations (fenêtre de {days} jours), sur la période du journal"),
+            (percent(share) if share is not None else "—", "du coût total des contacts du journal"),
+            (thousands(repeats), f"réitérations sur {thousands(contacts)} contacts"),
+        ]
+        cards = "".join(tag("div", tag("strong", text(value)) + tag("span", text(label)), class_="ce-figure") for value, label in figures)
+        without = by_canal[by_canal["cout_unitaire"].isna()]
+        note = ""
+        if len(without):
+            listed = ", ".join(f"{CANAL_NAMES.get(row.canal, row.canal)} ({plural(int(row.reiterations), 'réitération')})"
+                               for row in without.itertuples())
+            note = tag("p", text(f"Sans coût unitaire, hors du total : {listed}."), class_="ce-meta")
+        head = tag("tr", "".join(tag("th", text(h), scope="col") for h in
+                                 ("Canal de la réitération", "Réitérations", f"Coût unitaire ({currency})", f"Coût ({currency})")))
+
+        def row_html(name: str, repeats: int, unit, cost) -> str:
+            unit_text = "sans coût unitaire" if unit is None or pd.isna(unit) else money(unit, currency, 2).removesuffix(f"\u00a0{currency}")
+            cost_text_ = "hors du total" if cost is None or pd.isna(cost) else money(cost, currency).removesuffix(f"\u00a0{currency}")
+            return tag("tr", tag("td", text(name)) + tag("td", text(thousands(repeats)), class_="ce-num")
+                       + tag("td", text(unit_text), class_="ce-num") + tag("td", text(cost_text_), class_="ce-num"))
+
+        body = "".join(row_html(CANAL_NAMES.get(row.canal, row.canal), int(row.reiterations), row.cout_unitaire, row.cout)
+                       for row in by_canal.itertuples())
+        body += tag("tr", tag("th", text("Ensemble"), scope="row") + tag("td", text(thousands(repeats)), class_="ce-num")
+                    + tag("td", "") + tag("td", text(money(cost, currency).removesuffix(f"\u00a0{currency}")), class_="ce-num"))
+        caption = tag("caption", text(f"Coût des réitérations par canal, fenêtre de {days} jours, ensemble du journal"))
+        self.reiteration.value = (tag("div", cards, class_="ce-figures ce-reiteration-figures", role="status", aria_live="polite") + note
+                                  + tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures ce-reiteration"))
 
     # ------------------------------------------------------------------ download
 
@@ -410,7 +629,7 @@ class CostsPage:
 
         frame = self.table_for_download()
         content = frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
-        file_name = "couts-structures.csv" if self.reseau.value == ALL else "couts-structures-reseau.csv"
+        file_name = "couts-structures" + ("-journal" if self.from_log() else "") + ("" if self.reseau.value == ALL else "-reseau") + ".csv"
         link = tag("a", text(f"Enregistrer {file_name}"), href="data:text/csv;base64," + base64.b64encode(content).decode(),
                    download=file_name, class_="ce-button")
         self.download_link.value = tag("p", link, role="status")

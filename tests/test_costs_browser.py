@@ -132,3 +132,53 @@ def test_the_costs_page_on_the_synthetic_sample(browser, tmp_path_factory):
             page.close(run_before_unload=True)
         context.close()
         assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 30
+
+
+def test_the_costs_page_from_the_contact_log(browser, tmp_path_factory, monkeypatch):
+    """Volumes from the log: the synthetic log the page reads (the same as :func:`log_source`
+    here), the réitération cost of a window, moved by the slider's keyboard and by a click."""
+    from contacts_lib.costs import presets, reiteration_costs
+    from contacts_lib.logs.page import log_source
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for variable in ("CONTACTS_EFFICACES_JOURNAL", "CONTACTS_EFFICACES_RESEAU", "CONTACTS_EFFICACES_BASE"):
+        monkeypatch.delenv(variable, raising=False)
+    log = log_source().log  # the same synthetic log the page makes (same seed, same network)
+    costs = presets()["socitm-2010"]
+    expected = {days: float(reiteration_costs(log, days, costs).iloc[-1]["cout"]) for days in (15, 16, 30)}
+    with running_app(tmp_path_factory.mktemp("voila") / "voila.log") as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(server.url + PAGE, timeout=180_000)
+        expect(page.locator(".ce-costs-used")).to_be_visible(timeout=180_000)
+        page.get_by_label("Préréglage").select_option(label="Socitm Insight (Royaume-Uni), 2010 — GBP")
+        expect(page.get_by_label("Guichet", exact=True)).to_have_value("7,4")
+
+        page.get_by_role("radio", name="Journal de contacts").check()
+        expect(page.locator(".ce-log-source")).to_contain_text("journal synthétique de 200", timeout=60_000)
+        expect(page.locator(".ce-log-source")).to_have_class("ce-source ce-log-source ce-synthetic")
+        figures = page.locator(".ce-reiteration-figures")
+        expect(figures).to_contain_text(f"{_amount(expected[15])}".replace(" ", "\u202f") + "\u00a0GBP")
+        expect(figures).to_contain_text("fenêtre de 15 jours")
+        expect(page.locator(".ce-figures").first).to_contain_text("coût total des contacts du journal")
+        page.screenshot(path=str(ARTIFACTS / "couts-journal-haut.png"))
+
+        slider = page.get_by_role("slider").first  # the window's, above the what-if's
+        slider.focus()
+        slider.press("ArrowRight")
+        expect(figures).to_contain_text("fenêtre de 16 jours")
+        expect(figures).to_contain_text(f"{_amount(expected[16])}".replace(" ", "\u202f") + "\u00a0GBP")
+        page.get_by_role("button", name="30 jours").click()
+        expect(figures).to_contain_text(f"{_amount(expected[30])}".replace(" ", "\u202f") + "\u00a0GBP")
+        expect(page.locator("table.ce-reiteration tr", has_text="Courrier")).to_contain_text("sans coût unitaire")
+        _shot(page, "Coût des contacts", "couts-journal-canaux.png")
+        _shot(page, "Coût de la réitération", "couts-journal-reiteration.png")
+        _shot(page, "Et si", "couts-journal-economie.png")
+        assert "usager-fictif" not in page.content()  # pseudonymised: never shown
+        assert page.errors == []
+        with page.expect_event("close"):
+            page.close(run_before_unload=True)
+        context.close()
+        assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 30

@@ -64,7 +64,7 @@ def test_a_preset_fills_the_fields_and_says_where_it_comes_from(page):
     assert page.currency.value == "GBP"
     label = _plain(page.label.value)
     assert "GBP — PwC, 19 conseils de Londres et du Sud-Est (Royaume-Uni)" in label and "modifiées" not in label
-    page_text = _plain(page.widget.children[2].children[1].value)
+    page_text = _plain(page.widget.children[3].children[1].value)  # the unit costs, after the volumes
     assert "Royaume-Uni" in page_text and "pas des coûts français" in page_text
     assert "Sans coût unitaire, hors des totaux : Courriel." in _plain(page.headline.value)
     structures = page.structures
@@ -223,3 +223,164 @@ def test_the_notebook_the_landing_link_and_the_pool():
     assert "".join(code["source"]) == "from contacts_lib.costs_page import costs_page\n\ncosts_page()"
     pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
     assert pools[f"notebooks/{COSTS_NOTEBOOK}"] == {"pool_size": 0} and pools[f"notebooks/{REITERATION_NOTEBOOK}"] == {"pool_size": 0}
+
+
+# ---------------------------------------------------------------------------- volumes from a contact log
+
+
+@pytest.fixture(scope="module")
+def log_page(tmp_path_factory):
+    """A page on the 300-structure test network, whose log is a synthetic log of the same
+    structures (read only when the user chooses it: the loader counts its calls)."""
+    from contacts_lib.logs.log_format import load_log
+    from contacts_lib.logs.page import LogSource
+    from contacts_lib.logs.sample import write_sample_log
+
+    diagnostics = sample_network(300)
+    calls = []
+
+    def loader():
+        calls.append(1)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CONTACTS_EFFICACES_CLE", "clé de test")
+            path = write_sample_log(tmp_path_factory.mktemp("journal") / "journal.parquet", list(diagnostics), 30_000)
+            log = load_log(path)
+        return LogSource(log, "journal synthétique de test (usagers fictifs)", True, tuple(diagnostics))
+
+    page = CostsPage(Source(Network(tuple(diagnostics), ("x",) * len(diagnostics)), "réseau de test", True), loader)
+    page.calls = calls
+    return page
+
+
+@pytest.fixture(autouse=False)
+def on_log(log_page):
+    log_page.volume_choice.value = "journal"
+    yield log_page
+    log_page.preset.value = NO_PRESET
+    log_page.reseau.value = ALL
+    log_page.window.value = 15
+    log_page.volume_choice.value = "autodiagnostics"
+
+
+def test_the_log_is_read_only_when_chosen_and_once(log_page):
+    assert log_page.calls == [] and log_page.log_source is None
+    assert "dernier autodiagnostic" in _plain(log_page.volume_note.value)
+    assert log_page.reiteration_box.layout.display == "none"
+    for _ in range(2):
+        log_page.volume_choice.value = "journal"
+        log_page.volume_choice.value = "autodiagnostics"
+    assert log_page.calls == [1]
+
+
+def test_volumes_and_costs_from_the_log(on_log):
+    from contacts_lib.costs import costs_by_structure, volumes_from_log
+
+    page = on_log
+    expected = volumes_from_log(page.log_source.log)
+    assert page.volumes.equals(expected) and page.view_volumes().equals(expected)
+    note = _plain(page.volume_note.value)
+    assert note.startswith("Journal : journal synthétique de test (usagers fictifs) ; contacts du ")
+    assert "ce-synthetic" in page.volume_note.value and page.reiteration_box.layout.display is None
+    page.preset.value = "socitm-2010"
+    table = costs_by_structure(expected, presets()["socitm-2010"])
+    users = page.log_source.log.frame("SELECT count(DISTINCT usager) AS n FROM contacts")["n"].iloc[0]
+    total = float(table.iloc[-1]["cout_total"])
+    headline = _plain(page.headline.value)
+    assert f"{_amount(total)} GBP coût total des contacts du journal (du " in headline
+    assert f"{_amount(total / users, 2)} GBP coût par usager (usagers distincts du journal)" in headline
+    # The what-if and the CSV follow the log.
+    moved = float(expected[expected["canal"] == "guichet"]["contacts"].sum()) * 0.2
+    assert f"{_amount(moved * (7.4 - 0.32))} GBP sur la période du journal" in _plain(page.saving.value)
+    page.download.click()
+    assert 'download="couts-structures-journal.csv"' in page.download_link.value
+    assert page.table_for_download()["cout_guichet"].iloc[-1] == pytest.approx(float(table["cout_guichet"].iloc[-1]))
+
+
+def test_the_reiteration_cost_follows_the_window_and_the_unit_costs(on_log):
+    from contacts_lib.costs import reiteration_costs, unit_costs
+
+    page = on_log
+    assert "Aucun coût unitaire n'est donné" in _plain(page.reiteration.value)
+    page.preset.value = "socitm-2010"
+    log = page.log_source.log
+    shown = {}
+    for days in (15, 7, 30, 42):
+        page.window.value = days
+        expected = reiteration_costs(log, days, presets()["socitm-2010"])
+        assert page.reiteration_frame().equals(expected)
+        cost = float(expected.iloc[-1]["cout"])
+        shown[days] = cost
+        text = _plain(page.reiteration.value)
+        assert f"{_amount(cost)} GBP coût des réitérations (fenêtre de {days} jours)" in text
+        everything = float((page.volumes.assign(c=page.volumes["canal"].map(presets()["socitm-2010"].values))
+                            .pipe(lambda f: f["contacts"].astype(float) * f["c"].astype(float))).sum())
+        assert f"{_amount(cost / everything * 100, 1)} % du coût total des contacts du journal" in text
+        assert "Sans coût unitaire, hors du total : Courrier (" in text
+        assert page.windows.value == (days if days in (7, 15, 30) else None)
+    assert shown[7] < shown[15] < shown[30] < shown[42]
+    page.windows.value = 15  # one click
+    assert page.window.value == 15
+    page.fields["telephone"].value = "5"
+    changed = reiteration_costs(log, 15, unit_costs("socitm-2010", {"telephone": 5.0}))
+    assert page.reiteration_frame().equals(changed) and float(changed.iloc[-1]["cout"]) > shown[15]
+    assert f"{_amount(float(changed.iloc[-1]['cout']))} GBP" in _plain(page.reiteration.value)
+    html = "".join(w.value for w in (page.volume_note, page.headline, page.mix, page.table, page.saving, page.reiteration))
+    assert "usager-fictif" not in html
+
+
+def test_switching_the_source_keeps_edited_unit_costs(log_page):
+    page = log_page
+    page.preset.value = "socitm-welwyn"
+    page.fields["guichet"].value = "9,5"
+    page.currency.value = "EUR"
+    page.volume_choice.value = "journal"
+    assert page.fields["guichet"].value == "9,5" and page.costs().values["guichet"] == 9.5 and page.costs().devise == "EUR"
+    assert re.search(r"Guichet [\d ]+ 9,50 [\d ]+", _plain(page.reiteration.value))
+    page.volume_choice.value = "autodiagnostics"
+    assert page.fields["guichet"].value == "9,5" and page.costs().values["guichet"] == 9.5
+    expected = _yearly(page.structures, "guichet") * 0.2 * (9.5 - 0.15)
+    assert f"Économie pour l'ensemble du réseau : {_amount(expected)} EUR par an" in _plain(page.saving.value)
+    assert page.reiteration_frame() is None
+    page.preset.value = NO_PRESET
+
+
+def test_a_named_log_counts_people_once_and_never_shows_them(tmp_path, monkeypatch):
+    from contacts_lib.logs.page import LOG_VARIABLE
+    from tests.test_reiteration import HAND_LOG, SECRETS, _write_csv
+
+    monkeypatch.setenv("CONTACTS_EFFICACES_CLE", "clé")
+    monkeypatch.setenv(LOG_VARIABLE, str(_write_csv(tmp_path / "journal.csv", HAND_LOG)))
+    diagnostics = sample_network(20)
+    page = CostsPage(Source(Network(tuple(diagnostics), ("x",) * len(diagnostics)), "réseau de test", True))
+    page.preset.value = "pwc-londres"
+    page.volume_choice.value = "journal"
+    assert _plain(page.volume_note.value).startswith(f"Journal : {tmp_path / 'journal.csv'} (12 contacts)")
+    assert "ce-synthetic" not in page.volume_note.value
+    # SECRET-A wrote to both structures: 2 + 3 usagers by structure, 4 people.
+    assert list(page.table_for_download()["usagers"]) == [2, 3, 4]
+    assert "2 structures dans cette vue" in _plain(page.headline.value)
+    assert "Canaux hors du vocabulaire (guichet, téléphone, courrier, courriel, web), sans coût unitaire et hors des totaux : Fax (2 contacts)" in _plain(page.headline.value)
+    page.window.value = 30
+    assert "Sans coût unitaire, hors du total : Courriel (1 réitération), Fax (1 réitération)." in _plain(page.reiteration.value)
+    html = "".join(w.value for w in (page.volume_note, page.headline, page.mix, page.table, page.saving, page.reiteration))
+    assert not any(secret in html for secret in SECRETS)
+
+
+def test_an_unreadable_log_is_said_and_the_autodiagnostics_stay(tmp_path, monkeypatch):
+    from contacts_lib.logs.page import LOG_VARIABLE
+
+    bad = tmp_path / "journal.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    monkeypatch.setenv(LOG_VARIABLE, str(bad))
+    diagnostics = sample_network(20)
+    page = CostsPage(Source(Network(tuple(diagnostics), ("x",) * len(diagnostics)), "réseau de test", True))
+    page.preset.value = "socitm-2010"
+    before = page.headline.value
+    page.volume_choice.value = "journal"
+    assert page.volume_choice.value == "autodiagnostics" and not page.volume_choice.disabled
+    note = _plain(page.volume_note.value)
+    assert "Le journal de contacts n'a pas pu être lu" in note and "colonnes manquantes" in note
+    assert "Les volumes restent ceux des autodiagnostics." in note and 'role="alert"' in page.volume_note.value
+    assert page.headline.value == before and page.reiteration_box.layout.display == "none"
+    page.part.value = 30
+    assert "GBP par an" in _plain(page.saving.value)
