@@ -584,7 +584,8 @@ def _couts(arguments) -> str:
         table = costs.what_if(volumes, chosen, parts[0].strip().casefold(), parts[1].strip().casefold(), share)
         title = f"Économie si {share:g} % des contacts {parts[0]} passaient par {parts[1]}".replace(".", ",")
     else:
-        table, title = costs.costs_by_structure(volumes, chosen), "Coût des contacts par structure"
+        total_users = costs.distinct_users(log) if log is not None else None
+        table, title = costs.costs_by_structure(volumes, chosen, total_users), "Coût des contacts par structure"
     if arguments.csv:
         return _frame_csv(table)
     missing = [canal for canal in costs.CANALS if chosen.values.get(canal) is None]

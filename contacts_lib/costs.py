@@ -145,6 +145,16 @@ def volumes_from_log(log):
     return frame.astype({"contacts": "Int64", "usagers": "Int64"})
 
 
+def distinct_users(log, structures: list[str] | None = None) -> int:
+    """People in a contact log (of some structures): one person met in two structures counts
+    once — the users of a TOTAL row from a log."""
+    if structures is None:
+        return int(log.connection.execute("SELECT count(DISTINCT usager) FROM contacts").fetchall()[0][0])
+    return int(log.connection.execute(
+        "SELECT count(DISTINCT usager) FROM contacts WHERE list_contains(?, CAST(structure AS VARCHAR))", [structures]
+    ).fetchall()[0][0])
+
+
 def channel_costs(volumes, costs: UnitCosts):
     """``volumes`` with ``cout_unitaire`` and ``cout`` (= contacts × unit cost; missing when
     either is)."""
@@ -154,9 +164,11 @@ def channel_costs(volumes, costs: UnitCosts):
     return frame
 
 
-def costs_by_structure(volumes, costs: UnitCosts):
+def costs_by_structure(volumes, costs: UnitCosts, total_users: int | None = None):
     """One row per structure: each channel's cost (``cout_guichet``…), ``cout_total`` (of the
-    channels known), ``usagers`` and ``cout_par_usager``; then a ``TOTAL`` row."""
+    channels known), ``usagers`` and ``cout_par_usager``; then a ``TOTAL`` row, whose users are
+    the structures' users added up unless ``total_users`` is given (from a log: the people
+    counted once, :func:`distinct_users`)."""
     import pandas as pd
 
     detailed = channel_costs(volumes, costs)
@@ -173,7 +185,8 @@ def costs_by_structure(volumes, costs: UnitCosts):
     table["usagers"] = usagers.reindex(table.index).astype("Int64")
     table["cout_par_usager"] = (table["cout_total"] / table["usagers"].astype("Float64")).where(table["usagers"] > 0)
     total = {"structure": TOTAL, **{f"cout_{c}": table[f"cout_{c}"].sum(min_count=1) for c in CANALS},
-             "cout_total": table["cout_total"].sum(), "usagers": table["usagers"].sum(min_count=1)}
+             "cout_total": table["cout_total"].sum(),
+             "usagers": total_users if total_users is not None else table["usagers"].sum(min_count=1)}
     total["cout_par_usager"] = total["cout_total"] / total["usagers"] if total["usagers"] and total["usagers"] > 0 else None
     table = pd.concat([table.reset_index(drop=True), pd.DataFrame([total])], ignore_index=True)
     return table.astype({**{f"cout_{c}": "Float64" for c in CANALS}, "cout_total": "Float64", "usagers": "Int64",

@@ -29,6 +29,7 @@ from contacts_lib.costs import (
     channel_costs,
     cost_changes,
     costs_by_structure,
+    distinct_users,
     presets,
     reiteration_costs,
     volumes_from_autodiagnostics,
@@ -404,17 +405,10 @@ class CostsPage:
         return self._views[key]
 
     def _distinct_users(self, structures: list[str]) -> int:
-        """Usagers distinct in the log's contacts with these structures (one person met in two
-        structures counts once)."""
+        """The people of the log's contacts with these structures, counted once (cached by réseau)."""
         reseau = self.reseau.value
         if reseau not in self._users:
-            connection = self.log_source.log.connection
-            if reseau == ALL:
-                found = connection.execute("SELECT count(DISTINCT usager) FROM contacts").fetchall()[0][0]
-            else:
-                found = connection.execute("SELECT count(DISTINCT usager) FROM contacts WHERE list_contains(?, CAST(structure AS VARCHAR))",
-                                           [structures]).fetchall()[0][0]
-            self._users[reseau] = int(found)
+            self._users[reseau] = distinct_users(self.log_source.log, None if reseau == ALL else structures)
         return self._users[reseau]
 
     def scope(self) -> str:
@@ -426,12 +420,9 @@ class CostsPage:
 
     def _refresh(self) -> None:
         volumes = self.view_volumes()
-        self._table = costs_by_structure(volumes, self._costs)
-        if self.from_log():  # the total's usagers: people distinct in the whole view, not a sum over structures
-            last = self._table.index[-1]
-            users = self._distinct_users(list(self._table["structure"].iloc[:-1]))
-            self._table.loc[last, "usagers"] = users
-            self._table.loc[last, "cout_par_usager"] = self._table.loc[last, "cout_total"] / users if users else pd.NA
+        structures = list(dict.fromkeys(volumes["structure"]))
+        total_users = self._distinct_users(structures) if self.from_log() else None
+        self._table = costs_by_structure(volumes, self._costs, total_users)
         self.download_link.value = ""
         self._show_mix(volumes)
         self._show_table()

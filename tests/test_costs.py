@@ -123,3 +123,17 @@ def test_costs_from_a_log_and_of_reiteration(tmp_path, monkeypatch):
     assert table.loc["A", "cout_total"] == 14 and table.loc["A", "usagers"] == 2 and table.loc["A", "cout_par_usager"] == 7
     repeats = costs.reiteration_costs(log, 7, unit).set_index("canal")
     assert repeats.loc["telephone", "reiterations"] == 1 and repeats.loc["TOTAL", "cout"] == 3
+
+
+def test_a_logs_total_counts_each_person_once_in_the_command_as_on_the_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTACTS_EFFICACES_CLE", "clé")
+    log_path = tmp_path / "journal.csv"
+    log_path.write_text(  # u1 is met in both structures: 3 people, not 4
+        "structure;usager;horodatage;canal;motif\n"
+        "A;u1;2026-01-01 10:00;guichet;m\nA;u2;2026-01-02 10:00;guichet;m\n"
+        "B;u1;2026-01-01 10:00;guichet;m\nB;u3;2026-01-03 10:00;guichet;m\n", encoding="utf-8")
+    result = run_cli("couts", "--journal", str(log_path), "--cout", "guichet=10", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = {r["structure"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["A"]["usagers"] == "2" and rows["B"]["usagers"] == "2" and rows["TOTAL"]["usagers"] == "3"
+    assert float(rows["TOTAL"]["cout_par_usager"]) == 40 / 3
