@@ -20,8 +20,10 @@ from html import escape
 
 import ipywidgets as widgets
 import pandas as pd
+import traitlets
 
 from contacts_lib.answers import InputError, thousands
+from contacts_lib.browser_memory import BrowserMemory
 from contacts_lib.costs import (
     CANALS,
     TOTAL,
@@ -161,6 +163,19 @@ def cost_mix_svg(totals: dict[str, float | None], volumes: dict[str, int], curre
     )
 
 
+#: Where the browser keeps the unit costs typed on this page.
+MEMORY_KEY = "contacts-efficaces/couts/v1"
+
+
+class CostsMemory(BrowserMemory):
+    """The unit costs typed, kept in the browser: ``costs`` = {preset, fields (text typed per
+    channel), devise}."""
+
+    key = traitlets.Unicode(MEMORY_KEY).tag(sync=True)
+    parts = traitlets.List(traitlets.Unicode(), default_value=["costs"]).tag(sync=True)
+    costs = traitlets.Dict().tag(sync=True)
+
+
 class CostsPage:
     """The page's widgets and what they do; ``widget`` is what the notebook displays."""
 
@@ -215,6 +230,9 @@ class CostsPage:
         self.windows = widgets.ToggleButtons(options=[(f"{days} jours", days) for days in WINDOW_PRESETS], value=DEFAULT_WINDOW,
                                              style={"button_width": "6em"})
         self.reiteration = widgets.HTML()
+        self.memory = CostsMemory()
+        self.memory.on_msg(self._on_memory)
+        self.memory_note = widgets.HTML()
 
         self.volume_choice.observe(self._on_volume_source, names="value")
         self.window.observe(self._on_window, names="value")
@@ -244,7 +262,7 @@ class CostsPage:
         costs = widgets.VBox([
             widgets.HTML(tag("h2", "Coûts unitaires (par contact)")),
             widgets.HTML(tag("p", text(PRESETS_NOTE)) + tag("p", text(EMPTY_NOTE), class_="ce-meta")),
-            self.preset, *rows, widgets.HBox([self.currency, self.currency_note]), self.label,
+            self.preset, *rows, widgets.HBox([self.currency, self.currency_note]), self.label, self.memory_note, self.memory,
         ])
         what_if_box = widgets.VBox([
             widgets.HTML(tag("h2", "Et si une part des contacts changeait de canal ?")),
@@ -379,9 +397,49 @@ class CostsPage:
             costs = UnitCosts(costs.values, currency, costs.source, costs.annee, costs.perimetre, modified=True)
         return costs
 
+    def typed(self) -> dict[str, object]:
+        """The unit costs as typed (what the browser keeps)."""
+        return {"preset": self.preset.value, "fields": {canal: self.fields[canal].value for canal in CANALS},
+                "devise": self.currency.value}
+
+    def restore(self, state: object) -> None:
+        """Take back the unit costs the browser kept, unless some were typed here already."""
+        if self.typed() != self._untouched or not isinstance(state, dict) or not isinstance(state.get("costs"), dict):
+            return
+        kept = state["costs"]
+        fields = kept.get("fields") if isinstance(kept.get("fields"), dict) else {}
+        if kept.get("preset") not in {value for _, value in self.preset.options}:
+            return
+        self.preset.value = kept["preset"]
+        self._filling = True
+        try:
+            for canal in CANALS:
+                if isinstance(fields.get(canal), str):
+                    self.fields[canal].value = fields[canal]
+            if isinstance(kept.get("devise"), str):
+                self.currency.value = kept["devise"]
+        finally:
+            self._filling = False
+        self._on_costs()
+        self.memory_note.value = tag("p", text("Coûts unitaires retrouvés dans ce navigateur (saisis lors d'une visite précédente)."),
+                                     class_="ce-meta", role="status")
+
+    def _on_memory(self, _widget, message, _buffers) -> None:
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "restore":
+            self.restore(message.get("state"))
+        elif kind == "full":
+            self.memory_note.value = tag("p", text("Ce navigateur ne peut pas garder les coûts saisis (place insuffisante)."),
+                                         class_="ce-problem", role="alert")
+
     def _on_costs(self, _change=None) -> None:
         if self._filling:
             return
+        typed = self.typed()
+        if not hasattr(self, "_untouched"):
+            self._untouched = typed  # the page as it opened: nothing typed
+        with self.memory.hold_sync():
+            self.memory.costs, self.memory.empty = typed, typed == self._untouched
         self._costs = self._read_costs()
         label = f"Coûts utilisés : {self._costs.label()}"
         chosen = presets().get(self.preset.value)

@@ -17,11 +17,11 @@ import base64
 import binascii
 import hashlib
 
-import anywidget
 import ipywidgets as widgets
 import traitlets
 
 from contacts_lib.answers import NO, YES, Autodiagnostic, InputError
+from contacts_lib.browser_memory import BrowserMemory
 from contacts_lib.page import PageWithKernel, page_styles, tag, text
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import format_percent, lever_names, score
@@ -89,35 +89,12 @@ _STYLE = """
 MEMORY_KEY = "contacts-efficaces/atelier/v1"
 
 
-class WorkshopMemory(anywidget.AnyWidget):
-    """The workshop kept in the browser (``localStorage``): the files, the participants left
-    and the facilitator's choices. When the page is shown, what the browser kept is sent back to
-    the kernel (``restore``); every change is kept again; a browser that cannot keep it says so."""
+class WorkshopMemory(BrowserMemory):
+    """The workshop kept in the browser: the files (name, base64 content, rows taken) and the
+    facilitator's choices, two parts so that a choice does not send the files again."""
 
-    _esm = """
-    export default {
-      render({ model }) {
-        const key = model.get("key");
-        let kept = null;
-        try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (error) { kept = null; }
-        if (kept && Array.isArray(kept.files) && kept.files.length) model.send({ type: "restore", state: kept });
-        const keep = () => {
-          const files = model.get("files");
-          try {
-            if (files.length) localStorage.setItem(key, JSON.stringify({ files, choices: model.get("choices") }));
-            else localStorage.removeItem(key);
-          } catch (error) {
-            model.send({ type: "full" });
-          }
-        };
-        model.on("change:files", keep);
-        model.on("change:choices", keep);
-      },
-    };
-    """
     key = traitlets.Unicode(MEMORY_KEY).tag(sync=True)
-    #: The files (name, base64 content, rows taken) and the choices: two traits, so that a
-    #: choice does not send the files again.
+    parts = traitlets.List(traitlets.Unicode(), default_value=["files", "choices"]).tag(sync=True)
     files = traitlets.List(traitlets.Dict()).tag(sync=True)
     choices = traitlets.Dict().tag(sync=True)
 
@@ -302,7 +279,7 @@ class WorkshopPage:
     def restore(self, state: object) -> None:
         """Take back a workshop the browser kept (when this page has nothing yet): its files,
         the participants that had not been removed, the facilitator's choices."""
-        if self._files or self.overrides:
+        if self._files or self.overrides or not isinstance(state, dict) or not state.get("files"):
             return
         try:
             files = [(str(f["name"]), base64.b64decode(f["content"], validate=True), [int(r) for r in f["rows"]]) for f in state["files"]]
@@ -362,6 +339,7 @@ class WorkshopPage:
         snapshot = self.snapshot()
         with self.memory.hold_sync():
             self.memory.files, self.memory.choices = snapshot["files"], snapshot["choices"]
+            self.memory.empty = not snapshot["files"]
         self.restart.layout.display = None if self._files else "none"
         if not self.participants:
             self.body.layout.display = "none"

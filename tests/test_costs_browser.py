@@ -127,6 +127,13 @@ def test_the_costs_page_on_the_synthetic_sample(browser, tmp_path_factory):
         rows = list(csv.DictReader(io.StringIO(Path(caught.value.path()).read_text(encoding="utf-8"))))
         assert len(rows) == len(caf) + 1 and {row["reseau"] for row in rows[:-1]} == {"CAF"}
         assert float(rows[-1]["cout_guichet"]) == pytest.approx(_yearly(caf, "guichet") * 10)
+
+        # A reload loses none of the costs typed: the browser kept them.
+        page.reload()
+        expect(page.get_by_label("Guichet", exact=True)).to_have_value("10", timeout=180_000)
+        expect(page.get_by_label("Téléphone", exact=True)).to_have_value("2,9")
+        expect(page.locator(".ce-costs-used")).to_contain_text("Socitm Insight")
+        expect(page.get_by_text("Coûts unitaires retrouvés dans ce navigateur")).to_be_visible()
         assert page.errors == []
         with page.expect_event("close"):
             page.close(run_before_unload=True)

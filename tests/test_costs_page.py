@@ -384,3 +384,31 @@ def test_an_unreadable_log_is_said_and_the_autodiagnostics_stay(tmp_path, monkey
     assert page.headline.value == before and page.reiteration_box.layout.display == "none"
     page.part.value = 30
     assert "GBP par an" in _plain(page.saving.value)
+
+
+def test_the_unit_costs_typed_are_kept_in_the_browser_and_taken_back():
+    import json
+
+    from contacts_lib.costs_page import CostsPage
+    from contacts_lib.network.page import page_source
+
+    source = page_source()
+    page = CostsPage(source)
+    assert page.memory.empty  # nothing typed: nothing kept
+    page.preset.value = "socitm-2010"
+    page.fields["courriel"].value = "1,25"
+    page.currency.value = "GBP"
+    kept = json.loads(json.dumps({"costs": page.memory.costs}))  # as the browser keeps it
+    assert not page.memory.empty and kept["costs"]["fields"]["courriel"] == "1,25"
+
+    again = CostsPage(source)  # a reload: a new kernel, the browser sends what it kept
+    again.memory._handle_custom_msg({"type": "restore", "state": kept}, [])
+    assert again.typed() == page.typed() and again.costs() == page.costs()
+    assert "retrouvés dans ce navigateur" in again.memory_note.value
+    again.fields["web"].value = "0,5"
+    before = again.typed()
+    again.memory._handle_custom_msg({"type": "restore", "state": kept}, [])  # typed here since: left alone
+    assert again.typed() == before
+    odd = CostsPage(source)
+    odd.memory._handle_custom_msg({"type": "restore", "state": {"costs": {"preset": "<script>", "fields": 3}}}, [])
+    assert odd.typed() == CostsPage(source).typed()
