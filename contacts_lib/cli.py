@@ -328,7 +328,9 @@ def _stored(arguments):
     with Store(arguments.base, read_only=True) as store:
         network = store.network()
     if not len(network):
-        raise InputError(f"{arguments.base} : la base ne contient encore aucun autodiagnostic.")
+        from contacts_lib.formats.files import shown_path
+
+        raise InputError(f"{shown_path(arguments.base)} : la base ne contient encore aucun autodiagnostic.")
     return network
 
 
