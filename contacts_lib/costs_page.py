@@ -14,7 +14,6 @@ computations are those of :mod:`contacts_lib.costs`: this module only lays their
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from html import escape
 
@@ -41,7 +40,7 @@ from contacts_lib.costs import (
 from contacts_lib.figures import AXIS_TEXT, RADAR_COLOR
 from contacts_lib.network.figures import FONT, SVG
 from contacts_lib.network.page import Source, page_source, structures_text
-from contacts_lib.page import PageWithKernel, page_styles, tag, text
+from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
 
 ALL = "__tous__"
 NO_PRESET = "__aucun__"
@@ -526,8 +525,7 @@ class CostsPage:
                                + "".join(tag("p", text(note), class_="ce-meta") for note in notes))
         totals = {canal: total_row[f"cout_{canal}"] if canal in known else None for canal in CANALS}
         svg = cost_mix_svg(totals, counted, currency)
-        link = tag("a", "Télécharger la figure (SVG)", href="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
-                   download="couts-par-canal.svg", class_="ce-download")
+        link = download_link("Télécharger la figure (SVG)", svg.encode(), "couts-par-canal.svg", "image/svg+xml", class_="ce-download")
         self.mix.value = tag("div", svg, class_="ce-svg") + tag("p", link)
 
     def _show_table(self) -> None:
@@ -674,14 +672,11 @@ class CostsPage:
         return frame
 
     def _prepare(self) -> None:
-        from contacts_lib.formats.csv_format import neutralised
+        from contacts_lib.formats.csv_format import frame_csv_bytes
 
-        frame = self.table_for_download()
-        content = frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
+        content = frame_csv_bytes(self.table_for_download())
         file_name = "couts-structures" + ("-journal" if self.from_log() else "") + ("" if self.reseau.value == ALL else "-reseau") + ".csv"
-        link = tag("a", text(f"Enregistrer {file_name}"), href="data:text/csv;base64," + base64.b64encode(content).decode(),
-                   download=file_name, class_="ce-button")
-        self.download_link.value = tag("p", link, role="status")
+        self.download_link.value = tag("p", download_link(f"Enregistrer {file_name}", content, file_name, "text/csv"), role="status")
 
 
 def costs_page() -> PageWithKernel:

@@ -9,6 +9,7 @@ as text.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
@@ -127,6 +128,13 @@ def tag(name: str, content: str = "", /, **attributes: object) -> str:
 def text(value: str) -> str:
     """A text as HTML: escaped, with French non-breaking spaces."""
     return escape(french_text(value))
+
+
+def download_link(label: str, content: bytes, file_name: str, mime: str, class_: str = "ce-button") -> str:
+    """A link that downloads ``content`` as ``file_name`` (a ``data:`` URL: no request to the
+    server, no file left on it)."""
+    return tag("a", text(label), href=f"data:{mime};base64," + base64.b64encode(content).decode("ascii"),
+               download=file_name, class_=class_)
 
 
 def data(name: str, value: object = True) -> dict[str, object]:

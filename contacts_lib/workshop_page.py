@@ -22,7 +22,7 @@ import traitlets
 
 from contacts_lib.answers import NO, YES, Autodiagnostic, InputError
 from contacts_lib.browser_memory import BrowserMemory
-from contacts_lib.page import PageWithKernel, page_styles, tag, text
+from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.scoring import format_percent, lever_names, score
 from contacts_lib.workshop import (
@@ -481,9 +481,7 @@ class WorkshopPage:
         except (InputError, OSError, ValueError) as error:
             self.download_link.value = tag("p", text(f"Téléchargement impossible : {error}"), class_="ce-problem", role="alert")
             return
-        link = tag("a", text(f"Enregistrer {file_name}"), href=f"data:{mime};base64," + base64.b64encode(content).decode(),
-                   download=file_name, class_="ce-button")
-        self.download_link.value = tag("p", link, role="status")
+        self.download_link.value = tag("p", download_link(f"Enregistrer {file_name}", content, file_name, mime), role="status")
 
 
 def workshop_page() -> PageWithKernel:

@@ -300,6 +300,11 @@ def neutralised(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
+def frame_csv_bytes(frame) -> bytes:
+    """A pandas frame as the CSV file a page offers (UTF-8, text cells :func:`neutralised`)."""
+    return frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
+
+
 def _unneutralised(cell: str) -> str:
     """The cell before :func:`neutralised`, so that our own exports read back as they were."""
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell

@@ -11,7 +11,6 @@ page. The analyses are those of :mod:`contacts_lib.logs.reiteration`; this modul
 
 from __future__ import annotations
 
-import base64
 import os
 import tempfile
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from contacts_lib.logs.figures import RECUEIL_REFERENCE, association_svg, paths_
 from contacts_lib.logs.log_format import ContactLog, load_log, shown_canal
 from contacts_lib.logs.practices import association_text, practice_association
 from contacts_lib.logs.reiteration import keep_flags, reiteration_by, reiteration_paths
-from contacts_lib.page import PageWithKernel, page_styles, tag, text
+from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
 
 LOG_VARIABLE = "CONTACTS_EFFICACES_JOURNAL"
 #: Contacts of the synthetic log shown when no log is named.
@@ -179,13 +178,11 @@ class ReiterationPage:
         )
         self.table.value = tag("div", tag("table", tag("thead", head) + tag("tbody", body), class_="ce-structures"),
                                style="max-height: 24em; overflow-y: auto")
-        from contacts_lib.formats.csv_format import neutralised
+        from contacts_lib.formats.csv_format import frame_csv_bytes
 
-        content = frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
         name = f"reiteration-{self.window.value}-jours-par-{by}.csv"
-        self.download.value = tag("p", tag("a", text(f"Télécharger le tableau (CSV) : {name}"),
-                                           href="data:text/csv;base64," + base64.b64encode(content).decode(), download=name,
-                                           class_="ce-download"))
+        self.download.value = tag("p", download_link(f"Télécharger le tableau (CSV) : {name}", frame_csv_bytes(frame), name,
+                                                     "text/csv", class_="ce-download"))
 
     def _practices_html(self, days: int) -> str:
         frame = practice_association(reiteration_by(self.source.log, "structure", days), self.source.diagnostics)

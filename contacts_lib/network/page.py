@@ -11,7 +11,6 @@ connection); every text from a file is escaped. The analyses are those of
 
 from __future__ import annotations
 
-import base64
 import io
 import os
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from contacts_lib.network.figures import (
 from contacts_lib.network.loading import Network, load_network
 from contacts_lib.network.sample import DEFAULT_STRUCTURES, sample_network
 from contacts_lib.network.tables import lever_order
-from contacts_lib.page import PageWithKernel, page_styles, tag, text
+from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
 from contacts_lib.reference import load_catalogue
 from contacts_lib.scoring import lever_names, score
 from contacts_lib.server import NETWORK_VARIABLE
@@ -253,8 +252,7 @@ class NetworkPage:
 
     @staticmethod
     def _figure(svg: str, file_name: str) -> str:
-        link = tag("a", "Télécharger la figure (SVG)", href="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
-                   download=file_name, class_="ce-download")
+        link = download_link("Télécharger la figure (SVG)", svg.encode(), file_name, "image/svg+xml", class_="ce-download")
         return tag("div", svg, class_="ce-svg") + tag("p", link)
 
     # ------------------------------------------------------------------ the table
@@ -386,10 +384,9 @@ class NetworkPage:
     def _prepare(self, kind: str) -> None:
         try:
             if kind == "csv":
-                from contacts_lib.formats.csv_format import neutralised
+                from contacts_lib.formats.csv_format import frame_csv_bytes
 
-                frame = self.table_for_download(self.download_choice.value)
-                content = frame.map(lambda v: neutralised(v) if isinstance(v, str) else v).to_csv(index=False).encode("utf-8")
+                content = frame_csv_bytes(self.table_for_download(self.download_choice.value))
                 file_name, mime = f"reseau-{self.download_choice.value}.csv", "text/csv"
             else:
                 content = self._workbook()
@@ -397,9 +394,7 @@ class NetworkPage:
         except (InputError, OSError, ValueError) as error:
             self.download_link.value = tag("p", text(f"Téléchargement impossible : {error}"), class_="ce-problem", role="alert")
             return
-        link = tag("a", text(f"Enregistrer {file_name}"), href=f"data:{mime};base64," + base64.b64encode(content).decode(),
-                   download=file_name, class_="ce-button")
-        self.download_link.value = tag("p", link, role="status")
+        self.download_link.value = tag("p", download_link(f"Enregistrer {file_name}", content, file_name, mime), role="status")
 
     def _workbook(self) -> bytes:
         from openpyxl import Workbook
