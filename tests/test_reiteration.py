@@ -256,3 +256,57 @@ def test_the_sample_log_is_synthetic_deterministic_and_has_something_to_find(tmp
     assert careful and careless
     assert rates[rates.index.isin(careful)].mean() + 10 < rates[rates.index.isin(careless)].mean()
     assert min(map(repeat_probability, latest)) > 0
+
+
+def _command_with_peak_memory(arguments: list[str], cwd: Path) -> tuple[int, str, str, int]:
+    """The command run as a user does: its exit status, outputs and peak memory (bytes, from
+    wait4 on that very process)."""
+    import os
+    import sys
+
+    with open(cwd / "sortie.txt", "w+") as out, open(cwd / "erreurs.txt", "w+") as err:
+        process = subprocess.Popen([str(Path(sys.executable).with_name("contacts-efficaces")), *arguments],
+                                   cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return process.returncode, out.read(), err.read(), usage.ru_maxrss * 1024
+
+
+HOSTILE_LOGS = [
+    # (file name, content maker, the French message)
+    ("tronque.parquet", "truncated-parquet", "tronque.parquet : fichier Parquet tronqué ou endommagé."),
+    ("binaire.csv", lambda: bytes(range(256)) * 4000, "binaire.csv : encodage non reconnu (ni UTF-8 ni Windows-1252)."),
+    ("vide.csv", lambda: b"", "vide.csv : le fichier est vide."),
+    ("utf16.csv", lambda: "structure;usager;horodatage;canal;motif\nA;u;2026-01-01;web;m\n".encode("utf-16"),
+     "utf16.csv : encodage UTF-16 non pris en charge ; enregistrez le fichier en UTF-8."),
+    ("ligne-geante.csv", lambda: b"structure;usager;horodatage;canal;motif\nA;" + b"u" * 30_000_000 + b";2026-01-01;web;m\n",
+     "ligne-geante.csv : CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue."),
+    ("guillemet.csv", lambda: b'structure;usager;horodatage;canal;motif\nA;"u;2026-01-01;web;m\n' * 3,
+     "guillemet.csv : CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue."),
+    ("sans-colonnes.csv", lambda: b"nom;date\nA;2026-01-01\n",
+     "sans-colonnes.csv : colonnes manquantes : structure, usager, horodatage, canal, motif"),
+    ("journal.json", lambda: b"{}", "journal.json : format non reconnu ; un journal de contacts est un fichier .csv ou .parquet."),
+    ("dossier.csv", "folder", "dossier.csv : c'est un dossier ; donnez les fichiers du journal (.csv ou .parquet)."),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "message"), HOSTILE_LOGS, ids=[case[0] for case in HOSTILE_LOGS])
+def test_hostile_logs_get_a_french_message_exit_2_and_bounded_memory(tmp_path, hand_log, name, make, message):
+    import duckdb
+
+    path = tmp_path / name
+    if make == "folder":
+        path.mkdir()
+    elif make == "truncated-parquet":
+        whole = tmp_path / "entier.parquet"
+        duckdb.sql(f"COPY (SELECT * FROM read_csv('{hand_log}', all_varchar = true)) TO '{whole}' (FORMAT parquet)")
+        path.write_bytes(whole.read_bytes()[:200])
+    else:
+        path.write_bytes(make())
+    status, out, err, peak = _command_with_peak_memory(["reiteration", name, "--fenetre", "7", "--par", "canal"], tmp_path)
+    assert status == 2 and out == ""
+    assert err.startswith(f"contacts-efficaces : {message}"), err
+    assert "Traceback" not in err and "Error" not in err  # no English from the engine
+    assert 10 * 1024 * 1024 < peak < 600 * 1024 * 1024  # measured; a 30 MB line or a binary file stays bounded

@@ -159,6 +159,9 @@ def _relation(path: Path, folder: Path) -> str:
         return f"read_parquet({_quoted(str(path))})"
     if suffix not in (".csv", ".txt"):
         raise InputError(f"{shown_path(path)} : format non reconnu ; un journal de contacts est un fichier .csv ou .parquet.")
+    with open(path, "rb") as file:
+        if file.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            raise InputError(f"{shown_path(path)} : encodage UTF-16 non pris en charge ; enregistrez le fichier en UTF-8.")
     readable = _utf8_copy(path, folder)
     return (
         f"read_csv({_quoted(str(readable))}, header = true, all_varchar = true, delim = {_quoted(_separator(path))}, "
@@ -169,8 +172,10 @@ def _relation(path: Path, folder: Path) -> str:
 def _columns(connection, relation: str, path: Path) -> list[str]:
     try:
         names = [row[0] for row in connection.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    except Exception as error:  # DuckDB's own words about a file it cannot read
-        raise InputError(f"{shown_path(path)} : fichier illisible ({_first_line(error)}).") from None
+    except Exception:  # DuckDB's words are English and may quote a row: ours instead
+        kind = ("fichier Parquet tronqué ou endommagé" if path.suffix.casefold() == ".parquet"
+                else "CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue")
+        raise InputError(f"{shown_path(path)} : {kind}.") from None
     found = {name.strip().casefold(): name for name in names}
     missing = [column for column in COLUMNS if column not in found]
     if missing:
@@ -215,8 +220,12 @@ def load_log(
         paths = [paths]
     paths = [Path(p) for p in paths]
     for path in paths:
+        if path.is_dir():
+            raise InputError(f"{shown_path(path)} : c'est un dossier ; donnez les fichiers du journal (.csv ou .parquet).")
         if not path.is_file():
             raise InputError(f"{shown_path(path)} : fichier introuvable.")
+        if path.stat().st_size == 0:
+            raise InputError(f"{shown_path(path)} : le fichier est vide.")
     connection = duckdb.connect()
     key = pseudonymisation_key()
     with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
