@@ -15,6 +15,7 @@ import pytest
 
 from contacts_lib.answers import InputError
 from contacts_lib.logs import canal_of, load_log, reiteration_by, reiteration_paths
+from contacts_lib.logs.reiteration import reiteration_of_files
 from tests.samples import run_cli
 
 HEADER = ["structure", "usager", "horodatage", "canal", "motif", "agent"]
@@ -85,6 +86,20 @@ def test_the_hand_checked_log_at_7_15_and_30_days(hand_log):
                      ("Fax", "Fax"): 1, ("courrier", "web"): 1, ("web", "web"): 1}
 
 
+def test_reading_once_gives_the_figures_of_the_log_loaded(hand_log, tmp_path):
+    """What the command does (the files read by one statement, no table, no pseudonym) gives
+    exactly the library's figures, for every breakdown and window, and from several files."""
+    log = load_log(hand_log)
+    for by in ("canal", "motif", "structure", "mois"):
+        for days in (7, 15, 30):
+            frame, scan = reiteration_of_files(hand_log, by, days)
+            assert frame.equals(reiteration_by(log, by, days))
+            assert (scan.contacts, scan.skipped) == (len(HAND_LOG), 0)
+    first = _write_csv(tmp_path / "janvier.csv", [row for row in HAND_LOG if "-01-" in row[2] or "/01/" in row[2]])
+    second = _write_csv(tmp_path / "fevrier.csv", [row for row in HAND_LOG if not ("-01-" in row[2] or "/01/" in row[2])], ",", "cp1252")
+    assert reiteration_of_files([first, second], "canal", 7)[0].equals(reiteration_by(log, "canal", 7))
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("separator", [";", ","])
 def test_every_encoding_and_separator_reads_the_same(tmp_path, encoding, separator):
@@ -123,6 +138,7 @@ def _loop_rates(rows, days):
 
     last: dict[tuple, dt.datetime] = {}
     by_canal: dict[str, list[int]] = {}
+    rows = [tuple(value.strip(" ") for value in row) for row in rows]  # spaces around a value are not part of it
     for structure, usager, moment, canal, motif in sorted(rows, key=lambda r: (r[0], r[1], r[4], when(r[2]), canal_of(r[3]))):
         key = (structure, usager, motif)
         repeat = key in last and when(moment) - last[key] <= dt.timedelta(days=days)
@@ -141,8 +157,9 @@ def test_random_logs_agree_with_a_plain_loop(tmp_path, seed):
     for _ in range(3000):
         moment = start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 90, 30))
         text = moment.strftime("%Y-%m-%d %H:%M") if rng.random() < 0.5 else moment.strftime("%d/%m/%Y %H:%M")
-        rows.append((rng.choice(["A", "B"]), f"SECRET-{rng.randrange(300)}", text,
-                     rng.choice(["guichet", "Téléphone", "mail", "web", "Courrier"]), rng.choice(["m1", "m2", "m3"])))
+        spaced = rng.choice(["", " ", "  "])  # around a value now and then, as exports from the field have
+        rows.append((rng.choice(["A", "B", " A"]), f"SECRET-{rng.randrange(300)}{spaced}", f"{spaced}{text}",
+                     rng.choice(["guichet", "Téléphone", "mail", "web", "Courrier"]) + spaced, rng.choice(["m1", "m2", "m3"])))
     path = tmp_path / "journal.csv"
     with open(path, "w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -151,9 +168,10 @@ def test_random_logs_agree_with_a_plain_loop(tmp_path, seed):
     log = load_log(path)
     for days in (7, 15, 30, 1):
         expected = _loop_rates(rows, days)
-        got = _rows(reiteration_by(log, "canal", days), "canal")
-        assert {k: tuple(v) for k, v in expected.items()} == {k: v for k, v in got.items() if k != "TOTAL"}
-        assert got["TOTAL"] == (len(rows), sum(v[1] for v in expected.values()))
+        # The library on the log loaded, and the command's way: the files read once, kept nowhere.
+        for got in (_rows(reiteration_by(log, "canal", days), "canal"), _rows(reiteration_of_files(path, "canal", days)[0], "canal")):
+            assert {k: tuple(v) for k, v in expected.items()} == {k: v for k, v in got.items() if k != "TOTAL"}
+            assert got["TOTAL"] == (len(rows), sum(v[1] for v in expected.values()))
 
 
 def test_bad_rows_stop_or_are_skipped_and_counted(tmp_path):
@@ -166,9 +184,15 @@ def test_bad_rows_stop_or_are_skipped_and_counted(tmp_path):
     message = str(caught.value)
     assert "journal.csv, ligne 4 : colonne horodatage : « le 3 janvier » n'est pas une date" in message
     assert "journal.csv, ligne 7 : colonne usager vide." in message
+    with pytest.raises(InputError) as read_once:
+        reiteration_of_files(path, "canal", 7)
+    assert str(read_once.value) == message
     log = load_log(path, skip_bad_rows=True)
     assert (log.rows, log.skipped) == (len(HAND_LOG), 2)
     assert _rows(reiteration_by(log, "canal", 7), "canal")["TOTAL"] == (12, 4)
+    frame, scan = reiteration_of_files(path, "canal", 7, skip_bad_rows=True)
+    assert (scan.contacts, scan.skipped, scan.problems) == (len(HAND_LOG), 2, log.problems)
+    assert frame.equals(reiteration_by(log, "canal", 7))
     missing = tmp_path / "sans-motif.csv"
     missing.write_text("structure;usager;horodatage;canal\nA;u;2026-01-01;web\n", encoding="utf-8")
     with pytest.raises(InputError, match="sans-motif.csv : colonne manquante : motif"):

@@ -16,6 +16,7 @@ motif)``: see :func:`flags_sql`. Breakdowns and paths are plain ``GROUP BY`` que
 from __future__ import annotations
 
 from contacts_lib.answers import InputError
+from contacts_lib.logs.log_format import scan_log
 
 #: The columns a breakdown may be « par ».
 BREAKDOWNS = ("canal", "motif", "structure", "mois")
@@ -90,9 +91,23 @@ def _group_sql(by: str, table: str) -> str:
 def reiteration_by(log, by: str, days: int):
     """One row per value of ``by`` (sorted) with ``contacts``, ``reiterations`` and ``taux``
     (percent, unrounded), then a last row ``TOTAL``: a pandas frame."""
+    return _breakdown(log.connection.execute(_group_sql(by, flagged(log, days))).fetchall(), by)
+
+
+def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
+    """:func:`reiteration_by` of log files read once, in one statement, and kept nowhere (what the
+    command does: 2 × faster than loading the log first, see :func:`log_format.scan_log`). The
+    frame, and the :class:`log_format.Scan` that says which rows were left aside."""
+    days = check_window(days)
+    _group_sql(by, "contacts")  # an unknown breakdown is said before the files are read
+    scan = scan_log(paths, lambda contacts: _group_sql(by, f"({flags_sql(days, contacts)})"), skip_bad_rows, progress)
+    return _breakdown(scan.rows, by), scan
+
+
+def _breakdown(rows: list[tuple], by: str):
     import pandas as pd
 
-    frame = log.frame(_group_sql(by, flagged(log, days)))
+    frame = pd.DataFrame(rows, columns=[by, "contacts", "reiterations"])
     frame["contacts"] = frame["contacts"].astype("int64")
     frame["reiterations"] = frame["reiterations"].fillna(0).astype("int64")
     total = pd.DataFrame({by: [TOTAL], "contacts": [int(frame["contacts"].sum())],
