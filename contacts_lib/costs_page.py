@@ -178,9 +178,10 @@ class CostsMemory(BrowserMemory):
 class CostsPage:
     """The page's widgets and what they do; ``widget`` is what the notebook displays."""
 
-    def __init__(self, source: Source, load_log: Callable[[], object] | None = None) -> None:
-        """``load_log`` gives the contact log's :class:`logs.page.LogSource` when the user first
-        chooses the log (default: :func:`logs.page.log_source`)."""
+    def __init__(self, source: Source, load_log: Callable[[Callable[[float], None]], object] | None = None) -> None:
+        """``load_log(progress)`` gives the contact log's :class:`logs.page.LogSource` when the
+        user first chooses the log, telling ``progress`` the share read now and then (default:
+        :func:`logs.page.log_source`)."""
         self.source = source
         self.structures = source.network.latest().structures
         self._volumes = {AUTODIAGNOSTICS: volumes_from_autodiagnostics(self.structures)}
@@ -307,13 +308,16 @@ class CostsPage:
     def _read_log(self) -> bool:
         """Read the log (once): its volumes, its period; False, and a message, when it cannot be read."""
         self.volume_choice.disabled = True
-        self.volume_note.value = tag("p", text("Lecture du journal…"), class_="ce-meta ce-loading", role="status", aria_live="polite")
+        def reading(words: str) -> None:
+            self.volume_note.value = tag("p", text(words), class_="ce-meta ce-loading", role="status", aria_live="polite")
+
+        reading("Lecture du journal…")
         try:
             if self._load_log is None:
                 from contacts_lib.logs.page import log_source
 
                 self._load_log = log_source
-            source = self._load_log()
+            source = self._load_log(lambda share: reading(f"Lecture du journal : {share:.0%}".replace("%", "\u00a0%")))
             volumes = volumes_from_log(source.log)
             start, end = source.log.connection.execute("SELECT min(horodatage), max(horodatage) FROM contacts").fetchall()[0]
         except InputError as error:

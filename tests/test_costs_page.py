@@ -237,18 +237,20 @@ def log_page(tmp_path_factory):
     from contacts_lib.logs.sample import write_sample_log
 
     diagnostics = sample_network(300)
-    calls = []
+    calls, notes = [], []
 
-    def loader():
+    def loader(progress):
         calls.append(1)
+        progress(0.42)  # what the page says while the log is read
+        notes.append(_plain(page.volume_note.value))
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("CONTACTS_EFFICACES_CLE", "clé de test")
             path = write_sample_log(tmp_path_factory.mktemp("journal") / "journal.parquet", list(diagnostics), 30_000)
-            log = load_log(path)
+            log = load_log(path, progress=progress)
         return LogSource(log, "journal synthétique de test (usagers fictifs)", True, tuple(diagnostics))
 
     page = CostsPage(Source(Network(tuple(diagnostics), ("x",) * len(diagnostics)), "réseau de test", True), loader)
-    page.calls = calls
+    page.calls, page.reading_notes = calls, notes
     return page
 
 
@@ -269,7 +271,7 @@ def test_the_log_is_read_only_when_chosen_and_once(log_page):
     for _ in range(2):
         log_page.volume_choice.value = "journal"
         log_page.volume_choice.value = "autodiagnostics"
-    assert log_page.calls == [1]
+    assert log_page.calls == [1] and log_page.reading_notes == ["Lecture du journal : 42 %"]
 
 
 def test_volumes_and_costs_from_the_log(on_log):

@@ -100,6 +100,26 @@ def test_reading_once_gives_the_figures_of_the_log_loaded(hand_log, tmp_path):
     assert reiteration_of_files([first, second], "canal", 7)[0].equals(reiteration_by(log, "canal", 7))
 
 
+def test_long_reads_report_their_progress(tmp_path, monkeypatch):
+    import duckdb
+
+    from contacts_lib.logs import log_format
+
+    path = tmp_path / "journal.csv"
+    duckdb.sql(
+        "COPY (SELECT 'S' || (i % 50) AS structure, 'u' || (i % 30000) AS usager, "
+        "strftime(TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE, '%d/%m/%Y %H:%M') AS horodatage, "
+        f"'Téléphone' AS canal, 'm' || (i % 3) AS motif FROM range(600000) t(i)) TO '{path}' (HEADER, DELIMITER ';')"
+    )
+    monkeypatch.setattr(log_format, "PROGRESS_EVERY", 0.02)
+    for read in (lambda report: load_log(path, progress=report),
+                 lambda report: reiteration_of_files(path, "canal", 7, progress=report)):
+        shares: list[float] = []
+        read(shares.append)
+        assert shares[-1] == 1.0 and all(0 <= share <= 1 for share in shares)
+        assert shares == sorted(shares) and any(0 < share < 1 for share in shares), shares
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("separator", [";", ","])
 def test_every_encoding_and_separator_reads_the_same(tmp_path, encoding, separator):

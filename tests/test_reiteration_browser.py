@@ -4,6 +4,8 @@ tests/artifacts/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,8 +42,7 @@ def test_the_reiteration_page_on_the_synthetic_log(browser, tmp_path_factory, mo
         assert page.url.endswith(PAGE) and page.title() == "Réitération — 100 % Contacts efficaces"
         expect(page.locator(".ce-synthetic")).to_contain_text("usagers fictifs")
         # While the kernel prepares the page, Voilà's loading line names the step running.
-        assert page.evaluate("window.ceSteps") == ["", "Lecture des autodiagnostics du réseau",
-                                                   "Lecture et pseudonymisation du journal de contacts", "Calcul de la réitération"]
+        assert page.evaluate("window.ceSteps") == ["", "Lecture des autodiagnostics du réseau", "Préparation de la page"]
         expect(figures).to_contain_text(plain(rate_text(at_15["taux"])))
         expect(figures).to_contain_text("fenêtre de 15 jours")
         page.screenshot(path=str(ARTIFACTS / "reiteration-haut.png"))
@@ -69,3 +70,27 @@ def test_the_reiteration_page_on_the_synthetic_log(browser, tmp_path_factory, mo
             page.close(run_before_unload=True)
         context.close()
         assert server.wait_for_kernels(pooled_kernels(), timeout=60) < 30
+
+
+def test_a_large_log_shows_its_reading_progress_then_the_page(browser, tmp_path_factory):
+    """A log of 4 million contacts: the page shows at once with the reading's progress in
+    percent and a bar, then the page of the log in its place."""
+    from tests.test_reiteration_page import _large_log
+
+    folder = tmp_path_factory.mktemp("journal-large")
+    log = _large_log(folder / "journal.csv", 4_000_000)
+    environment = {"CONTACTS_EFFICACES_JOURNAL": str(log), "CONTACTS_EFFICACES_CLE": "clé"}
+    with running_app(folder / "voila.log", environment=environment) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 700}, locale="fr-FR")
+        page = context.new_page()
+        page.goto(server.url + PAGE, timeout=180_000)
+        status = page.locator(".ce-loading")
+        expect(status).to_contain_text(re.compile(r"Lecture et pseudonymisation du journal de contacts\s:\s\d{1,3}\s%"), timeout=120_000)
+        expect(page.locator(".widget-hprogress, .widget-progress").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "reiteration-lecture.png"))
+        figures = page.locator(".ce-figures")
+        expect(figures).to_be_visible(timeout=180_000)
+        expect(page.locator(".ce-source")).to_contain_text("4 000 000 contacts")
+        expect(status).to_have_count(0)
+        assert "SECRET-" not in page.content()
+        context.close()

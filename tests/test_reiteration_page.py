@@ -66,3 +66,61 @@ def test_an_unreadable_network_or_log_is_said_on_the_page(tmp_path, monkeypatch)
     failed = read_log_or_error(network)
     shown = reiteration_page(failed).widget.value.replace("\xa0", " ")
     assert "Le journal de contacts n&#x27;a pas pu être lu" in shown and "absent.csv : fichier introuvable" in shown
+
+
+def _large_log(path, rows: int):
+    import duckdb
+
+    duckdb.sql(
+        "COPY (SELECT 'S' || (i % 50) AS structure, 'SECRET-' || (i % 30000) AS usager, "
+        "strftime(TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE, '%Y-%m-%d %H:%M') AS horodatage, "
+        f"'Téléphone' AS canal, 'm' || (i % 3) AS motif FROM range({rows}) t(i)) TO '{path}' (HEADER, DELIMITER ';')"
+    )
+    return path
+
+
+def test_the_page_shows_at_once_with_the_reading_s_progress_then_the_log(tmp_path, monkeypatch):
+    """What the notebook displays: the progress of the reading (in words and a bar, updated by
+    the kernel's thread), then the page of the log in its place."""
+    import asyncio
+
+    from contacts_lib.logs import log_format
+    from contacts_lib.logs.page import ReadingPage, practices_network
+
+    monkeypatch.setenv("CONTACTS_EFFICACES_CLE", "clé")
+    monkeypatch.setenv(LOG_VARIABLE, str(_large_log(tmp_path / "journal.csv", 600_000)))
+    monkeypatch.setattr(log_format, "PROGRESS_EVERY", 0.02)
+    monkeypatch.setattr(ReadingPage, "REFRESH", 0.02)
+    reading = ReadingPage(practices_network())
+    said: list[str] = []
+    reading.status.observe(lambda change: said.append(_plain(change["new"]).strip()), names="value")
+    bars: list[float] = []
+    reading.bar.observe(lambda change: bars.append(change["new"]), names="value")
+    assert "Préparation du journal de contacts" in _plain(reading.status.value) and len(reading.widget.children) == 3
+    asyncio.run(reading.read())
+    shown = [s for s in said if s.startswith("Lecture et pseudonymisation du journal de contacts : ")]
+    assert any(0 < bar < 1 for bar in bars) and bars == sorted(bars) and bars[-1] == 1, bars
+    assert shown and all(re.fullmatch(r".* : \d{1,3} %", s) for s in shown) and said[-1] == "Calcul de la réitération…"
+    page = reading.widget.children[-1]
+    assert len(reading.widget.children) == 2 and "600 000" in _plain("".join(getattr(w, "value", "") for w in page.children[:2]))
+    assert "SECRET-" not in str(said)
+
+
+def test_the_reading_page_says_what_went_wrong_never_a_traceback(tmp_path, monkeypatch):
+    import asyncio
+
+    from contacts_lib.logs import page as log_page
+
+    monkeypatch.setenv(LOG_VARIABLE, str(tmp_path / "absent.csv"))
+    reading = log_page.ReadingPage(None)
+    asyncio.run(reading.read())
+    assert "absent.csv : fichier introuvable" in _plain(reading.widget.children[-1].value)
+
+    def broken(network, progress=None):
+        raise RuntimeError("Traceback (most recent call last): boom")
+
+    monkeypatch.setattr(log_page, "read_log", broken)
+    reading = log_page.ReadingPage(None)
+    asyncio.run(reading.read())
+    shown = _plain(reading.widget.children[-1].value)
+    assert "erreur inattendue pendant la lecture" in shown and "Traceback" not in shown and "boom" not in shown

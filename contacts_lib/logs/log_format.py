@@ -57,6 +57,8 @@ FRENCH_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 KEY_VARIABLE = "CONTACTS_EFFICACES_CLE"
 #: How many bad rows a message lists before « et N autres ».
 SHOWN_PROBLEMS = 5
+#: How often (seconds) the progress of a long read is reported.
+PROGRESS_EVERY = 0.5
 
 
 def spelling_key(text: str) -> str:
@@ -226,6 +228,9 @@ class _Reading:
 
     def __init__(self, connection, paths: list[Path], folder: Path) -> None:
         connection.execute(f"SET temp_directory = {_quoted(str(folder / 'duckdb'))}").fetchall()
+        # The progress of long statements, for :func:`_run` to report: never DuckDB's own bar.
+        connection.execute("SET enable_progress_bar = true").fetchall()
+        connection.execute("SET enable_progress_bar_print = false").fetchall()
         self.paths = paths
         self.sources = []
         self.extra_columns: list[str] = []
@@ -272,7 +277,8 @@ def load_log(
 
     A bad row stops the reading with :class:`InputError` naming file, line, column and value
     (the first few, and how many in all), unless ``skip_bad_rows``: then they are left aside and
-    counted. ``progress`` is called now and then with the share read (0–1) of a long read.
+    counted. ``progress`` is called now and then with the share done (0–1) of a long read: the
+    reading up to 60 %, then the pseudonymisation.
 
     Three passes over the data: the files read once into a table of trimmed texts and parsed
     timestamps; one aggregate of (structure, canal, motif) that gives the bad rows' count, the
@@ -285,7 +291,7 @@ def load_log(
     key = pseudonymisation_key()
     with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
         reading = _Reading(connection, paths, Path(folder))
-        _run(connection, "CREATE TABLE lu AS " + reading.rows(), progress, paths)
+        _run(connection, "CREATE TABLE lu AS " + reading.rows(), _part(progress, 0, 0.6), paths)
         groups = connection.execute(
             "SELECT structure, canal, motif, count(*) FILTER (WHERE usager IS NULL OR horodatage IS NULL) AS bad, count(*) "
             "FROM lu GROUP BY ALL"
@@ -299,7 +305,8 @@ def load_log(
         good = [row for row in groups if None not in row[:3] and row[4] > row[3]]
         canal = _types(connection, (row[0] for row in good), (row[1] for row in good), (row[2] for row in good))
         usager = f"CAST('0x' || substr(sha256({_quoted(key + chr(31))} || usager), 1, 16) AS UBIGINT)"
-        connection.execute("CREATE TABLE contacts AS " + _contacts_sql("lu", usager, canal, reading.extra_columns)).fetchall()
+        _run(connection, "CREATE TABLE contacts AS " + _contacts_sql("lu", usager, canal, reading.extra_columns),
+             _part(progress, 0.6, 1), paths)
         connection.execute("DROP TABLE lu").fetchall()
     rows = connection.execute("SELECT count(*) FROM contacts").fetchall()[0][0]
     return ContactLog(connection, rows, problems, bad)
@@ -409,6 +416,13 @@ def _problems(connection, numbered: str, bad: int) -> list[str]:
     return messages
 
 
+def _part(progress: Callable[[float], None] | None, start: float, end: float) -> Callable[[float], None] | None:
+    """A statement's progress as its part of a longer read (from ``start`` to ``end``)."""
+    if progress is None:
+        return None
+    return lambda share: progress(start + (end - start) * share)
+
+
 def _run(connection, statement: str, progress: Callable[[float], None] | None, paths: list[Path]) -> tuple[list[str], list[tuple]]:
     """Run a long statement, reporting its progress from DuckDB while it runs; its columns and rows."""
     failure: list[BaseException] = []
@@ -425,7 +439,7 @@ def _run(connection, statement: str, progress: Callable[[float], None] | None, p
     worker = threading.Thread(target=work, name="lecture-journal")
     worker.start()
     while worker.is_alive():
-        worker.join(0.5)
+        worker.join(PROGRESS_EVERY)
         if progress is not None and worker.is_alive():
             try:
                 share = connection.query_progress()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +58,9 @@ def practices_network():
         return None
 
 
-def read_log(network) -> LogSource:
+def read_log(network, progress: Callable[[float], None] | None = None) -> LogSource:
     """The log of ``CONTACTS_EFFICACES_JOURNAL``, else the synthetic log of the synthetic
-    network; ``network``: what :func:`practices_network` gave."""
+    network; ``network``: what :func:`practices_network` gave; ``progress``: see :func:`load_log`."""
     diagnostics = network.network.latest().diagnostics if network is not None else ()
     practices = network.description if network is not None else "autodiagnostics du réseau illisibles"
     named = os.environ.get(LOG_VARIABLE, "").strip()
@@ -68,7 +69,7 @@ def read_log(network) -> LogSource:
         files = sorted(p for p in path.rglob("*") if p.suffix.casefold() in (".csv", ".parquet")) if path.is_dir() else [path]
         if not files:
             raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
-        log = load_log(files, skip_bad_rows=True)
+        log = load_log(files, skip_bad_rows=True, progress=progress)
         skipped = f" ; {thousands(log.skipped)} ligne(s) illisible(s) écartée(s)" if log.skipped else ""
         return LogSource(log, f"{named} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {practices}",
                          False, diagnostics)
@@ -81,15 +82,15 @@ def read_log(network) -> LogSource:
         diagnostics = Network(tuple(sample), ("",) * len(sample)).latest().diagnostics
     with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
         path = write_sample_log(Path(folder) / "journal.parquet", list(diagnostics), SAMPLE_CONTACTS)
-        log = load_log(path)
+        log = load_log(path, progress=progress)
     return LogSource(log, f"journal synthétique de {thousands(log.rows)} contacts (usagers fictifs) des structures fictives "
                      f"du réseau synthétique ; pour analyser votre journal, donnez-le dans la variable d'environnement "
                      f"{LOG_VARIABLE}", True, diagnostics)
 
 
-def log_source() -> LogSource:
+def log_source(progress: Callable[[float], None] | None = None) -> LogSource:
     """:func:`read_log` of :func:`practices_network`: the page's data in one call."""
-    return read_log(practices_network())
+    return read_log(practices_network(), progress)
 
 
 class ReiterationPage:
@@ -200,27 +201,87 @@ class ReiterationPage:
         return warning + tag("div", association_svg(frame), class_="ce-svg") + tag("ul", texts)
 
 
-def _problem(error: InputError) -> PageWithKernel:
-    return PageWithKernel(widgets.HTML(
-        tag("p", text(f"Le journal de contacts n'a pas pu être lu : {error}"), class_="ce-problem", role="alert")))
+def _problem(error: InputError) -> widgets.Widget:
+    return widgets.HTML(tag("p", text(f"Le journal de contacts n'a pas pu être lu : {error}"), class_="ce-problem", role="alert"))
 
 
 def reiteration_page(source: LogSource | InputError | None = None) -> PageWithKernel:
-    """What ``notebooks/reiteration.ipynb`` displays (``source``: what :func:`read_log` gave,
-    or the error it raised; read here if not given)."""
+    """The page of a log already read (``source``: what :func:`read_log` gave, or the error it
+    raised; read here if not given)."""
     if source is None:
-        try:
-            source = log_source()
-        except InputError as error:
-            source = error
+        source = read_log_or_error(practices_network())
     if isinstance(source, InputError):
-        return _problem(source)
+        return PageWithKernel(_problem(source))
     return PageWithKernel(ReiterationPage(source).widget)
 
 
-def read_log_or_error(network) -> LogSource | InputError:
+def read_log_or_error(network, progress: Callable[[float], None] | None = None) -> LogSource | InputError:
     """:func:`read_log`, its error kept for the page to say (a notebook cell never fails)."""
     try:
-        return read_log(network)
+        return read_log(network, progress)
     except InputError as error:
         return error
+
+
+class ReadingPage:
+    """What ``notebooks/reiteration.ipynb`` displays: the page shows at once with the reading's
+    progress (« Lecture et pseudonymisation du journal de contacts : 42 % », a bar), the log is
+    read in a thread meanwhile, and the page of the log then takes the progress' place (or what
+    went wrong, in French). The widgets are only touched by the kernel's own thread: the reading
+    thread leaves its share in ``share``, read every :data:`REFRESH` seconds."""
+
+    REFRESH = 0.25
+
+    def __init__(self, network) -> None:
+        self.network = network
+        self.share: float | None = None
+        self.status = widgets.HTML(self._status_html("Préparation du journal de contacts…"))
+        self.bar = widgets.FloatProgress(value=0, min=0, max=1, layout={"width": "420px"})
+        self.widget = widgets.VBox([widgets.HTML(f"<style>{page_styles('network.css')}</style>"), self.status, self.bar],
+                                   layout={"max_width": "1100px"})
+        self.task = None
+
+    @staticmethod
+    def _status_html(words: str) -> str:
+        return tag("p", text(words), class_="ce-meta ce-loading", role="status", aria_live="polite")
+
+    def start(self) -> PageWithKernel:
+        """Start reading on the kernel's event loop (the notebook's cell then ends, and the page shows)."""
+        import asyncio
+
+        self.task = asyncio.ensure_future(self.read())
+        return PageWithKernel(self.widget)
+
+    def _report(self, share: float) -> None:  # called by the reading thread
+        self.share = share
+
+    async def read(self) -> None:
+        import asyncio
+        import functools
+
+        loop = asyncio.get_running_loop()
+        reading = loop.run_in_executor(None, functools.partial(read_log_or_error, self.network, self._report))
+        while not reading.done():
+            if self.share is not None:
+                self.bar.value = self.share
+                self.status.value = self._status_html(
+                    f"Lecture et pseudonymisation du journal de contacts : {self.share:.0%}".replace("%", "\u00a0%"))
+            await asyncio.wait([reading], timeout=self.REFRESH)
+        try:
+            source = reading.result()
+            self.bar.value = 1
+            self.status.value = self._status_html("Calcul de la réitération…")
+            await asyncio.sleep(0)
+            content = _problem(source) if isinstance(source, InputError) else ReiterationPage(source).widget
+        except Exception:  # noqa: BLE001 - the visitor gets a sentence, the server's log the details
+            import sys
+            import traceback
+
+            traceback.print_exc(file=sys.__stderr__)
+            content = _problem(InputError("erreur inattendue pendant la lecture ; réessayez, ou signalez-la."))
+        self.widget.children = (self.widget.children[0], content)
+
+
+def reading_page(network) -> PageWithKernel:
+    """:class:`ReadingPage` started: what the notebook's last cell displays."""
+    return ReadingPage(network).start()
