@@ -193,14 +193,14 @@ def costs_by_structure(volumes, costs: UnitCosts, total_users: int | None = None
                          "cout_par_usager": "Float64"})
 
 
-def reiteration_costs(log, days: int, costs: UnitCosts):
+def reiteration_costs(log, days: int, costs: UnitCosts, structures=None):
     """What réitération costs, by channel of the repeat: ``canal, reiterations, cout_unitaire,
-    cout``, then ``TOTAL``."""
+    cout``, then ``TOTAL``; ``structures``: only theirs (all the log's by default)."""
     import pandas as pd
 
     from contacts_lib.logs.reiteration import reiteration_by
 
-    by_canal = reiteration_by(log, "canal", days).iloc[:-1]
+    by_canal = reiteration_by(log, "canal", days, structures).iloc[:-1]
     frame = pd.DataFrame({"canal": by_canal["canal"], "reiterations": by_canal["reiterations"].astype("Int64")})
     frame["cout_unitaire"] = frame["canal"].map(lambda canal: costs.values.get(canal)).astype("Float64")
     frame["cout"] = frame["reiterations"].astype("Float64") * frame["cout_unitaire"]

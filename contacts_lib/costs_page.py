@@ -75,7 +75,7 @@ LOG_VOLUMES_NOTE = (
 REITERATION_NOTE = (
     "Une réitération : la même personne recontacte la même structure pour le même motif au plus N jours après son contact "
     "précédent (la règle de la page Réitération). Son coût : les réitérations de chaque canal × le coût unitaire de ce canal, "
-    "pour l'ensemble du journal (le choix du réseau ne s'applique pas ici)."
+    "pour les structures du réseau choisi."
 )
 STYLES = """
 .ce-costs .ce-field-note { display: block; color: #4a4a4a; padding: 5px 0 0 0.6em; line-height: 1.45; max-width: 48em; }
@@ -308,6 +308,7 @@ class CostsPage:
     def _read_log(self) -> bool:
         """Read the log (once): its volumes, its period; False, and a message, when it cannot be read."""
         self.volume_choice.disabled = True
+
         def reading(words: str) -> None:
             self.volume_note.value = tag("p", text(words), class_="ce-meta ce-loading", role="status", aria_live="polite")
 
@@ -478,6 +479,7 @@ class CostsPage:
     def _on_reseau(self, _change=None) -> None:
         self.download_link.value = ""
         self._refresh()
+        self._refresh_reiteration()
 
     def _refresh(self) -> None:
         volumes = self.view_volumes()
@@ -621,7 +623,9 @@ class CostsPage:
             self.reiteration.value = ""
             return
         days = self.window.value
-        frame = reiteration_costs(self.log_source.log, days, self._costs)
+        everywhere = self.reseau.value == ALL
+        volumes = self.view_volumes()
+        frame = reiteration_costs(self.log_source.log, days, self._costs, None if everywhere else list(volumes["structure"].unique()))
         self._reiteration = frame
         currency = self._costs.devise
         by_canal, total = frame.iloc[:-1], frame.iloc[-1]
@@ -634,12 +638,13 @@ class CostsPage:
                 "préréglage ou saisissez vos coûts pour voir ce qu'elles coûtent."), class_="ce-label", role="status", aria_live="polite")
             return
         cost = 0.0 if pd.isna(total["cout"]) else float(total["cout"])
-        all_contacts = channel_costs(self._volumes[JOURNAL], self._costs)["cout"].sum()
+        all_contacts = channel_costs(volumes, self._costs)["cout"].sum()
         share = cost / float(all_contacts) * 100 if all_contacts else None
-        contacts = int(self._volumes[JOURNAL]["contacts"].sum())
+        contacts = int(volumes["contacts"].sum())
+        where = "du journal" if everywhere else f"du réseau {self.reseau.value} dans le journal"
         figures = [
             (money(cost, currency), f"coût des réitérations (fenêtre de {days} jours), sur la période du journal"),
-            (percent(share) if share is not None else "—", "du coût total des contacts du journal"),
+            (percent(share) if share is not None else "—", f"du coût total des contacts {where}"),
             (thousands(repeats), f"réitérations sur {thousands(contacts)} contacts"),
         ]
         cards = "".join(tag("div", tag("strong", text(value)) + tag("span", text(label)), class_="ce-figure") for value, label in figures)
@@ -662,7 +667,8 @@ class CostsPage:
                        for row in by_canal.itertuples())
         body += tag("tr", tag("th", text("Ensemble"), scope="row") + tag("td", text(thousands(repeats)), class_="ce-num")
                     + tag("td", "") + tag("td", text(money(cost, currency).removesuffix(f"\u00a0{currency}")), class_="ce-num"))
-        caption = tag("caption", text(f"Coût des réitérations par canal, fenêtre de {days} jours, ensemble du journal"))
+        caption = tag("caption", text(f"Coût des réitérations par canal, fenêtre de {days} jours, "
+                                      + ("ensemble du journal" if everywhere else f"réseau {self.reseau.value}")))
         self.reiteration.value = (tag("div", cards, class_="ce-figures ce-reiteration-figures", role="status", aria_live="polite") + note
                                   + tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures ce-reiteration"))
 

@@ -330,6 +330,25 @@ def test_the_reiteration_cost_follows_the_window_and_the_unit_costs(on_log):
     assert "usager-fictif" not in html
 
 
+def test_the_reiteration_cost_is_that_of_the_chosen_reseau(on_log):
+    from contacts_lib.logs.reiteration import reiteration_by
+
+    page = on_log
+    page.preset.value = "socitm-2010"
+    whole = page.reiteration_frame()
+    by_structure = reiteration_by(page.log_source.log, "structure", 15).iloc[:-1]
+    reseau = sorted(set(page.view_volumes()["structure"].map(page._reseau_of).dropna()))[0]
+    page.reseau.value = reseau
+    theirs = set(page.view_volumes()["structure"])
+    expected = int(by_structure[by_structure["structure"].isin(theirs)]["reiterations"].sum())
+    frame = page.reiteration_frame()
+    assert 0 < int(frame.iloc[-1]["reiterations"]) == expected < int(whole.iloc[-1]["reiterations"])
+    text = _plain(page.reiteration.value)
+    assert f"réseau {reseau}" in text and f"du coût total des contacts du réseau {reseau} dans le journal" in text
+    page.reseau.value = ALL
+    assert page.reiteration_frame().equals(whole) and "ensemble du journal" in _plain(page.reiteration.value)
+
+
 def test_switching_the_source_keeps_edited_unit_costs(log_page):
     page = log_page
     page.preset.value = "socitm-welwyn"

@@ -343,7 +343,7 @@ def scan_log(
 
     paths = _checked(paths)
     connection = duckdb.connect()
-    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
+    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder, connection:
         reading = _Reading(connection, paths, Path(folder))
         _, glance = _run(connection, "SELECT list(DISTINCT structure), list(DISTINCT canal), list(DISTINCT motif), count(*) "
                          f"FROM ({reading.rows()})", None, paths)
@@ -358,7 +358,6 @@ def scan_log(
             problems = reading.problems(connection, bad)
             if not skip_bad_rows:
                 raise InputError("\n".join(problems))
-    connection.close()
     return Scan(rows, contacts, problems, bad)
 
 

@@ -78,20 +78,26 @@ def forget_flags(log) -> None:
     log.flagged_days = None
 
 
-def _group_sql(by: str, table: str) -> str:
+def _group_sql(by: str, table: str, structures=None) -> str:
     if by not in BREAKDOWNS:
         raise InputError(f"--par : {by} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
     value = "strftime(horodatage, '%Y-%m')" if by == "mois" else f"CAST({by} AS VARCHAR)"
+    where = ""
+    if structures is not None:
+        listed = ", ".join("'" + str(name).replace("'", "''") + "'" for name in structures) or "NULL"
+        where = f" WHERE CAST(structure AS VARCHAR) IN ({listed})"
     return (
         f"SELECT {value} AS {by}, count(*) AS contacts, sum(reiteration) AS reiterations "
-        f"FROM {table} GROUP BY 1 ORDER BY 1"
+        f"FROM {table}{where} GROUP BY 1 ORDER BY 1"
     )
 
 
-def reiteration_by(log, by: str, days: int):
+def reiteration_by(log, by: str, days: int, structures=None):
     """One row per value of ``by`` (sorted) with ``contacts``, ``reiterations`` and ``taux``
-    (percent, unrounded), then a last row ``TOTAL``: a pandas frame."""
-    return _breakdown(log.connection.execute(_group_sql(by, flagged(log, days))).fetchall(), by)
+    (percent, unrounded), then a last row ``TOTAL``: a pandas frame. ``structures``: only the
+    contacts of these structures (names as in the log; a réitération never crosses structures,
+    so this is exact)."""
+    return _breakdown(log.connection.execute(_group_sql(by, flagged(log, days), structures)).fetchall(), by)
 
 
 def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
