@@ -172,6 +172,9 @@ def _parser() -> argparse.ArgumentParser:
     couts.add_argument("--deplacer", metavar="DEPUIS:VERS:POURCENT",
                        help="simuler le déplacement d'une part des contacts d'un canal vers un autre (ex. guichet:web:20)")
     couts.add_argument("--fenetre", metavar="N", help="avec --journal : coût de la réitération à N jours, par canal")
+    couts.add_argument("--pratiques", nargs="?", const="14,16,24,29", metavar="QUESTIONS",
+                       help="comparer le coût par usager des structures qui appliquent ces pratiques (numéros de questions, "
+                            "14,16,24,29 par défaut) et des autres : une association, pas un effet")
     couts.add_argument("--csv", action="store_true", help="écrire un CSV (valeurs non arrondies)")
 
     exemple = commands.add_parser(
@@ -568,7 +571,12 @@ def _couts(arguments) -> str:
     sources = sum(bool(x) for x in (arguments.files, arguments.base, arguments.journal))
     if sources != 1:
         raise InputError("donnez des autodiagnostics (fichiers ou --base) ou un journal (--journal), un seul des trois.")
+    questions = _questions(arguments.pratiques) if arguments.pratiques is not None else None
+    if questions is not None and (arguments.journal or arguments.fenetre is not None or arguments.deplacer):
+        raise InputError("--pratiques compare les structures de leurs autodiagnostics (fichiers ou --base), "
+                         "sans --journal, --fenetre ni --deplacer.")
     log = None
+    diagnostics = ()
     if arguments.journal:
         from contacts_lib.logs import load_log
 
@@ -576,7 +584,8 @@ def _couts(arguments) -> str:
         volumes = costs.volumes_from_log(log)
     else:
         arguments.par, arguments.ignorer_erreurs = None, False
-        volumes = costs.volumes_from_autodiagnostics(_network(arguments).structures)
+        network = _network(arguments)
+        volumes, diagnostics = costs.volumes_from_autodiagnostics(network.structures), network.diagnostics
     if arguments.fenetre is not None:
         if log is None:
             raise InputError("--fenetre demande un journal de contacts (--journal).")
@@ -596,6 +605,21 @@ def _couts(arguments) -> str:
     else:
         total_users = costs.distinct_users(log) if log is not None else None
         table, title = costs.costs_by_structure(volumes, chosen, total_users), "Coût des contacts par structure"
+    if questions is not None:
+        from contacts_lib.logs.practices import association_text, practice_association
+
+        table = practice_association(table.iloc[:-1], diagnostics, questions, value="cout_par_usager")
+        if arguments.csv:
+            return _frame_csv(table)
+        rows = table.to_dict("records")
+        lines = [f"Coût par usager ({chosen.devise}, sur un an, usagers déclarés) des structures qui appliquent chaque "
+                 f"pratique et des autres. Coûts unitaires : {chosen.label()}.",
+                 "Chaque structure compte une fois (son dernier autodiagnostic). Une association observée : les structures qui "
+                 "appliquent une pratique peuvent différer des autres de bien d'autres façons.", ""]
+        lines += [f"Question {applies['question']} — {applies['intitule']} : "
+                  + association_text(applies, lacks, chosen.devise, chosen.devise, 2)
+                  for applies, lacks in zip(rows[::2], rows[1::2], strict=True)]
+        return "\n".join(lines) + "\n"
     if arguments.csv:
         return _frame_csv(table)
     missing = [canal for canal in costs.CANALS if chosen.values.get(canal) is None]
@@ -613,6 +637,21 @@ def _couts(arguments) -> str:
              "usagers": "Usagers", "cout_par_usager": "Par usager", **{f"cout_{c}": c.capitalize() for c in costs.CANALS}}
     money = tuple(c for c in shown.columns if c.startswith(("cout", "economie", "deplaces")))
     return f"{title}\n{notes}" + _frame_table(shown, words, percents=(), right=money)
+
+
+def _questions(text: str) -> tuple[int, ...]:
+    """« 14,16 » → (14, 16): question numbers of the autodiagnostic, checked."""
+    numbers = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= QUESTION_COUNT:
+            raise InputError(f"--pratiques : « {visible(part)} » n'est pas un numéro de question (1 à {QUESTION_COUNT}).")
+        numbers.append(int(part))
+    if not numbers:
+        raise InputError("--pratiques : donnez des numéros de questions, par exemple 14,16,24,29.")
+    return tuple(dict.fromkeys(numbers))
 
 
 def _money(value) -> str:

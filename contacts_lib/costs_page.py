@@ -223,6 +223,7 @@ class CostsPage:
                                       style={"description_width": "9em"}, layout={"width": "34em"})
         self.saving = widgets.HTML()
         self.table = widgets.HTML()
+        self.practices = widgets.HTML()
         self.download = widgets.Button(description="Préparer le CSV")
         self.download_link = widgets.HTML()
         self.window = widgets.IntSlider(value=DEFAULT_WINDOW, min=1, max=60, description="Fenêtre (jours)", continuous_update=False,
@@ -282,6 +283,7 @@ class CostsPage:
             widgets.HTML(tag("h2", "Coût des contacts par canal")), self.reseau, self.headline, self.mix,
             self.reiteration_box, what_if_box,
             widgets.HTML(tag("h2", "Structures")), self.table,
+            widgets.HTML(tag("h2", "Les pratiques et le coût par usager")), self.practices,
             widgets.HTML(tag("h2", "Télécharger")),
             widgets.HTML(tag("p", text("Le coût de chaque canal pour chaque structure du réseau choisi, son total et son coût "
                                        "par usager, puis une ligne TOTAL (CSV, UTF-8)."), class_="ce-meta")),
@@ -489,7 +491,30 @@ class CostsPage:
         self.download_link.value = ""
         self._show_mix(volumes)
         self._show_table()
+        self._show_practices()
         self._on_what_if()
+
+    def practices_frame(self) -> pd.DataFrame:
+        """:func:`logs.practices.practice_association` of the cost per user of the structures shown."""
+        from contacts_lib.logs.practices import practice_association
+
+        return practice_association(self._table.iloc[:-1], self.source.network.latest().diagnostics, value="cout_par_usager")
+
+    def _show_practices(self) -> None:
+        from contacts_lib.logs.page import association_html
+
+        if not self._costs.known():
+            self.practices.value = tag("p", text("Aucun coût unitaire n'est donné : choisissez un préréglage ou saisissez vos "
+                                                 "coûts pour comparer les coûts par usager."), class_="ce-meta")
+            return
+        currency = self._costs.devise
+        measured = ("son coût par usager sur la période du journal, usagers distincts" if self.from_log()
+                    else "son coût par usager sur un an, usagers déclarés")
+        self.practices.value = association_html(
+            self.practices_frame(), measured,
+            "Aucune structure de cette vue n'a à la fois un coût par usager et un autodiagnostic : comparaison impossible.",
+            unit=currency, gap_unit=currency, decimals=2,
+            title="Coût par usager moyen des structures qui appliquent chaque pratique et des autres")
 
     def _show_mix(self, volumes: pd.DataFrame) -> None:
         currency = self._costs.devise

@@ -89,6 +89,42 @@ def test_the_command_gives_the_same_figures(network):
         assert refused.returncode == 2 and message in refused.stderr and refused.stdout == ""
 
 
+def test_the_command_compares_the_cost_per_user_of_the_structures_that_apply_a_practice(tmp_path):
+    """``couts --pratiques``: each structure's cost per user (the command's own table) grouped by
+    its answer to each question, worked out here with a plain loop."""
+    answers = [[None] * 36 for _ in range(5)]
+    for index, answer in enumerate([True, True, False, False, None]):
+        answers[index][13] = answer  # question 14
+    answers[0][0] = answers[2][0] = True  # question 1
+    answers[1][0] = answers[3][0] = answers[4][0] = False
+    write_csv([_structure(f"S{i}", answers[i], visites_guichet=100 * (i + 1), appels=50 * i, usagers=10 * (i + 1))
+               for i in range(5)] + [_structure("S5", answers[0], visites_guichet=10)], tmp_path / "reseau.csv")
+    money = ["--cout", "guichet=10", "--cout", "telephone=3"]
+    per_user = {r["structure"]: float(r["cout_par_usager"]) for r in csv.DictReader(io.StringIO(
+        run_cli("couts", str(tmp_path), *money, "--csv").stdout)) if r["cout_par_usager"]}
+    assert set(per_user) == {"S0", "S1", "S2", "S3", "S4", "TOTAL"}  # S5 declares no users: left out
+    result = run_cli("couts", str(tmp_path), *money, "--pratiques", "14,1", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["question"], r["groupe"]) for r in rows] == [("14", "applique"), ("14", "n'applique pas"), ("1", "applique"),
+                                                          ("1", "n'applique pas")]
+    for row, members in zip(rows, (["S0", "S1"], ["S2", "S3"], ["S0", "S2"], ["S1", "S3", "S4"]), strict=True):
+        assert int(row["structures"]) == len(members)
+        assert float(row["moyenne"]) == pytest.approx(sum(per_user[m] for m in members) / len(members))
+    assert float(rows[0]["ecart"]) == pytest.approx(float(rows[0]["moyenne"]) - float(rows[1]["moyenne"]))
+    words = run_cli("couts", str(tmp_path), *money, "--pratiques")
+    assert words.returncode == 0 and "Question 14 — Accuser réception" in words.stdout
+    assert "2 structure(s) qui appliquent la pratique" in words.stdout and "EUR" in words.stdout
+    assert words.stdout.count("une association observée, pas la preuve d'un effet") == 4
+    for arguments, message in [
+        (["--pratiques", "14,37"], "« 37 » n'est pas un numéro de question (1 à 36)"),
+        (["--pratiques", ","], "donnez des numéros de questions"),
+        (["--pratiques", "--deplacer", "guichet:web:10"], "--pratiques compare les structures de leurs autodiagnostics"),
+    ]:
+        refused = run_cli("couts", str(tmp_path), *money, *arguments)
+        assert refused.returncode == 2 and message in refused.stderr and refused.stdout == ""
+
+
 def test_practice_association_means_intervals_and_gap_by_hand():
     yes = [None] * 36
     yes[13] = True

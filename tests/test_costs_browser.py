@@ -121,6 +121,10 @@ def test_the_costs_page_on_the_synthetic_sample(browser, tmp_path_factory):
         expect(page.locator(".ce-figures")).to_contain_text(f"{len(caf)}\u202fstructures")
         expect(page.locator("table.ce-structures caption").last).to_contain_text(f"{len(caf)}\u202fstructures")
         _shot(page, "Structures", "couts-tableau.png")
+        practices = page.locator(".widget-html", has_text="Les pratiques et le coût par usager").locator("xpath=following-sibling::*[1]")
+        expect(practices).to_contain_text("Question 14")
+        expect(practices).to_contain_text("GBP en moyenne")
+        _shot(page, "Les pratiques et le coût", "couts-pratiques.png")
         page.get_by_role("button", name="Préparer le CSV").click()
         with page.expect_download() as caught:
             page.get_by_role("link", name="Enregistrer couts-structures-reseau.csv").click()

@@ -183,6 +183,27 @@ def test_changing_the_currency_of_a_preset_is_said(page):
     assert "Indiquez une devise" in _plain(page.currency_note.value) and page.costs().devise == "EUR"
 
 
+def test_the_practices_and_the_cost_per_user(page):
+    """Each structure's cost per user (the page's own table) grouped by its answer: the means
+    worked out here, the figure and the words of an association, in the currency; a réseau."""
+    assert "Aucun coût unitaire n'est donné" in _plain(page.practices.value)
+    page.preset.value = "socitm-2010"
+    table = page._table.iloc[:-1].set_index("structure")["cout_par_usager"].dropna()
+    answers = {d.structure: d.answers[13] for d in page.source.network.latest().diagnostics}
+    frame = page.practices_frame()
+    for group, answer in (("applique", True), ("n'applique pas", False)):
+        members = [float(cost) for name, cost in table.items() if answers.get(name) is answer]
+        row = frame[(frame["question"] == 14) & (frame["groupe"] == group)].iloc[0]
+        assert row["structures"] == len(members) > 10 and row["moyenne"] == pytest.approx(sum(members) / len(members))
+    shown = _plain(page.practices.value)
+    assert "Question 14 — Accuser réception" in shown and shown.count("une association observée, pas la preuve d'un effet") == 4
+    assert "GBP en moyenne" in shown and "son coût par usager sur un an, usagers déclarés" in shown
+    assert "Coût par usager moyen des structures qui appliquent chaque pratique" in page.practices.value  # the figure
+    everywhere = int(frame["structures"].iloc[0])
+    page.reseau.value = "CAF"
+    assert 0 < int(page.practices_frame()["structures"].iloc[0]) < everywhere
+
+
 def test_the_csv_download_is_the_costs_by_structure(page):
     page.preset.value = "pwc-londres"
     page.reseau.value = "CPAM"

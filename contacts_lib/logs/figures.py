@@ -3,6 +3,7 @@ connection; the same markup is the file downloaded). Texts from files are escape
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from contacts_lib.answers import thousands
@@ -111,11 +112,28 @@ def paths_svg(paths, width: int = 720, height: int = 320) -> SVG:
     return _svg(width, height, parts, "Canal du contact précédent vers canal de la réitération")
 
 
-def association_svg(frame, width: int = 720) -> SVG:
-    """Each practice's two groups as a point (mean) and a line (95 % interval) on a 0–% scale."""
+def value_text(value: float | None, unit: str = "%", decimals: int = 1) -> str:
+    """« 23,4 % », « 12,35 GBP » (French decimal comma, a thin space before the unit), « – »
+    when there is no value."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:.{decimals}f}".replace(".", ",").replace("-", "−") + "\u202f" + unit
+
+
+def _tick_step(high: float) -> float:
+    """A round step (1, 2 or 5 × a power of ten) giving about eight ticks up to ``high``."""
+    raw = high / 8
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+
+
+def association_svg(frame, width: int = 720, unit: str = "%", decimals: int = 1,
+                    title: str = "Réitération moyenne des structures qui appliquent chaque pratique et des autres") -> SVG:
+    """Each practice's two groups (:func:`practices.practice_association`) as a point (mean) and
+    a line (95 % interval) on a scale from 0, in ``unit``."""
     rows = frame.to_dict("records")
     values = [v for r in rows for v in (r["ic_bas"], r["ic_haut"], r["moyenne"]) if v is not None and v == v]
-    high = max(values + [10.0]) * 1.1
+    high = max(values + [10.0 if unit == "%" else 0.0] + [1e-9]) * 1.1
     left, right, top, step = 230, 40, 20, 22
     height = top + step * len(rows) + 34
     scale = (width - left - right) / high
@@ -124,9 +142,12 @@ def association_svg(frame, width: int = 720) -> SVG:
         return round(left + max(0.0, value) * scale, 2)
 
     parts = []
-    for tick in range(0, int(high) + 1, 5 if high <= 60 else 10):
+    tick_step = _tick_step(high)
+    for index in range(int(high / tick_step) + 1):
+        tick = index * tick_step
         parts.append(f'<line x1="{x(tick)}" y1="{top - 4}" x2="{x(tick)}" y2="{height - 28}" stroke="#e1e6ee"/>')
-        parts.append(f'<text x="{x(tick)}" y="{height - 12}" text-anchor="middle" font-size="11">{tick} %</text>')
+        label = f"{tick:g}".replace(".", ",") + "\u202f" + escape(unit)
+        parts.append(f'<text x="{x(tick)}" y="{height - 12}" text-anchor="middle" font-size="11">{label}</text>')
     for index, row in enumerate(rows):
         y = top + step * index + step / 2
         applies = row["groupe"] == "applique"
@@ -138,5 +159,6 @@ def association_svg(frame, width: int = 720) -> SVG:
         colour = "#2e7d32" if applies else REPEAT_COLOR
         if row["ic_bas"] is not None and row["ic_bas"] == row["ic_bas"]:
             parts.append(f'<line x1="{x(row["ic_bas"])}" y1="{y}" x2="{x(row["ic_haut"])}" y2="{y}" stroke="{colour}" stroke-width="2"/>')
-        parts.append(f'<circle cx="{x(row["moyenne"])}" cy="{y}" r="4" fill="{colour}"><title>{rate_text(row["moyenne"])}</title></circle>')
-    return _svg(width, height, parts, "Réitération moyenne des structures qui appliquent chaque pratique et des autres")
+        parts.append(f'<circle cx="{x(row["moyenne"])}" cy="{y}" r="4" fill="{colour}"><title>'
+                     f'{escape(value_text(row["moyenne"], unit, decimals))}</title></circle>')
+    return _svg(width, height, parts, title)

@@ -187,18 +187,29 @@ class ReiterationPage:
 
     def _practices_html(self, days: int) -> str:
         frame = practice_association(reiteration_by(self.source.log, "structure", days), self.source.diagnostics)
-        rows = frame.to_dict("records")
-        if not any(r["structures"] for r in rows):
-            return tag("p", text("Aucune structure du journal n'a d'autodiagnostic connu : comparaison impossible."), class_="ce-meta")
-        texts = "".join(
-            tag("li", tag("strong", text(f"Question {applies['question']} — {applies['intitule']} : ")) + text(association_text(applies, lacks)))
-            for applies, lacks in zip(rows[::2], rows[1::2], strict=True)
-        )
-        warning = tag("p", text(
-            "Chaque structure compte une fois (son taux sur ses contacts du journal, son dernier autodiagnostic). Une "
-            "différence entre les groupes est une association : les structures qui appliquent une pratique peuvent "
-            "différer des autres de bien d'autres façons."), class_="ce-meta")
-        return warning + tag("div", association_svg(frame), class_="ce-svg") + tag("ul", texts)
+        return association_html(frame, "son taux sur ses contacts du journal",
+                                "Aucune structure du journal n'a d'autodiagnostic connu : comparaison impossible.")
+
+
+def association_html(frame, measured: str, empty: str, unit: str = "%", gap_unit: str = "point(s)", decimals: int = 1,
+                     title: str | None = None) -> str:
+    """A comparison of :func:`practices.practice_association` as a page shows it: how each
+    structure counts (``measured``), the figure, and each practice in words, as an association;
+    ``empty`` when no structure can be compared."""
+    rows = frame.to_dict("records")
+    if not any(r["structures"] for r in rows):
+        return tag("p", text(empty), class_="ce-meta")
+    texts = "".join(
+        tag("li", tag("strong", text(f"Question {applies['question']} — {applies['intitule']} : "))
+            + text(association_text(applies, lacks, unit, gap_unit, decimals)))
+        for applies, lacks in zip(rows[::2], rows[1::2], strict=True)
+    )
+    warning = tag("p", text(
+        f"Chaque structure compte une fois ({measured}, son dernier autodiagnostic). Une différence entre les groupes est "
+        "une association : les structures qui appliquent une pratique peuvent différer des autres de bien d'autres façons."),
+        class_="ce-meta")
+    figure = association_svg(frame, unit=unit, decimals=decimals, **({"title": title} if title else {}))
+    return warning + tag("div", figure, class_="ce-svg") + tag("ul", texts)
 
 
 def _problem(error: InputError) -> widgets.Widget:

@@ -77,13 +77,13 @@ def practice_association(per_structure, diagnostics, questions=DEFAULT_QUESTIONS
     return frame.astype({c: "Float64" for c in ("moyenne", "ic_bas", "ic_haut", "ecart", "ecart_ic_bas", "ecart_ic_haut")})
 
 
-def association_text(row_applies: dict, row_lacks: dict, unit: str = "%") -> str:
-    """The comparison in words, as an association: « Les 40 structures qui accusent réception
-    ont en moyenne 18,2 % de réitération (IC 95 % : 16,9–19,5), contre 27,0 % (…) pour les 60
-    autres : un écart de −8,8 points (−10,6 à −7,0), associé à la pratique — pas forcément causé
-    par elle. »"""
+def association_text(row_applies: dict, row_lacks: dict, unit: str = "%", gap_unit: str = "point(s)", decimals: int = 1) -> str:
+    """The comparison in words, as an association: « 40 structure(s) qui appliquent la pratique :
+    18,2 % en moyenne (IC 95 % : 16,9–19,5) ; 60 qui ne l'appliquent pas : 27,0 % (…). Écart :
+    −8,8 point(s) (−10,6 à −7,0) — une association observée, pas la preuve d'un effet. » Means in
+    ``unit``, the gap in ``gap_unit`` (for costs: the currency for both)."""
     def number(value) -> str:
-        return "–" if value is None or value != value else f"{value:.1f}".replace(".", ",").replace("-", "−")
+        return "–" if value is None or value != value else f"{value:.{decimals}f}".replace(".", ",").replace("-", "−")
 
     gap = row_applies["ecart"]
     interval = (f" ({number(row_applies['ecart_ic_bas'])} à {number(row_applies['ecart_ic_haut'])})"
@@ -92,5 +92,5 @@ def association_text(row_applies: dict, row_lacks: dict, unit: str = "%") -> str
         f"{row_applies['structures']} structure(s) qui appliquent la pratique : {number(row_applies['moyenne'])} {unit} en moyenne "
         f"(IC 95 % : {number(row_applies['ic_bas'])}–{number(row_applies['ic_haut'])}) ; {row_lacks['structures']} qui ne "
         f"l'appliquent pas : {number(row_lacks['moyenne'])} {unit} ({number(row_lacks['ic_bas'])}–{number(row_lacks['ic_haut'])}). "
-        f"Écart : {number(gap)} point(s){interval} — une association observée, pas la preuve d'un effet."
+        f"Écart : {number(gap)} {gap_unit}{interval} — une association observée, pas la preuve d'un effet."
     )
