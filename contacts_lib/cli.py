@@ -361,12 +361,17 @@ def _number(value: object) -> str:
 
 
 def _frame_csv(frame) -> str:
+    return _rows_csv(frame.columns, frame.itertuples(index=False))
+
+
+def _rows_csv(columns, rows) -> str:
+    """A CSV for machines: texts neutralised (no formula), numbers as :func:`_number` writes them."""
     from contacts_lib.formats.csv_format import neutralised
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(frame.columns)
-    for row in frame.itertuples(index=False):
+    writer.writerow(columns)
+    for row in rows:
         writer.writerow([neutralised(v) if isinstance(v, str) else _number(v.item() if hasattr(v, "item") else v) for v in row])
     return buffer.getvalue()
 
@@ -514,31 +519,24 @@ def _consensus(arguments) -> str:
 
 
 def _reiteration(arguments) -> str:
-    from contacts_lib.logs.reiteration import check_window, reiteration_of_files
+    from contacts_lib.logs.reiteration import check_window, reiteration_rows_of_files
 
     days = check_window(arguments.fenetre)  # said before a long read
-    _import_meanwhile("pandas")  # for the table, while DuckDB reads (a sixth of the command's time)
-    table, scan = reiteration_of_files(arguments.files, arguments.par, days, arguments.ignorer_erreurs, _progress_reporter())
+    rows, scan = reiteration_rows_of_files(arguments.files, arguments.par, days, arguments.ignorer_erreurs, _progress_reporter())
     if scan.skipped:
         print(f"contacts-efficaces : {thousands(scan.skipped)} ligne{'s' if scan.skipped > 1 else ''} illisible{'s' if scan.skipped > 1 else ''} "
               f"écartée{'s' if scan.skipped > 1 else ''} ; la première : {visible(scan.problems[0])}", file=sys.stderr)
     if not scan.contacts:
         raise InputError("aucun contact à analyser.")
-    if arguments.csv:
-        return _frame_csv(table)
+    if arguments.csv:  # plain rows: the CSV needs no pandas (a sixth of the command's time, to import)
+        return _rows_csv([arguments.par, "contacts", "reiterations", "taux"], rows)
+    import pandas as pd
+
+    table = pd.DataFrame(rows, columns=[arguments.par, "contacts", "reiterations", "taux"])
     headings = {arguments.par: _HEADINGS.get(arguments.par, arguments.par.capitalize()), "contacts": "Contacts",
                 "reiterations": "Réitérations", "taux": "Taux"}
     table = table.assign(taux=[_rate_text(v) for v in table["taux"]])
     return f"Réitération à {days} jours\n" + _frame_table(table, headings, percents=())
-
-
-def _import_meanwhile(module: str) -> None:
-    """Import a module in a thread, while the main thread waits on DuckDB (which releases the GIL);
-    a later ``import`` of it waits for this one to finish."""
-    import importlib
-    import threading
-
-    threading.Thread(target=importlib.import_module, args=(module,), name=f"import-{module}", daemon=True).start()
 
 
 def _rate_text(percent: float) -> str:

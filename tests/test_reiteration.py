@@ -40,6 +40,8 @@ HAND_LOG = [
     ("CPAM 69", "SECRET-D", "2026-02-21", "Fax", "carte vitale", "d2"),                # +19 d 16 h: R at 30
 ]
 SECRETS = sorted({row[1] for row in HAND_LOG})
+#: The spaces that are not part of a value around it: Unicode's space separators (no tabs).
+SPACES = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
 
 def _write_csv(path: Path, rows, separator=";", encoding="utf-8") -> Path:
@@ -158,7 +160,7 @@ def _loop_rates(rows, days):
 
     last: dict[tuple, dt.datetime] = {}
     by_canal: dict[str, list[int]] = {}
-    rows = [tuple(value.strip(" ") for value in row) for row in rows]  # spaces around a value are not part of it
+    rows = [tuple(value.strip(SPACES) for value in row) for row in rows]  # spaces around a value are not part of it
     for structure, usager, moment, canal, motif in sorted(rows, key=lambda r: (r[0], r[1], r[4], when(r[2]), canal_of(r[3]))):
         key = (structure, usager, motif)
         repeat = key in last and when(moment) - last[key] <= dt.timedelta(days=days)
@@ -177,8 +179,8 @@ def test_random_logs_agree_with_a_plain_loop(tmp_path, seed):
     for _ in range(3000):
         moment = start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 90, 30))
         text = moment.strftime("%Y-%m-%d %H:%M") if rng.random() < 0.5 else moment.strftime("%d/%m/%Y %H:%M")
-        spaced = rng.choice(["", " ", "  "])  # around a value now and then, as exports from the field have
-        rows.append((rng.choice(["A", "B", " A"]), f"SECRET-{rng.randrange(300)}{spaced}", f"{spaced}{text}",
+        spaced = rng.choice(["", "", " ", "  ", "\u00a0", " \u202f"])  # around a value now and then, as exports have
+        rows.append((rng.choice(["A", "B", " A", "\u00a0B"]), f"SECRET-{rng.randrange(300)}{spaced}", f"{spaced}{text}",
                      rng.choice(["guichet", "Téléphone", "mail", "web", "Courrier"]) + spaced, rng.choice(["m1", "m2", "m3"])))
     path = tmp_path / "journal.csv"
     with open(path, "w", encoding="utf-8", newline="") as file:

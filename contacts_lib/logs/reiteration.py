@@ -97,30 +97,39 @@ def reiteration_by(log, by: str, days: int, structures=None):
     (percent, unrounded), then a last row ``TOTAL``: a pandas frame. ``structures``: only the
     contacts of these structures (names as in the log; a réitération never crosses structures,
     so this is exact)."""
-    return _breakdown(log.connection.execute(_group_sql(by, flagged(log, days), structures)).fetchall(), by)
+    return _frame(_with_total(log.connection.execute(_group_sql(by, flagged(log, days), structures)).fetchall()), by)
 
 
 def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
-    """:func:`reiteration_by` of log files read once, in one statement, and kept nowhere (what the
-    command does: 2 × faster than loading the log first, see :func:`log_format.scan_log`). The
-    frame, and the :class:`log_format.Scan` that says which rows were left aside."""
+    """:func:`reiteration_by` of log files read once, in one statement, and kept nowhere (2 ×
+    faster than loading the log first, see :func:`log_format.scan_log`). The frame, and the
+    :class:`log_format.Scan` that says which rows were left aside."""
+    rows, scan = reiteration_rows_of_files(paths, by, days, skip_bad_rows, progress)
+    return _frame(rows, by), scan
+
+
+def reiteration_rows_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
+    """:func:`reiteration_of_files` as plain rows (value, contacts, reiterations, taux), TOTAL
+    last: what the command writes, without waiting for pandas."""
     days = check_window(days)
     _group_sql(by, "contacts")  # an unknown breakdown is said before the files are read
     scan = scan_log(paths, lambda contacts: _group_sql(by, f"({flags_sql(days, contacts)})"), skip_bad_rows, progress)
-    return _breakdown(scan.rows, by), scan
+    return _with_total(scan.rows), scan
 
 
-def _breakdown(rows: list[tuple], by: str):
+def _with_total(rows: list[tuple]) -> list[tuple]:
+    """Rows (value, contacts, réitérations) with their rate, then the ``TOTAL`` row."""
+    rows = [(value, int(contacts), int(repeats or 0)) for value, contacts, repeats in rows]
+    rows.append((TOTAL, sum(row[1] for row in rows), sum(row[2] for row in rows)))
+    return [(value, contacts, repeats, 100 * repeats / contacts if contacts > 0 else float("nan"))
+            for value, contacts, repeats in rows]
+
+
+def _frame(rows: list[tuple], by: str):
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=[by, "contacts", "reiterations"])
-    frame["contacts"] = frame["contacts"].astype("int64")
-    frame["reiterations"] = frame["reiterations"].fillna(0).astype("int64")
-    total = pd.DataFrame({by: [TOTAL], "contacts": [int(frame["contacts"].sum())],
-                          "reiterations": [int(frame["reiterations"].sum())]})
-    frame = pd.concat([frame, total], ignore_index=True)
-    frame["taux"] = 100 * frame["reiterations"] / frame["contacts"].where(frame["contacts"] > 0)
-    return frame[[by, "contacts", "reiterations", "taux"]]
+    return pd.DataFrame(rows, columns=[by, "contacts", "reiterations", "taux"]).astype(
+        {"contacts": "int64", "reiterations": "int64", "taux": "float64"})
 
 
 def reiteration_paths(log, days: int):
