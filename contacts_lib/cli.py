@@ -566,10 +566,10 @@ def _couts(arguments) -> str:
     chosen = costs.unit_costs(arguments.preset, costs.cost_changes(arguments.cout), arguments.devise)
     if not chosen.known():
         raise InputError("aucun coût unitaire : donnez --preset ou --cout canal=valeur (par exemple --cout guichet=12).")
+    questions = _questions(arguments.pratiques) if arguments.pratiques is not None else None
     sources = sum(bool(x) for x in (arguments.files, arguments.base, arguments.journal))
     if sources != 1:
         raise InputError("donnez des autodiagnostics (fichiers ou --base) ou un journal (--journal), un seul des trois.")
-    questions = _questions(arguments.pratiques) if arguments.pratiques is not None else None
     if questions is not None and (arguments.journal or arguments.fenetre is not None or arguments.deplacer):
         raise InputError("--pratiques compare les structures de leurs autodiagnostics (fichiers ou --base), "
                          "sans --journal, --fenetre ni --deplacer.")
@@ -644,7 +644,10 @@ def _questions(text: str) -> tuple[int, ...]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= QUESTION_COUNT:
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= QUESTION_COUNT:
+            if Path(text).exists():  # « --pratiques DOSSIER »: the folder was taken for the questions
+                raise InputError(f"--pratiques « {visible(text)} » : donnez les autodiagnostics avant --pratiques, ou écrivez "
+                                 "--pratiques=14,16 (numéros de questions).")
             raise InputError(f"--pratiques : « {visible(part)} » n'est pas un numéro de question (1 à {QUESTION_COUNT}).")
         numbers.append(int(part))
     if not numbers:

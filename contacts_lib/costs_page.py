@@ -38,6 +38,7 @@ from contacts_lib.costs import (
     what_if,
 )
 from contacts_lib.figures import AXIS_TEXT, RADAR_COLOR
+from contacts_lib.logs.reiteration import keep_flags
 from contacts_lib.network.figures import FONT, SVG
 from contacts_lib.network.page import Source, page_source, structures_text
 from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
@@ -650,6 +651,7 @@ class CostsPage:
         days = self.window.value
         everywhere = self.reseau.value == ALL
         volumes = self.view_volumes()
+        keep_flags(self.log_source.log, days)  # once per window: the réseaux and costs chosen next only group them
         frame = reiteration_costs(self.log_source.log, days, self._costs, None if everywhere else list(volumes["structure"].unique()))
         self._reiteration = frame
         currency = self._costs.devise

@@ -118,11 +118,14 @@ def test_the_command_compares_the_cost_per_user_of_the_structures_that_apply_a_p
     assert words.stdout.count("une association observée, pas la preuve d'un effet") == 4
     for arguments, message in [
         (["--pratiques", "14,37"], "« 37 » n'est pas un numéro de question (1 à 36)"),
+        (["--pratiques", "14,²"], "« ² » n'est pas un numéro de question (1 à 36)"),
         (["--pratiques", ","], "donnez des numéros de questions"),
         (["--pratiques", "--deplacer", "guichet:web:10"], "--pratiques compare les structures de leurs autodiagnostics"),
     ]:
         refused = run_cli("couts", str(tmp_path), *money, *arguments)
         assert refused.returncode == 2 and message in refused.stderr and refused.stdout == ""
+    taken = run_cli("couts", *money, "--pratiques", str(tmp_path))  # the folder after --pratiques
+    assert taken.returncode == 2 and "donnez les autodiagnostics avant --pratiques, ou écrivez --pratiques=14,16" in taken.stderr
 
 
 def test_practice_association_means_intervals_and_gap_by_hand():

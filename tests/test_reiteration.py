@@ -363,3 +363,40 @@ def test_hostile_logs_get_a_french_message_exit_2_and_bounded_memory(tmp_path, h
     assert err.startswith(f"contacts-efficaces : {message}"), err
     assert "Traceback" not in err and "Error" not in err  # no English from the engine
     assert 10 * 1024 * 1024 < peak < 600 * 1024 * 1024  # measured; a 30 MB line or a binary file stays bounded
+
+
+def test_ctrl_c_during_a_long_read_stops_the_command_quietly(tmp_path, monkeypatch):
+    """Ctrl-C while DuckDB reads (a statement in another thread): exit 130, no traceback, no
+    engine message — and a failing progress callback is the caller's own error, not the engine's."""
+    import os
+    import signal
+    import sys
+    import time
+
+    import duckdb
+
+    from contacts_lib.logs import log_format
+
+    path = tmp_path / "grand.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'S' || (i % 300) AS structure, 'SECRET-' || (i % 2000000) AS usager, "
+        "strftime(TIMESTAMP '2026-01-01' + INTERVAL (i % 500000) MINUTE, '%Y-%m-%d %H:%M') AS horodatage, "
+        f"'web' AS canal, 'm' || (i % 7) AS motif FROM range(8000000) t(i)) TO '{path}' (FORMAT parquet)"
+    )
+    command = [str(Path(sys.executable).with_name("contacts-efficaces")), "reiteration", str(path), "--fenetre", "7",
+               "--par", "motif", "--csv"]
+    started = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "CONTACTS_EFFICACES_CLE": "clé"})
+    time.sleep(1.5)  # the statement runs by then (it takes seconds)
+    started.send_signal(signal.SIGINT)
+    out, err = started.communicate(timeout=60)
+    assert started.returncode == 130 and out == "" and "Traceback" not in err and "Error" not in err, err
+
+    def failing(share: float) -> None:
+        raise RuntimeError("arrêt demandé")
+
+    monkeypatch.setattr(log_format, "PROGRESS_EVERY", 0.05)
+    with pytest.raises(RuntimeError, match="arrêt demandé"):
+        reiteration_of_files(path, "canal", 7, progress=failing)
+    with pytest.raises(RuntimeError, match="arrêt demandé"):
+        load_log(path, progress=failing)

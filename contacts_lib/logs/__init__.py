@@ -1,7 +1,7 @@
 """Contact logs: réitération (and, later, channel costs) on an embedded analytical engine (DuckDB).
 
 - :mod:`log_format`: the contact log format, read into DuckDB with the ``usager`` pseudonymised
-  (:func:`load_log`), or read once for one breakdown and kept nowhere (:func:`log_format.scan_log`);
+  (:func:`load_log`), or scanned by one statement for one breakdown and kept nowhere (:func:`log_format.scan_log`);
 - :mod:`reiteration`: the réitération rule (one SQL text) and its breakdowns and paths.
 """
 

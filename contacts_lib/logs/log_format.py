@@ -228,15 +228,15 @@ def _checked(paths: Iterable[Path | str] | Path | str) -> list[Path]:
 
 
 class _Reading:
-    """The log files as DuckDB reads them: checked, their columns found, and the SELECT texts
-    of their rows (trimmed texts and parsed timestamps, or raw texts and line numbers)."""
+    """The log files as DuckDB reads them (files already :func:`_checked`): their columns found,
+    and the SELECT texts of their rows (trimmed texts and parsed timestamps, or raw texts and
+    line numbers)."""
 
     def __init__(self, connection, paths: list[Path], folder: Path) -> None:
         connection.execute(f"SET temp_directory = {_quoted(str(folder / 'duckdb'))}").fetchall()
         # The progress of long statements, for :func:`_run` to report: never DuckDB's own bar.
         connection.execute("SET enable_progress_bar = true").fetchall()
         connection.execute("SET enable_progress_bar_print = false").fetchall()
-        self.paths = paths
         self.sources = []
         self.extra_columns: list[str] = []
         for path in paths:
@@ -305,8 +305,25 @@ def load_log(
     import duckdb
 
     paths = _checked(paths)
-    connection = duckdb.connect()
     key = pseudonymisation_key()
+    connection = duckdb.connect()
+    try:
+        return _loaded(connection, paths, key, skip_bad_rows, progress)
+    except BaseException:
+        _close(connection)
+        raise
+
+
+def _close(connection) -> None:
+    """Close a connection; one whose statement Ctrl-C cut stays busy and cannot be: left to the
+    process's end."""
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - nothing the caller could do about it
+        pass
+
+
+def _loaded(connection, paths: list[Path], key: str, skip_bad_rows: bool, progress) -> ContactLog:
     with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
         reading = _Reading(connection, paths, Path(folder))
         _run(connection, "CREATE TABLE lu AS " + reading.rows(), _part(progress, 0, 0.6), paths)
@@ -321,7 +338,7 @@ def load_log(
             if not skip_bad_rows:
                 raise InputError("\n".join(problems))
         good = [row for row in groups if None not in row[:3] and row[4] > row[3]]
-        canal = _types(connection, (row[0] for row in good), (row[1] for row in good), (row[2] for row in good))
+        canal = _create_enums(connection, (row[0] for row in good), (row[1] for row in good), (row[2] for row in good))
         usager = f"CAST('0x' || substr(sha256({_quoted(key + chr(31))} || usager), 1, 16) AS UBIGINT)"
         _run(connection, "CREATE TABLE contacts AS " + _contacts_sql("lu", usager, canal, reading.extra_columns),
              _part(progress, 0.6, 1), paths)
@@ -347,26 +364,37 @@ def scan_log(
     skip_bad_rows: bool = False,
     progress: Callable[[float], None] | None = None,
 ) -> Scan:
-    """One breakdown of contact logs read once and kept nowhere: what the command does.
+    """One breakdown of contact logs computed by one statement, the log kept nowhere: what the
+    command does.
 
-    ``breakdown`` gets the SQL of a relation with the columns of :class:`ContactLog`'s table and
-    gives the statement of a breakdown of its contacts (one row per group, with a column
-    ``contacts``). The files are read by that one statement (after a glance at the distinct
-    structures, channels and motifs, and the number of rows — cheap in Parquet): no table is
-    built. No pseudonym either, since nothing is kept: ``usager`` is compared through a 64-bit
-    hash computed inside the statement, and only the breakdown's counts come out. Bad rows are
-    the rows counted in the files and not in the breakdown; they stop the scan with the same
-    message as :func:`load_log`, unless ``skip_bad_rows``."""
+    ``breakdown`` gets the SQL of a relation of the contacts (``structure``, ``usager``,
+    ``horodatage``, ``canal``, ``motif``, ``fichier``; structure, canal and motif as enums) and
+    gives the statement of a breakdown that counts **every** contact once (one row per group with
+    a column ``contacts``, no filter): the bad rows are the rows of the files it does not count.
+    They stop the scan with the same message as :func:`load_log`, unless ``skip_bad_rows``.
+
+    The files are read by that statement, after a glance at their distinct structures, channels
+    and motifs and their number of rows (almost free in Parquet; a CSV is read once more for it,
+    and once more again to name bad rows). No table is built, and no pseudonym either, since
+    nothing is kept: ``usager`` is only compared, through DuckDB's (unkeyed) 64-bit hash computed
+    inside the statement, and only the breakdown's counts come out."""
     import duckdb
 
     paths = _checked(paths)
     connection = duckdb.connect()
-    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder, connection:
+    try:
+        return _scanned(connection, paths, breakdown, skip_bad_rows, progress)
+    finally:
+        _close(connection)
+
+
+def _scanned(connection, paths: list[Path], breakdown: Callable[[str], str], skip_bad_rows: bool, progress) -> Scan:
+    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
         reading = _Reading(connection, paths, Path(folder))
         _, glance = _run(connection, reading.glance(), None, paths)
         structures, _, canals, _, motifs, _, total = glance[0]
         untrimmed = [column for column, trimmed in zip(GROUPED, glance[0][1:6:2], strict=True) if not trimmed]
-        canal = _types(connection, structures or (), canals or (), motifs or ())
+        canal = _create_enums(connection, structures or (), canals or (), motifs or ())
         relation = f"({_contacts_sql(f'({reading.rows(untrimmed=untrimmed)})', 'hash(usager)', canal, [])}) AS contacts"
         columns, rows = _run(connection, breakdown(relation), progress, paths)
         contacts = sum(row[columns.index("contacts")] for row in rows)
@@ -384,10 +412,10 @@ def _enum(connection, name: str, values: Iterable[str | None]) -> None:
     connection.execute(f"CREATE TYPE {name} AS ENUM ({listed})").fetchall()
 
 
-def _types(connection, structures: Iterable, canals: Iterable, motifs: Iterable) -> str:
-    """The enums of structure, canal and motif (the réitération query then partitions integers,
-    not texts: 4 × faster on 10 million contacts), and the expression that reads a channel as
-    written in the vocabulary."""
+def _create_enums(connection, structures: Iterable, canals: Iterable, motifs: Iterable) -> str:
+    """Create the enums of structure, canal and motif (the réitération query then partitions
+    integers, not texts: 4 × faster on 10 million contacts); return the expression that reads a
+    channel as written in the vocabulary."""
     spellings = {raw: canal_of(raw) for raw in set(canals) if raw is not None}
     _enum(connection, "structure_t", structures)
     _enum(connection, "canal_t", spellings.values())
@@ -399,7 +427,7 @@ def _types(connection, structures: Iterable, canals: Iterable, motifs: Iterable)
 def _contacts_sql(rows: str, usager: str, canal: str, extra_columns: list[str]) -> str:
     """The contacts of rows read (:meth:`_Reading.rows`) whose five columns are all there, with
     ``usager`` replaced by the expression given, channels read in the vocabulary, and structure,
-    canal and motif as enums (see :func:`_types`)."""
+    canal and motif as enums (see :func:`_create_enums`)."""
     return (
         f"SELECT CAST(structure AS structure_t) AS structure, {usager} AS usager, horodatage, "
         f"CAST({canal} AS canal_t) AS canal, CAST(motif AS motif_t) AS motif, fichier"
@@ -455,15 +483,23 @@ def _run(connection, statement: str, progress: Callable[[float], None] | None, p
 
     worker = threading.Thread(target=work, name="lecture-journal")
     worker.start()
-    while worker.is_alive():
-        worker.join(PROGRESS_EVERY)
-        if progress is not None and worker.is_alive():
-            try:
-                share = connection.query_progress()
-            except Exception:  # noqa: BLE001 - progress is a courtesy
-                share = -1
-            if share is not None and share >= 0:
-                progress(min(float(share) / 100, 1.0))
+    try:
+        while worker.is_alive():
+            worker.join(PROGRESS_EVERY)
+            if progress is not None and worker.is_alive():
+                try:
+                    share = connection.query_progress()
+                except Exception:  # noqa: BLE001 - progress is a courtesy
+                    share = -1
+                if share is not None and share >= 0:
+                    progress(min(float(share) / 100, 1.0))
+    except KeyboardInterrupt:  # Ctrl-C: DuckDB stops the statement itself (interrupting it again aborts Python)
+        worker.join()
+        raise
+    except BaseException:  # the caller's progress failing: the statement is stopped first
+        connection.interrupt()
+        worker.join()
+        raise
     if failure:
         error = failure[0]
         if isinstance(error, InputError):

@@ -273,10 +273,11 @@ class ReadingPage:
         loop = asyncio.get_running_loop()
         reading = loop.run_in_executor(None, functools.partial(read_log_or_error, self.network, self._report))
         while not reading.done():
-            if self.share is not None:
-                self.bar.value = self.share
+            share = self.share
+            if share is not None:
+                self.bar.value = share
                 self.status.value = self._status_html(
-                    f"Lecture et pseudonymisation du journal de contacts : {self.share:.0%}".replace("%", "\u00a0%"))
+                    f"Lecture et pseudonymisation du journal de contacts : {share:.0%}".replace("%", "\u00a0%"))
             await asyncio.wait([reading], timeout=self.REFRESH)
         try:
             source = reading.result()

@@ -101,7 +101,7 @@ def reiteration_by(log, by: str, days: int, structures=None):
 
 
 def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
-    """:func:`reiteration_by` of log files read once, in one statement, and kept nowhere (2 ×
+    """:func:`reiteration_by` of log files scanned by one statement and kept nowhere (2 ×
     faster than loading the log first, see :func:`log_format.scan_log`). The frame, and the
     :class:`log_format.Scan` that says which rows were left aside."""
     rows, scan = reiteration_rows_of_files(paths, by, days, skip_bad_rows, progress)
