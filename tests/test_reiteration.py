@@ -336,6 +336,10 @@ HOSTILE_LOGS = [
      "utf16.csv : encodage UTF-16 non pris en charge ; enregistrez le fichier en UTF-8."),
     ("ligne-geante.csv", lambda: b"structure;usager;horodatage;canal;motif\nA;" + b"u" * 30_000_000 + b";2026-01-01;web;m\n",
      "ligne-geante.csv : CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue."),
+    ("ligne-geante-au-milieu.csv",
+     lambda: b"structure;usager;horodatage;canal;motif\n" + b"A;u;2026-01-01 10:00;web;m\n" * 50_000
+     + b"A;" + b"u" * 3_000_000 + b";2026-01-01;web;m\n" + b"A;u;2026-01-01 10:00;web;m\n" * 100,
+     "ligne-geante-au-milieu.csv : CSV illisible à la ligne 50002 : ligne trop longue, guillemet non fermé ou colonnes décalées."),
     ("guillemet.csv", lambda: b'structure;usager;horodatage;canal;motif\nA;"u;2026-01-01;web;m\n' * 3,
      "guillemet.csv : CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue."),
     ("sans-colonnes.csv", lambda: b"nom;date\nA;2026-01-01\n",

@@ -190,6 +190,20 @@ def _columns(connection, relation: str, path: Path) -> list[str]:
     return names
 
 
+def _engine_message(error: Exception, paths: list[Path]) -> str:
+    """A failure of DuckDB while reading, in French: the usual ones said, the others with the
+    engine's first line (never the rest, which may quote a row)."""
+    names = ", ".join(shown_path(p) for p in paths)
+    text = str(error)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    if line:
+        return (f"{names} : CSV illisible à la ligne {line.group(1)} : ligne trop longue, guillemet non fermé ou "
+                "colonnes décalées.")
+    if "Out of Memory" in text:
+        return f"{names} : mémoire insuffisante pour lire ce journal sur cette machine."
+    return f"{names} : lecture impossible ({_first_line(error)})."
+
+
 def _first_line(error: Exception) -> str:
     """DuckDB's first line about an error: never the rest, which may quote a row (and a usager)."""
     text = str(error).strip()
@@ -504,8 +518,7 @@ def _run(connection, statement: str, progress: Callable[[float], None] | None, p
         error = failure[0]
         if isinstance(error, InputError):
             raise error
-        names = ", ".join(shown_path(p) for p in paths)
-        raise InputError(f"{names} : lecture impossible ({_first_line(error)}).") from None
+        raise InputError(_engine_message(error, paths)) from None
     if progress is not None:
         progress(1.0)
     return result[0], result[1]
