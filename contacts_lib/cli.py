@@ -17,6 +17,7 @@ import warnings
 from pathlib import Path
 
 from contacts_lib.answers import InputError, structure_key, thousands, visible
+from contacts_lib.logs.practices import DEFAULT_QUESTIONS
 from contacts_lib.logs.reiteration import BREAKDOWNS as REITERATION_BREAKDOWNS
 from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 
@@ -172,9 +173,10 @@ def _parser() -> argparse.ArgumentParser:
     couts.add_argument("--deplacer", metavar="DEPUIS:VERS:POURCENT",
                        help="simuler le déplacement d'une part des contacts d'un canal vers un autre (ex. guichet:web:20)")
     couts.add_argument("--fenetre", metavar="N", help="avec --journal : coût de la réitération à N jours, par canal")
-    couts.add_argument("--pratiques", nargs="?", const="14,16,24,29", metavar="QUESTIONS",
-                       help="comparer le coût par usager des structures qui appliquent ces pratiques (numéros de questions, "
-                            "14,16,24,29 par défaut) et des autres : une association, pas un effet")
+    default_questions = ",".join(str(question) for question in DEFAULT_QUESTIONS)
+    couts.add_argument("--pratiques", nargs="?", const=default_questions, metavar="QUESTIONS",
+                       help=f"comparer le coût par usager des structures qui appliquent ces pratiques (numéros de questions, "
+                            f"{default_questions} par défaut) et des autres : une association, pas un effet")
     couts.add_argument("--csv", action="store_true", help="écrire un CSV (valeurs non arrondies)")
 
     exemple = commands.add_parser(
@@ -651,7 +653,7 @@ def _questions(text: str) -> tuple[int, ...]:
             raise InputError(f"--pratiques : « {visible(part)} » n'est pas un numéro de question (1 à {QUESTION_COUNT}).")
         numbers.append(int(part))
     if not numbers:
-        raise InputError("--pratiques : donnez des numéros de questions, par exemple 14,16,24,29.")
+        raise InputError(f"--pratiques : donnez des numéros de questions, par exemple {','.join(map(str, DEFAULT_QUESTIONS))}.")
     return tuple(dict.fromkeys(numbers))
 
 
