@@ -103,7 +103,7 @@ def pseudonymisation_key() -> str:
 class ContactLog:
     """Contacts read from logs: the DuckDB connection holds table ``contacts`` (``structure``,
     ``usager`` — the pseudonym, an integer —, ``horodatage`` TIMESTAMP, ``canal``, ``motif`` —
-    structure, canal and motif as enums —, ``fichier``, ``ligne`` and the other columns as text)."""
+    structure, canal and motif as enums —, ``fichier`` and the other columns as text)."""
 
     connection: object
     rows: int
