@@ -371,8 +371,12 @@ def test_hostile_logs_get_a_french_message_exit_2_and_bounded_memory(tmp_path, h
 
 def test_ctrl_c_during_a_long_read_stops_the_command_quietly(tmp_path, monkeypatch):
     """Ctrl-C while DuckDB reads (a statement in another thread): exit 130, no traceback, no
-    engine message — and a failing progress callback is the caller's own error, not the engine's."""
+    engine message — and a failing progress callback is the caller's own error, not the engine's.
+    The command runs on a terminal, so that it says its progress: Ctrl-C comes once it does."""
     import os
+    import pty
+    import re
+    import select
     import signal
     import sys
     import time
@@ -381,20 +385,37 @@ def test_ctrl_c_during_a_long_read_stops_the_command_quietly(tmp_path, monkeypat
 
     from contacts_lib.logs import log_format
 
-    path = tmp_path / "grand.parquet"
+    path = tmp_path / "grand.csv"  # a CSV: DuckDB parses it for seconds
     duckdb.sql(
         "COPY (SELECT 'S' || (i % 300) AS structure, 'SECRET-' || (i % 2000000) AS usager, "
         "strftime(TIMESTAMP '2026-01-01' + INTERVAL (i % 500000) MINUTE, '%Y-%m-%d %H:%M') AS horodatage, "
-        f"'web' AS canal, 'm' || (i % 7) AS motif FROM range(8000000) t(i)) TO '{path}' (FORMAT parquet)"
+        f"'web' AS canal, 'm' || (i % 7) AS motif FROM range(8000000) t(i)) TO '{path}' (HEADER, DELIMITER ';')"
     )
     command = [str(Path(sys.executable).with_name("contacts-efficaces")), "reiteration", str(path), "--fenetre", "7",
                "--par", "motif", "--csv"]
-    started = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "CONTACTS_EFFICACES_CLE": "clé"})
-    time.sleep(1.5)  # the statement runs by then (it takes seconds)
+    terminal, its_end = pty.openpty()
+    started = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=its_end, env={**os.environ, "CONTACTS_EFFICACES_CLE": "clé"})
+    os.close(its_end)
+    said = b""
+    deadline = time.monotonic() + 120
+
+    def reading() -> bool:  # « Lecture du journal : 42 % », not yet 100 %: the statement runs
+        return any(int(share) < 100 for share in re.findall(rb"Lecture du journal : (\d+)", said))
+
+    while not reading() and started.poll() is None and time.monotonic() < deadline:
+        if select.select([terminal], [], [], 0.1)[0]:
+            said += os.read(terminal, 4096)
+    assert reading(), f"the command ended before saying its progress: {said!r}"
     started.send_signal(signal.SIGINT)
-    out, err = started.communicate(timeout=60)
-    assert started.returncode == 130 and out == "" and "Traceback" not in err and "Error" not in err, err
+    out, _ = started.communicate(timeout=60)
+    while select.select([terminal], [], [], 0.2)[0]:
+        try:
+            said += os.read(terminal, 4096)
+        except OSError:  # the command has gone: its terminal is closed
+            break
+    os.close(terminal)
+    err = said.decode("utf-8", errors="replace")
+    assert started.returncode == 130 and out == b"" and "Traceback" not in err and "Error" not in err, err
 
     def failing(share: float) -> None:
         raise RuntimeError("arrêt demandé")
