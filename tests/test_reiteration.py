@@ -394,7 +394,9 @@ def test_ctrl_c_during_a_long_read_stops_the_command_quietly(tmp_path, monkeypat
     command = [str(Path(sys.executable).with_name("contacts-efficaces")), "reiteration", str(path), "--fenetre", "7",
                "--par", "motif", "--csv"]
     terminal, its_end = pty.openpty()
-    started = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=its_end, env={**os.environ, "CONTACTS_EFFICACES_CLE": "clé"})
+    started = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=its_end, env={**os.environ, "CONTACTS_EFFICACES_CLE": "clé"},
+                               # Ctrl-C as on a user's terminal (a test run in the background ignores it, and so would the command)
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(its_end)
     said = b""
     deadline = time.monotonic() + 120
