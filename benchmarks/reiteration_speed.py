@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.timing import median_seconds  # noqa: E402
 
 from contacts_lib.logs import load_log, reiteration_by  # noqa: E402
 from contacts_lib.logs.reiteration import forget_flags  # noqa: E402
@@ -78,15 +79,6 @@ def _pandas_module():
     return namespace["reiteration_by_canal"]
 
 
-def _median(action, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _n(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 
@@ -119,7 +111,7 @@ def main() -> int:
             forget_flags(log)
             reiteration_by(log, "canal", WINDOW)
 
-        ours_s = _median(fresh, 3)
+        ours_s = median_seconds(fresh, 3)
         import pandas as pd
 
         frame = pd.read_parquet(big)
@@ -156,7 +148,7 @@ def main() -> int:
         def move() -> None:
             page.window.value = next(windows)
 
-        slider_s = _median(move, 5)
+        slider_s = median_seconds(move, 5)
 
     loaded_ratio, command_ratio = pandas_s / ours_s, reference_s / command_s
     print(f"journal de {_n(arguments.contacts)} contacts chargé en {load_s:.1f} s (Parquet, pseudonymisé)")

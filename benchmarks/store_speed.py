@@ -11,7 +11,6 @@ the store takes more than 2 × reading the CSV files, or a history more than 50 
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import time
@@ -20,21 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import median_seconds  # noqa: E402
+
 from contacts_lib.network import load_network, sample_network, write_sample_network  # noqa: E402
 from contacts_lib.store import Store  # noqa: E402
 
 STRUCTURES = 15_000
 READ_TARGET = 2.0  # × reading the CSV files
 HISTORY_TARGET_MS = 50
-
-
-def _timed(action, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:
@@ -52,15 +44,15 @@ def main() -> int:
             with Store(base, read_only=True) as store:
                 store.network().latest()
 
-        store_read = _timed(from_store)
-        files_read = _timed(lambda: load_network(folder / "csv").latest())
+        store_read = median_seconds(from_store)
+        files_read = median_seconds(lambda: load_network(folder / "csv").latest())
         name = diagnostics[len(diagnostics) // 2].structure
 
         def history():
             with Store(base, read_only=True) as store:
                 store.history(name)
 
-        history_ms = _timed(history, runs=21) * 1000
+        history_ms = median_seconds(history, runs=21) * 1000
         size = base.stat().st_size / 1024 / 1024
     ratio = store_read / files_read
     print(f"versions enregistrées            {len(diagnostics):>8} ({STRUCTURES} structures), base {size:.1f} Mo")

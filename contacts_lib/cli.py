@@ -48,21 +48,30 @@ class _FrenchParser(argparse.ArgumentParser):
         self.exit(USER_ERROR, f"{self.prog} : erreur : {message}\n")
 
 
+_HELP = "afficher cette aide et quitter"
+
+
+def _command(commands, name: str, **settings) -> argparse.ArgumentParser:
+    """A subcommand whose « -h » says its help in French, as the command's own."""
+    command = commands.add_parser(name, add_help=False, **settings)
+    command.add_argument("-h", "--help", action="help", help=_HELP)
+    return command
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _FrenchParser(
         prog="contacts-efficaces",
         description="Autodiagnostic « 100 % Contacts efficaces » : scores, modèle Excel, application.",
         add_help=False,
     )
-    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    parser.add_argument("-h", "--help", action="help", help=_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
     commands.required = True
 
-    score = commands.add_parser(
-        "score", help="calculer les scores de fichiers JSON, CSV ou XLSX", add_help=False,
+    score = _command(
+        commands, "score", help="calculer les scores de fichiers JSON, CSV ou XLSX",
         description="Calcule la couverture des quatre leviers et la moyenne, comme l'outil d'origine.",
     )
-    score.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     score.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx")
     score.add_argument("--base", type=Path, metavar="BASE", help="la dernière version de chaque structure de la base, au lieu de fichiers")
     score.add_argument(
@@ -70,27 +79,25 @@ def _parser() -> argparse.ArgumentParser:
         help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
     )
 
-    template = commands.add_parser(
-        "template", help="écrire le classeur vierge d'autodiagnostic (.xlsx)", add_help=False,
+    template = _command(
+        commands, "template", help="écrire le classeur vierge d'autodiagnostic (.xlsx)",
         description="Écrit un classeur d'autodiagnostic vierge, utilisable seul dans Excel ou LibreOffice.",
     )
-    template.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     template.add_argument("file", metavar="FICHIER.xlsx", type=Path)
     template.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe déjà")
 
     groupings = ("reseau", "region", "campagne")
-    pratiques = commands.add_parser(
-        "pratiques", help="adoption des 36 bonnes pratiques dans un réseau", add_help=False,
+    pratiques = _command(
+        commands, "pratiques", help="adoption des 36 bonnes pratiques dans un réseau",
         description="Pour chaque bonne pratique, la part des structures qui l'appliquent (dernier "
         "autodiagnostic de chaque structure). FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
     )
-    reseau = commands.add_parser(
-        "reseau", help="distribution des scores de chaque levier dans un réseau", add_help=False,
+    reseau = _command(
+        commands, "reseau", help="distribution des scores de chaque levier dans un réseau",
         description="Pour chaque levier et la moyenne : nombre de structures, minimum, quartiles, médiane, "
         "maximum (dernier autodiagnostic de chaque structure). FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
     )
     for command in (pratiques, reseau):
-        command.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
         command.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
         command.add_argument("--base", type=Path, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
         command.add_argument("--par", choices=groupings, help="regrouper par réseau, région ou campagne")
@@ -106,33 +113,30 @@ def _parser() -> argparse.ArgumentParser:
         "fichier de la base (par défaut : la variable d'environnement CONTACTS_EFFICACES_BASE, "
         "sinon autodiagnostics.sqlite dans le dossier de données de l'utilisateur)"
     )
-    enregistrer = commands.add_parser(
-        "enregistrer", help="enregistrer des autodiagnostics dans la base (nouvelles versions)", add_help=False,
+    enregistrer = _command(
+        commands, "enregistrer", help="enregistrer des autodiagnostics dans la base (nouvelles versions)",
         description="Ajoute chaque autodiagnostic des fichiers à la base comme une nouvelle version de sa structure "
         "(rien n'est remplacé). Tout ou rien : un fichier illisible ou une ligne fausse, et rien n'est enregistré.",
     )
-    enregistrer.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     enregistrer.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers .json, .csv, .xlsx ou dossiers")
     enregistrer.add_argument("--base", type=Path, metavar="BASE", help=base_help)
 
-    exporter = commands.add_parser(
-        "exporter", help="exporter toute la base (toutes les versions) en fichiers", add_help=False,
+    exporter = _command(
+        commands, "exporter", help="exporter toute la base (toutes les versions) en fichiers",
         description="Écrit toutes les versions de la base : un CSV (une ligne par version) si la cible finit par .csv, "
         "sinon un dossier avec un fichier JSON par version. Les colonnes version_base et enregistre_le disent "
         "de quelle version il s'agit.",
     )
-    exporter.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     exporter.add_argument("target", metavar="DOSSIER|FICHIER.csv", type=Path)
     exporter.add_argument("--base", type=Path, metavar="BASE", help=base_help)
     exporter.add_argument("--force", action="store_true", help="remplacer les fichiers s'ils existent déjà")
 
-    consensus = commands.add_parser(
-        "consensus", help="consensus d'un atelier : les fichiers des participants d'une même structure", add_help=False,
+    consensus = _command(
+        commands, "consensus", help="consensus d'un atelier : les fichiers des participants d'une même structure",
         description="Lit les autodiagnostics des participants d'un atelier (une même structure), écrit le consensus "
         "proposé (la majorité des réponses données ; une égalité reste sans réponse, à trancher par le groupe) et "
         "affiche les questions sans unanimité (réponses, qui n'est pas d'accord) et les scores du consensus.",
     )
-    consensus.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     consensus.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx des participants")
     consensus.add_argument(
         "--sortie", required=True, type=Path, metavar="FICHIER.json|.csv|.xlsx",
@@ -140,13 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     consensus.add_argument("--force", action="store_true", help="remplacer le fichier de sortie s'il existe déjà")
 
-    reiteration = commands.add_parser(
-        "reiteration", help="taux de réitération d'un journal de contacts", add_help=False,
+    reiteration = _command(
+        commands, "reiteration", help="taux de réitération d'un journal de contacts",
         description="Part des contacts qui répètent, dans la fenêtre donnée, un contact de la même personne pour le "
         "même motif dans la même structure. JOURNAL : fichiers .csv ou .parquet (colonnes structure, usager, "
         "horodatage, canal, motif). L'identifiant usager est pseudonymisé à la lecture et n'est jamais affiché.",
     )
-    reiteration.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     reiteration.add_argument("files", nargs="+", metavar="JOURNAL", type=Path, help="journaux de contacts (.csv, .parquet)")
     reiteration.add_argument("--fenetre", required=True, metavar="N", help="fenêtre en jours (7, 15, 30 ou tout nombre entier)")
     reiteration.add_argument("--par", required=True, choices=REITERATION_BREAKDOWNS, help="regrouper par canal, motif, structure ou mois")
@@ -156,13 +159,12 @@ def _parser() -> argparse.ArgumentParser:
         help="écarter les lignes illisibles (leur nombre est dit) au lieu de s'arrêter à la première",
     )
 
-    couts = commands.add_parser(
-        "couts", help="coûts des canaux : par structure, de la réitération, d'un déplacement de contacts", add_help=False,
+    couts = _command(
+        commands, "couts", help="coûts des canaux : par structure, de la réitération, d'un déplacement de contacts",
         description="Coût des contacts de chaque structure (volumes de ses autodiagnostics, d'une base ou d'un journal "
         "de contacts) au coût unitaire de chaque canal, que vous donnez (--cout) ou qui vient d'un préréglage "
         "publié (--preset : chiffres britanniques, avec leur source et leur année ; jamais des chiffres français).",
     )
-    couts.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     couts.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="autodiagnostics (fichiers ou dossiers)")
     couts.add_argument("--base", type=Path, metavar="BASE", help="les autodiagnostics de la base")
     couts.add_argument("--journal", type=Path, nargs="+", metavar="JOURNAL", help="volumes d'un journal de contacts")
@@ -179,12 +181,11 @@ def _parser() -> argparse.ArgumentParser:
                             f"{default_questions} par défaut) et des autres : une association, pas un effet")
     couts.add_argument("--csv", action="store_true", help="écrire un CSV (valeurs non arrondies)")
 
-    exemple = commands.add_parser(
-        "exemple", help="écrire un réseau synthétique (fictif) pour les démonstrations", add_help=False,
+    exemple = _command(
+        commands, "exemple", help="écrire un réseau synthétique (fictif) pour les démonstrations",
         description="Écrit un réseau de structures fictives (deux campagnes, un CSV par campagne) : "
         "données synthétiques, pour démonstrations, ateliers et tests.",
     )
-    exemple.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     exemple.add_argument("folder", metavar="DOSSIER", type=Path)
     exemple.add_argument("--structures", type=int, default=300, metavar="N", help="nombre de structures (300 par défaut)")
     exemple.add_argument("--graine", type=int, default=2016, metavar="S", help="graine du générateur (2016 par défaut)")
@@ -199,11 +200,10 @@ def _parser() -> argparse.ArgumentParser:
         "qu'une analyse du réseau sur DOSSIER laisse de côté)",
     )
 
-    app = commands.add_parser(
-        "app", help="lancer l'application (Voilà) dans le navigateur", add_help=False,
+    app = _command(
+        commands, "app", help="lancer l'application (Voilà) dans le navigateur",
         description="Sert l'application d'autodiagnostic avec Voilà sur http://127.0.0.1:PORT (ou --ip ADRESSE).",
     )
-    app.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     app.add_argument("--port", type=int, default=8866, help="port du serveur (8866 par défaut)")
     app.add_argument("--no-browser", action="store_true", help="ne pas ouvrir le navigateur")
     app.add_argument("--base", type=Path, metavar="BASE", help=base_help + " ; le bouton « Enregistrer » y ajoute des versions")

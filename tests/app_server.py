@@ -61,10 +61,9 @@ class RunningApp:
 
 def pooled_kernels() -> int:
     """Kernels kept ready by the pools of voila.json."""
-    import json
+    from tests.samples import kernel_pools
 
-    pools = json.loads((project_root() / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
-    return sum(pool["pool_size"] for name, pool in pools.items() if name != "default")
+    return sum(pool["pool_size"] for name, pool in kernel_pools().items() if name != "default")
 
 
 @contextlib.contextmanager

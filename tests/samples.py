@@ -45,3 +45,19 @@ def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedPro
     return subprocess.run(
         [str(script), *arguments], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
     )
+
+
+def kernel_pools() -> dict[str, dict]:
+    """The kernel pools of voila.json, by notebook."""
+    import json
+
+    return json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))["VoilaKernelManager"]["kernel_pools_config"]
+
+
+def page_notebook(name: str) -> tuple[str, str, str]:
+    """A one-cell page's notebook (``notebooks/NAME``): its title, its markdown and its code."""
+    import json
+
+    notebook = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    markdown, code = notebook["cells"]
+    return notebook["metadata"]["title"], "".join(markdown["source"]), "".join(code["source"])

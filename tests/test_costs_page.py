@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import json
 import re
 import time
 from html import unescape
@@ -18,7 +17,7 @@ from contacts_lib.costs_page import ALL, NO_PRESET, CostsPage, money
 from contacts_lib.network import Network, sample_network
 from contacts_lib.network.page import Source
 from contacts_lib.server import COSTS_NOTEBOOK, REITERATION_NOTEBOOK
-from tests.samples import ROOT
+from tests.samples import kernel_pools, page_notebook
 
 
 def _plain(html: str) -> str:
@@ -237,12 +236,11 @@ def test_the_notebook_the_landing_link_and_the_pool():
     landing = landing_html()
     assert re.search(r'<a href="couts\.ipynb"[^>]*>Coûts des canaux</a>', landing)
     assert re.search(r'<a href="reiteration\.ipynb"[^>]*>Réitération des contacts</a>', landing)
-    notebook = json.loads((ROOT / "notebooks" / COSTS_NOTEBOOK).read_text(encoding="utf-8"))
-    assert notebook["metadata"]["title"] == "Coûts des canaux — 100 % Contacts efficaces"
-    markdown, code = notebook["cells"]
-    assert "".join(markdown["source"]).startswith("[← Accueil](index.ipynb)")
-    assert "".join(code["source"]) == "from contacts_lib.costs_page import costs_page\n\ncosts_page()"
-    pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
+    title, markdown, code = page_notebook(COSTS_NOTEBOOK)
+    assert title == "Coûts des canaux — 100 % Contacts efficaces"
+    assert markdown.startswith("[← Accueil](index.ipynb)")
+    assert code == "from contacts_lib.costs_page import costs_page\n\ncosts_page()"
+    pools = kernel_pools()
     assert pools[f"notebooks/{COSTS_NOTEBOOK}"] == {"pool_size": 0} and pools[f"notebooks/{REITERATION_NOTEBOOK}"] == {"pool_size": 0}
 
 

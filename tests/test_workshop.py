@@ -317,17 +317,16 @@ def test_the_consensus_command_warns_when_files_name_several_structures(tmp_path
 def test_the_page_is_served_linked_and_titled():
     from contacts_lib.landing import landing_html
     from contacts_lib.server import WORKSHOP_NOTEBOOK
-    from tests.samples import ROOT
+    from tests.samples import kernel_pools, page_notebook
 
     assert WORKSHOP_NOTEBOOK == "atelier.ipynb"
     landing = landing_html()
     assert re.search(r'<a href="atelier\.ipynb"[^>]*>Animer un atelier : consensus du groupe</a>', landing)
-    notebook = json.loads((ROOT / "notebooks" / WORKSHOP_NOTEBOOK).read_text(encoding="utf-8"))
-    assert notebook["metadata"]["title"] == "Atelier — 100 % Contacts efficaces"
-    markdown, code = notebook["cells"]
-    assert "".join(markdown["source"]).startswith("[← Accueil](index.ipynb)")
-    assert "".join(code["source"]) == "from contacts_lib.workshop_page import workshop_page\n\nworkshop_page()"
-    pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
+    title, markdown, code = page_notebook(WORKSHOP_NOTEBOOK)
+    assert title == "Atelier — 100 % Contacts efficaces"
+    assert markdown.startswith("[← Accueil](index.ipynb)")
+    assert code == "from contacts_lib.workshop_page import workshop_page\n\nworkshop_page()"
+    pools = kernel_pools()
     assert pools[f"notebooks/{WORKSHOP_NOTEBOOK}"] == {"pool_size": 0}
 
 

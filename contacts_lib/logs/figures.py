@@ -18,9 +18,7 @@ REPEAT_COLOR = "#b35900"
 
 def rate_text(percent: float | None) -> str:
     """« 23,4 % » (one decimal), « – » when there is no contact."""
-    if percent is None or percent != percent:
-        return "–"
-    return f"{percent:.1f}".replace(".", ",") + "\u202f%"
+    return value_text(percent)
 
 
 def _short(text: str, size: int = 38) -> str:
