@@ -32,7 +32,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contacts_lib.server import page_path  # noqa: E402
+from contacts_lib.web.server import page_path
 from tests.app_server import running_app  # noqa: E402
 from tests.browser import launch  # noqa: E402
 

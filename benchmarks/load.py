@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
 from tornado.websocket import websocket_connect  # noqa: E402
 
-from contacts_lib.server import page_path  # noqa: E402
+from contacts_lib.web.server import page_path
 from tests.app_server import RunningApp, pooled_kernels, running_app  # noqa: E402
 from tests.browser import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 

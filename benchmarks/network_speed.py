@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from contacts_lib.formats import write_csv  # noqa: E402
 from contacts_lib.network import Network, sample_network, write_sample_network  # noqa: E402
 from contacts_lib.network.page import NETWORK_VARIABLE  # noqa: E402
-from contacts_lib.server import page_path  # noqa: E402
+from contacts_lib.web.server import page_path
 from tests.app_server import running_app  # noqa: E402
 from tests.browser import launch  # noqa: E402
 

@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.timing import median_seconds  # noqa: E402
-
 from contacts_lib.logs import load_log, reiteration_by  # noqa: E402
 from contacts_lib.logs.reiteration import forget_flags  # noqa: E402
 from contacts_lib.logs.sample import write_sample_log  # noqa: E402

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.timing import median_seconds  # noqa: E402
-
 from contacts_lib.network import load_network, sample_network, write_sample_network  # noqa: E402
 from contacts_lib.store import Store  # noqa: E402
 

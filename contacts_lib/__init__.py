@@ -7,7 +7,19 @@ Typical use in a notebook::
         print(diagnostic.structure, format_percent(score(diagnostic).moyenne))
 """
 
-from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, InputError, parse_answer
+from contacts_lib.autodiagnostic.answers import (
+    HEADER_FIELDS,
+    Autodiagnostic,
+    parse_answer,
+)
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import (
+    Scores,
+    format_percent,
+    rounded_percent,
+    score,
+    score_answers,
+)
 from contacts_lib.formats import (
     dumps_csv,
     dumps_json,
@@ -17,8 +29,7 @@ from contacts_lib.formats import (
     write_json,
     write_workbook,
 )
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import Scores, format_percent, rounded_percent, score, score_answers
+from contacts_lib.messages import InputError
 
 __all__ = [
     "HEADER_FIELDS",

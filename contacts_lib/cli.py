@@ -16,10 +16,11 @@ import time
 import warnings
 from pathlib import Path
 
-from contacts_lib.answers import InputError, structure_key, thousands, visible
+from contacts_lib.autodiagnostic.answers import structure_key
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.logs.practices import DEFAULT_QUESTIONS
 from contacts_lib.logs.reiteration import BREAKDOWNS as REITERATION_BREAKDOWNS
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.messages import InputError, thousands, visible
 
 USER_ERROR = 2
 
@@ -228,7 +229,7 @@ def read_all(paths: list[Path]) -> list:
 
 
 def _table(diagnostics) -> str:
-    from contacts_lib.scoring import format_percent, score
+    from contacts_lib.autodiagnostic.scoring import format_percent, score
 
     rows = [(d.structure, score(d)) for d in diagnostics]
 
@@ -249,10 +250,10 @@ def _csv(paths: list[Path], stored: list | None = None) -> str:
     """Scores as CSV for scripts and spreadsheets, names neutralised against formula injection.
     A CSV file is scored by columns (``formats.csv_scores``: a million rows in seconds), the
     other formats one autodiagnostic at a time; every file is read before anything is written."""
+    from contacts_lib.autodiagnostic.scoring import lever_percentages
     from contacts_lib.formats import SIZE_LIMITS, read_autodiagnostics, read_user_file
     from contacts_lib.formats.csv_format import neutralised
     from contacts_lib.formats.csv_scores import score_lines
-    from contacts_lib.scoring import lever_percentages
 
     levers = load_catalogue().levers
     lines = [",".join(["structure", *(lever.key for lever in levers), "moyenne", "reponses"])]
@@ -380,7 +381,7 @@ def _rows_csv(columns, rows) -> str:
 
 def _frame_table(frame, headings: dict[str, str], percents: tuple[str, ...], right: tuple[str, ...] = ()) -> str:
     """A frame as a readable table: French headings, percentages as « 64 % », text columns left."""
-    from contacts_lib.scoring import format_percentage
+    from contacts_lib.autodiagnostic.scoring import format_percentage
 
     cells = [[headings[c] for c in frame.columns]]
     for row in frame.itertuples(index=False):
@@ -415,8 +416,8 @@ def _pratiques(arguments) -> str:
 
 
 def _reseau(arguments) -> str:
+    from contacts_lib.autodiagnostic.scoring import lever_names
     from contacts_lib.network import lever_distribution
-    from contacts_lib.scoring import lever_names
 
     table = lever_distribution(_network(arguments).scores, by=arguments.par)
     if arguments.csv:
@@ -451,7 +452,7 @@ def _enregistrer(arguments) -> str:
 
 
 def _versions_text(number: int) -> str:
-    from contacts_lib.answers import thousands
+    from contacts_lib.messages import thousands
 
     return f"{thousands(number)} version{'s' if number > 1 else ''}"
 
@@ -475,7 +476,7 @@ def _consensus(arguments) -> str:
     """A workshop's consensus written to --sortie (every participant's file read first), and what
     the group has to talk about: the questions without unanimity, then the consensus scores."""
     from contacts_lib.formats.files import os_reason, shown_path, write_atomically
-    from contacts_lib.workshop import (
+    from contacts_lib.workshop.consensus import (
         answer_counts,
         consensus_autodiagnostic,
         consensus_bytes,
@@ -665,8 +666,13 @@ def _money(value) -> str:
 
 
 def _exemple(arguments) -> str:
-    from contacts_lib.network.sample import FILE_PREFIX, FIRST_CAMPAIGN, MAX_STRUCTURES, write_sample_network
     from contacts_lib.formats.files import shown_path
+    from contacts_lib.network.sample import (
+        FILE_PREFIX,
+        FIRST_CAMPAIGN,
+        MAX_STRUCTURES,
+        write_sample_network,
+    )
 
     if not 1 <= arguments.structures <= MAX_STRUCTURES:
         raise InputError(f"--structures : entre 1 et {MAX_STRUCTURES}, pas {arguments.structures}.")
@@ -724,7 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             }[arguments.command]
             _emit(command(arguments))
         elif arguments.command == "app":
-            from contacts_lib.server import serve
+            from contacts_lib.web.server import serve
 
             return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip, base=arguments.base)
     except InputError as error:

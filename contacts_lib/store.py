@@ -24,8 +24,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from contacts_lib.answers import HEADER_KEYS, Autodiagnostic, InputError, answer_text, build_autodiagnostic, structure_key
-from contacts_lib.reference import QUESTION_COUNT
+from contacts_lib.autodiagnostic.answers import (
+    HEADER_KEYS,
+    Autodiagnostic,
+    answer_text,
+    build_autodiagnostic,
+    structure_key,
+)
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT
+from contacts_lib.messages import InputError
 
 #: Where the store is when no --base is given (else a per-user data folder).
 BASE_VARIABLE = "CONTACTS_EFFICACES_BASE"
@@ -343,7 +350,12 @@ def export(store: Store, target: Path, force: bool = False) -> int:
     The exported columns ``version_base`` and ``enregistre_le`` say which version each is.
     Returns how many versions were written."""
     from contacts_lib.formats import dumps_csv, dumps_json
-    from contacts_lib.formats.files import file_name_for, os_reason, shown_path, write_atomically
+    from contacts_lib.formats.files import (
+        file_name_for,
+        os_reason,
+        shown_path,
+        write_atomically,
+    )
 
     versions = sorted(store.versions(), key=lambda v: (structure_key(v.autodiagnostic.structure), v.id))
     if target.suffix.casefold() == ".csv":

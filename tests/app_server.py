@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from contacts_lib.server import project_root, voila_command
 from contacts_lib.store import BASE_VARIABLE
+from contacts_lib.web.server import project_root, voila_command
 
 
 def free_port() -> int:
@@ -45,7 +45,7 @@ class RunningApp:
             ["ps", "--ppid", str(self.pid), "-o", "pid=,args="], capture_output=True, text=True, check=False
         ).stdout
         for line in listing.splitlines():
-            if "contacts_lib.hosting" in line:
+            if "contacts_lib.web.hosting" in line:
                 return int(line.split()[0])
         return self.pid
 

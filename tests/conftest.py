@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contacts_lib import Autodiagnostic, read_autodiagnostics
-from contacts_lib.reference import example_path
+from contacts_lib.autodiagnostic.reference import example_path
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from contacts_lib.answers import QUESTION_KEYS
+from contacts_lib.autodiagnostic.answers import QUESTION_KEYS
 from contacts_lib.formats.xlsx_format import header_row, question_row
 
 EXPECTED_ANSWER = "attendu OUI ou NON (ou vide si la question n'a pas encore de réponse)."
@@ -85,7 +85,7 @@ BAD_COUNTS = ["-5", "1,5", "douze", "1e3", "12 000,5", "0x10"]
 
 
 def _shown(text: str) -> str:
-    from contacts_lib.answers import visible
+    from contacts_lib.messages import visible
 
     return visible(text)
 

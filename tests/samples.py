@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from contacts_lib import Autodiagnostic
-from contacts_lib.reference import QUESTION_COUNT
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT
 
 ROOT = Path(__file__).resolve().parents[1]
 

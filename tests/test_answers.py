@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from contacts_lib.answers import InputError, build_autodiagnostic, parse_answer
+from contacts_lib.autodiagnostic.answers import build_autodiagnostic, parse_answer
+from contacts_lib.messages import InputError
 
 
 @pytest.mark.parametrize("value", ["OUI", "Oui", "oui", " oui ", "O", "o", "yes", "Y", "1", "vrai", "TRUE", 1, 1.0, True])

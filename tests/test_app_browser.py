@@ -18,10 +18,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from contacts_lib import format_percent, read_autodiagnostics, score, write_workbook
+from contacts_lib.autodiagnostic.contract import STORAGE_PREFIX, UPLOAD_LIMIT_BYTES
+from contacts_lib.autodiagnostic.reference import data_dir, example_path
 from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, question_row
-from contacts_lib.page_contract import STORAGE_PREFIX, UPLOAD_LIMIT_BYTES
-from contacts_lib.reference import data_dir, example_path
-from contacts_lib.server import page_path
+from contacts_lib.web.server import page_path
 from tests.app_server import pooled_kernels, running_app
 from tests.samples import ROOT, plain
 
@@ -299,8 +299,8 @@ def test_exports_download_and_read_back(page, server, tmp_path, browser, worked_
 
 def test_the_summary_fits_one_page_with_the_longest_names(browser, tmp_path):
     """All 36 practices to do, and the longest structure name and header values the tool accepts."""
-    from contacts_lib.answers import MAX_TEXT_LENGTH, Autodiagnostic
-    from contacts_lib.report import summary_html
+    from contacts_lib.autodiagnostic.answers import MAX_TEXT_LENGTH, Autodiagnostic
+    from contacts_lib.autodiagnostic.report import summary_html
 
     worst = Autodiagnostic(
         structure=("Caisse d'allocations familiales " * 7)[:MAX_TEXT_LENGTH],
@@ -429,7 +429,7 @@ def test_a_killed_kernel_is_detected_and_the_page_recovers_with_its_answers(page
 def test_outside_voila_the_page_leaves_answers_and_leaving_to_jupyterlab(page, server):
     """In JupyterLab (no « data-voila » on the page), the page script only draws: nothing is
     restored from the browser, nothing is kept, no warning on leaving, no connection state."""
-    from contacts_lib.app import AutodiagnosticApp
+    from contacts_lib.autodiagnostic.page import AutodiagnosticApp
 
     # A page of the same origin (and storage), at an address whose entry the script would read.
     page.goto(server.url + page_path("inexistant.ipynb"))

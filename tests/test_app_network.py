@@ -7,7 +7,7 @@ import time
 
 from contacts_lib.formats import write_csv
 from contacts_lib.network import Network, lever_distribution, sample_network
-from contacts_lib.server import NETWORK_VARIABLE
+from contacts_lib.network.loading import NETWORK_VARIABLE
 
 
 def _wait_for_network(app, timeout=60):
@@ -21,7 +21,7 @@ def _wait_for_network(app, timeout=60):
 
 
 def test_the_app_draws_the_network_band_and_says_where_the_structure_stands(tmp_path, monkeypatch, worked_example):
-    from contacts_lib.app import AutodiagnosticApp
+    from contacts_lib.autodiagnostic.page import AutodiagnosticApp
 
     diagnostics = sample_network(120, seed=9)
     write_csv(diagnostics, tmp_path / "reseau.csv")
@@ -49,7 +49,7 @@ def test_the_app_draws_the_network_band_and_says_where_the_structure_stands(tmp_
 
 
 def test_without_a_network_the_app_shows_no_band(monkeypatch, worked_example):
-    from contacts_lib.app import AutodiagnosticApp
+    from contacts_lib.autodiagnostic.page import AutodiagnosticApp
 
     monkeypatch.delenv(NETWORK_VARIABLE, raising=False)
     app = AutodiagnosticApp(worked_example)

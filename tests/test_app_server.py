@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from contacts_lib.server import page_path
+from contacts_lib.web.server import page_path
 from tests.app_server import pooled_kernels, running_app
 
 pytestmark = pytest.mark.slow
@@ -66,12 +66,12 @@ def test_pages_name_no_third_party_server(app, notebook):
     which Voilà would fetch from CDNs, are not)."""
     _, html = _get(app.url + page_path(notebook))
     assert "cdn.jsdelivr.net" not in html
-    assert '"fullMathjaxUrl": "/voila/files/contacts_lib/static/no-mathjax.js"' in html
+    assert '"fullMathjaxUrl": "/voila/files/contacts_lib/web/static/no-mathjax.js"' in html
     # nbconvert's mermaid loader names a CDN but fetches nothing without a diagram (the browser
     # test checks the page's requests); no other third-party address is left.
     without_mermaid = re.sub(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid[\w./-]*", "", html)
     assert "cdnjs.cloudflare.com" not in without_mermaid
-    status, _ = _get(app.url + "/voila/files/contacts_lib/static/no-mathjax.js")
+    status, _ = _get(app.url + "/voila/files/contacts_lib/web/static/no-mathjax.js")
     assert status == 200
 
 
@@ -115,7 +115,7 @@ def test_anything_else_is_a_french_404(app, path):
 
 @pytest.mark.parametrize(
     "path",
-    ["notebooks/autodiagnostic.ipynb", "contacts_lib/app.py", "pyproject.toml", "data/exemples/exemple-recueil.json"],
+    ["notebooks/autodiagnostic.ipynb", "contacts_lib/autodiagnostic/page.py", "pyproject.toml", "data/exemples/exemple-recueil.json"],
 )
 def test_sources_and_data_are_not_downloadable(app, path):
     code, _, _ = _error(f"{app.url}/voila/files/{path}")
@@ -123,7 +123,7 @@ def test_sources_and_data_are_not_downloadable(app, path):
 
 
 def test_radar_code_is_served_for_the_preload(app):
-    status, code = _get(f"{app.url}/voila/files/contacts_lib/static/plotly-radar.min.js")
+    status, code = _get(f"{app.url}/voila/files/contacts_lib/autodiagnostic/static/plotly-radar.min.js")
     assert status == 200 and code.startswith("/* plotly.js 4.1.1 (core + scatterpolar)")
 
 

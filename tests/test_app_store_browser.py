@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from contacts_lib import score
 from contacts_lib.network import sample_network
-from contacts_lib.server import page_path
 from contacts_lib.store import BASE_VARIABLE, Store
+from contacts_lib.web.server import page_path
 from tests.app_server import running_app
 from tests.samples import ROOT, plain
 from tests.test_app_browser import new_page, open_app, wait_for_scores

@@ -6,12 +6,12 @@ import re
 import pytest
 import traitlets
 
-from contacts_lib.answers import HEADER_FIELDS
 from contacts_lib import InputError, dumps_csv, dumps_json, parse_file, score
-from contacts_lib.app import AutodiagnosticApp, file_name_for
+from contacts_lib.autodiagnostic.answers import HEADER_FIELDS
+from contacts_lib.autodiagnostic.contract import MESSAGES_TO_KERNEL, UPLOAD_LIMIT_BYTES
+from contacts_lib.autodiagnostic.page import AutodiagnosticApp, file_name_for
+from contacts_lib.autodiagnostic.reference import example_path
 from contacts_lib.formats import build_workbook
-from contacts_lib.page_contract import MESSAGES_TO_KERNEL, UPLOAD_LIMIT_BYTES
-from contacts_lib.reference import example_path
 from tests.samples import plain, random_autodiagnostic
 
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from contacts_lib import write_csv, write_json, write_workbook
-from contacts_lib.reference import example_path
+from contacts_lib.autodiagnostic.reference import example_path
 from tests.samples import random_autodiagnostic, run_cli
 
 

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from contacts_lib import costs
-from contacts_lib.answers import Autodiagnostic, InputError
+from contacts_lib.autodiagnostic.answers import Autodiagnostic
 from contacts_lib.formats import write_csv
 from contacts_lib.logs.practices import practice_association
+from contacts_lib.messages import InputError
 from contacts_lib.network import load_network
 from tests.samples import run_cli
 

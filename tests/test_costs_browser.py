@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from contacts_lib.network import load_network
-from contacts_lib.server import page_path
+from contacts_lib.web.server import page_path
 from tests.app_server import pooled_kernels, running_app
 from tests.samples import ROOT, plain
 
@@ -148,7 +148,7 @@ def test_the_costs_page_on_the_synthetic_sample(browser, tmp_path_factory):
 def test_the_costs_page_from_the_contact_log(browser, tmp_path_factory, monkeypatch):
     """Volumes from the log: the synthetic log the page reads (the same as :func:`log_source`
     here), the réitération cost of a window, moved by the slider's keyboard and by a click."""
-    from contacts_lib.costs import presets, reiteration_costs
+    from contacts_lib.costs.analyses import presets, reiteration_costs
     from contacts_lib.logs.page import log_source
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -12,11 +12,11 @@ from html import unescape
 
 import pytest
 
-from contacts_lib.costs import presets
-from contacts_lib.costs_page import ALL, NO_PRESET, CostsPage, money
+from contacts_lib.costs.analyses import presets
+from contacts_lib.costs.page import ALL, NO_PRESET, CostsPage, money
 from contacts_lib.network import Network, sample_network
 from contacts_lib.network.page import Source
-from contacts_lib.server import COSTS_NOTEBOOK, REITERATION_NOTEBOOK
+from contacts_lib.web.server import COSTS_NOTEBOOK, REITERATION_NOTEBOOK
 from tests.samples import kernel_pools, page_notebook
 
 
@@ -230,7 +230,7 @@ def test_money():
 
 
 def test_the_notebook_the_landing_link_and_the_pool():
-    from contacts_lib.landing import landing_html
+    from contacts_lib.web.landing import landing_html
 
     assert COSTS_NOTEBOOK == "couts.ipynb" and REITERATION_NOTEBOOK == "reiteration.ipynb"
     landing = landing_html()
@@ -239,7 +239,7 @@ def test_the_notebook_the_landing_link_and_the_pool():
     title, markdown, code = page_notebook(COSTS_NOTEBOOK)
     assert title == "Coûts des canaux — 100 % Contacts efficaces"
     assert markdown.startswith("[← Accueil](index.ipynb)")
-    assert code == "from contacts_lib.costs_page import costs_page\n\ncosts_page()"
+    assert code == "from contacts_lib.costs.page import costs_page\n\ncosts_page()"
     pools = kernel_pools()
     assert pools[f"notebooks/{COSTS_NOTEBOOK}"] == {"pool_size": 0} and pools[f"notebooks/{REITERATION_NOTEBOOK}"] == {"pool_size": 0}
 
@@ -294,7 +294,7 @@ def test_the_log_is_read_only_when_chosen_and_once(log_page):
 
 
 def test_volumes_and_costs_from_the_log(on_log):
-    from contacts_lib.costs import costs_by_structure, volumes_from_log
+    from contacts_lib.costs.analyses import costs_by_structure, volumes_from_log
 
     page = on_log
     expected = volumes_from_log(page.log_source.log)
@@ -318,7 +318,7 @@ def test_volumes_and_costs_from_the_log(on_log):
 
 
 def test_the_reiteration_cost_follows_the_window_and_the_unit_costs(on_log):
-    from contacts_lib.costs import reiteration_costs, unit_costs
+    from contacts_lib.costs.analyses import reiteration_costs, unit_costs
 
     page = on_log
     assert "Aucun coût unitaire n'est donné" in _plain(page.reiteration.value)
@@ -429,7 +429,7 @@ def test_an_unreadable_log_is_said_and_the_autodiagnostics_stay(tmp_path, monkey
 def test_the_unit_costs_typed_are_kept_in_the_browser_and_taken_back():
     import json
 
-    from contacts_lib.costs_page import CostsPage
+    from contacts_lib.costs.page import CostsPage
     from contacts_lib.network.page import page_source
 
     source = page_source()

@@ -9,10 +9,10 @@ import random
 import pytest
 
 from contacts_lib import Autodiagnostic
-from contacts_lib.answers import InputError
+from contacts_lib.autodiagnostic.scoring import lever_percentages
 from contacts_lib.formats import csv_scores, dumps_csv, parse_file
+from contacts_lib.messages import InputError
 from contacts_lib.network import sample_network
-from contacts_lib.scoring import lever_percentages
 from tests.samples import run_cli
 
 

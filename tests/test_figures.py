@@ -6,8 +6,9 @@ import re
 import pytest
 
 from contacts_lib import score
-from contacts_lib.figures import RADAR_COLOR, radar_figure, radar_svg
-from contacts_lib.reference import load_catalogue
+from contacts_lib.autodiagnostic.figures import radar_figure, radar_svg
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.style import RADAR_COLOR
 
 
 def _polygon(svg):

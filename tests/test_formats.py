@@ -8,8 +8,17 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from contacts_lib import InputError, dumps_csv, parse_file, read_autodiagnostics, score, write_csv, write_json, write_workbook
-from contacts_lib.answers import QUESTION_KEYS
+from contacts_lib import (
+    InputError,
+    dumps_csv,
+    parse_file,
+    read_autodiagnostics,
+    score,
+    write_csv,
+    write_json,
+    write_workbook,
+)
+from contacts_lib.autodiagnostic.answers import QUESTION_KEYS
 from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, question_row
 from tests.samples import random_autodiagnostic
 
@@ -166,7 +175,7 @@ def test_awkward_values_round_trip(tmp_path):
 def test_csv_outputs_neutralise_cells_a_spreadsheet_would_run(name, tmp_path):
     """OWASP's advice on CSV injection: a cell starting with = + - @ (or tab, carriage return)
     gets a leading apostrophe in every CSV we write; our reader takes it off again."""
-    from contacts_lib.answers import Autodiagnostic
+    from contacts_lib.autodiagnostic.answers import Autodiagnostic
     from tests.samples import run_cli
 
     diagnostic = Autodiagnostic(structure="CAF", answers=(True,) * 36, extra={"note": name, name.strip(): "x"})

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from contacts_lib import InputError
-from contacts_lib.answers import visible
-from contacts_lib.reference import example_path
+from contacts_lib.autodiagnostic.reference import example_path
+from contacts_lib.messages import visible
 from tests.hostile import ACCEPTED, CASES
 
 MEMORY_BYTES = 500 * 1024 * 1024
@@ -71,8 +71,12 @@ def test_odd_but_good_file_is_scored_in_bounded_memory_and_time(case, tmp_path):
 def test_the_app_refuses_the_same_uploads_with_the_same_messages_in_bounded_memory_and_time(tmp_path):
     """Every hostile file that can be uploaded, handed to one app (as a kernel holds it): the
     message beside the import button, the form untouched, the process within the limits."""
-    from contacts_lib.app import french_text
-    from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
+    from contacts_lib.autodiagnostic.contract import (
+        TEXTS,
+        UPLOAD_LIMIT_BYTES,
+        megabytes,
+    )
+    from contacts_lib.autodiagnostic.page import french_text
 
     uploads = [case for case in CASES if case.upload]
     expected = {}
@@ -89,7 +93,7 @@ def test_the_app_refuses_the_same_uploads_with_the_same_messages_in_bounded_memo
     child = textwrap.dedent(f"""
         import json, resource, sys
         from pathlib import Path
-        from contacts_lib.app import AutodiagnosticApp
+        from contacts_lib.autodiagnostic.page import AutodiagnosticApp
 
         def status(field):  # VmSize: address space; VmHWM: peak resident memory of this program
             for line in Path("/proc/self/status").read_text().splitlines():
@@ -170,8 +174,7 @@ def test_template_onto_a_folder_or_a_missing_folder(tmp_path):
 
 def test_a_file_the_user_may_not_read(tmp_path, monkeypatch):
     """Permissions (tested in the process: this machine's tests may run as root, who reads all)."""
-    from contacts_lib.formats import read_autodiagnostics
-    from contacts_lib.formats import files
+    from contacts_lib.formats import files, read_autodiagnostics
 
     def refused(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied")

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from contacts_lib import Autodiagnostic, score
+from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.formats import write_csv, write_json, write_workbook
 from contacts_lib.network import (
     Network,
@@ -27,7 +28,6 @@ from contacts_lib.network import (
     scores_frame,
     weakest_practices,
 )
-from contacts_lib.reference import load_catalogue
 from tests.samples import random_autodiagnostic, run_cli
 
 LEVERS = ["orientation", "excellence", "pilotage", "innovation", "moyenne"]

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from contacts_lib.network import load_network, write_sample_network
 from contacts_lib.network.page import NETWORK_VARIABLE
-from contacts_lib.server import page_path
+from contacts_lib.web.server import page_path
 from tests.app_server import pooled_kernels, running_app
 from tests.samples import ROOT, plain
 

@@ -62,7 +62,7 @@ def test_binder_jupyter_server_gets_the_culling_and_language_of_voila_json(tmp_p
     assert written["MappingKernelManager"]["cull_idle_timeout"] > 0 and written["MappingKernelManager"]["cull_connected"] is False
     from traitlets.config import PyFileConfigLoader
 
-    from contacts_lib.server import local_assets_only
+    from contacts_lib.web.server import local_assets_only
 
     hook = PyFileConfigLoader("jupyter_server_config.py", path=str(tmp_path / ".jupyter")).load_config()
     assert hook.VoilaConfiguration.page_config_hook is local_assets_only

@@ -1,6 +1,6 @@
 """The app's contract between Python and the page's scripts is declared once and kept.
 
-Python writes the page and the scripts bind to it by the names of contacts_lib.page_contract,
+Python writes the page and the scripts bind to it by the names of contacts_lib.autodiagnostic.contract,
 which they receive as data: the names must be in the page, and nowhere written out in the
 scripts.
 """
@@ -9,23 +9,24 @@ import re
 
 import pytest
 
-from contacts_lib.app import AutodiagnosticApp
-from contacts_lib.page import STATIC
-from contacts_lib.page_contract import (
+from contacts_lib.autodiagnostic.contract import (
     ATTRIBUTES,
     BUTTON_CLASS,
-    FIRST_PAINT,
     MESSAGES_TO_KERNEL,
     MESSAGES_TO_PAGE,
     PARTS,
     PLOTLY_URL,
+    STATIC,
     STORAGE_PREFIX,
     TEXTS,
     page_contract,
 )
+from contacts_lib.autodiagnostic.page import AutodiagnosticApp
+from contacts_lib.web.html import FIRST_PAINT
+from contacts_lib.web.html import STATIC as WEB_STATIC
 from tests.samples import ROOT
 
-SCRIPTS = ("page.js", "autodiagnostic.js", "kernel.js")
+SCRIPTS = (STATIC / "page.js", STATIC / "autodiagnostic.js", WEB_STATIC / "kernel.js")
 
 
 @pytest.fixture(scope="module")
@@ -53,28 +54,28 @@ def test_every_attribute_is_in_the_page(page, name):
 
 
 def test_the_other_shared_names_are_in_the_page(page):
-    assert PLOTLY_URL == "../../files/contacts_lib/static/plotly-radar.min.js"  # from a page's address
+    assert PLOTLY_URL == "../../files/contacts_lib/autodiagnostic/static/plotly-radar.min.js"  # from a page's address
     assert f'class="{BUTTON_CLASS} ' in page
     assert "ceAutodiagnostic.start(" in page
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
 def test_scripts_write_no_name_of_the_contract(script):
-    source = (STATIC / script).read_text(encoding="utf-8")
+    source = script.read_text(encoding="utf-8")
     literals = {value for groups in _string_literals(source) for value in groups if value}
     names = set(PARTS.values()) | set(ATTRIBUTES.values()) | {PLOTLY_URL, BUTTON_CLASS, STORAGE_PREFIX}
     written = {
         literal for literal in literals
         if literal in names or re.search(r"(^|[.\s\[])(ce-[\w-]+|data-(?!voila)[\w-]+)", literal)
     }
-    assert written == set(), f"{script} writes names of the contract: {sorted(written)}"
+    assert written == set(), f"{script.name} writes names of the contract: {sorted(written)}"
     assert not re.search(r"\bsend\(\{\s*type:\s*[\"']", source), "message types come from contract.messages"
     for text in TEXTS.values():
         assert text[:25] not in source, "texts come from contract.texts"
 
 
 def test_scripts_use_every_message_and_text_they_are_given():
-    scripts = "".join((STATIC / script).read_text(encoding="utf-8") for script in SCRIPTS)
+    scripts = "".join(script.read_text(encoding="utf-8") for script in SCRIPTS)
     for message in set(MESSAGES_TO_KERNEL) | set(MESSAGES_TO_PAGE):
         assert f"messages.{message}" in scripts, message
     for name in TEXTS:
@@ -89,7 +90,7 @@ def test_the_voila_template_writes_first_paint_outputs_into_the_page():
 
 
 def test_the_page_states_the_upload_limit_the_scripts_check(page):
-    from contacts_lib.page_contract import UPLOAD_LIMIT_BYTES, megabytes
+    from contacts_lib.autodiagnostic.contract import UPLOAD_LIMIT_BYTES, megabytes
 
     assert megabytes(UPLOAD_LIMIT_BYTES) == "5 Mo"
     assert "modèle rempli), 5 Mo au plus" in page

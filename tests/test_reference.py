@@ -5,7 +5,12 @@ import re
 
 import pytest
 
-from contacts_lib.reference import CatalogueError, _check, data_dir, load_catalogue
+from contacts_lib.autodiagnostic.reference import (
+    CatalogueError,
+    _check,
+    data_dir,
+    load_catalogue,
+)
 
 
 def test_levers_hold_10_11_8_7_questions_in_sheet_order():

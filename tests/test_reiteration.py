@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from contacts_lib.answers import InputError
 from contacts_lib.logs import canal_of, load_log, reiteration_by, reiteration_paths
 from contacts_lib.logs.reiteration import reiteration_of_files
+from contacts_lib.messages import InputError
 from tests.samples import run_cli
 
 HEADER = ["structure", "usager", "horodatage", "canal", "motif", "agent"]
@@ -280,7 +280,11 @@ def test_the_query_is_standard_sql_kept_in_one_place():
 
 
 def test_the_sample_log_is_synthetic_deterministic_and_has_something_to_find(tmp_path):
-    from contacts_lib.logs.sample import REPEAT_PRACTICES, repeat_probability, sample_log
+    from contacts_lib.logs.sample import (
+        REPEAT_PRACTICES,
+        repeat_probability,
+        sample_log,
+    )
     from contacts_lib.network import Network, sample_network
 
     diagnostics = sample_network(120, seed=3)

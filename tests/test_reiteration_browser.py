@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from contacts_lib.logs.figures import rate_text
 from contacts_lib.logs.page import log_source
 from contacts_lib.logs.reiteration import reiteration_by
-from contacts_lib.server import page_path
+from contacts_lib.web.server import page_path
 from tests.app_server import pooled_kernels, running_app
 from tests.samples import ROOT, plain
 

@@ -57,7 +57,11 @@ def test_the_synthetic_log_is_said_and_many_structures_are_cut_to_the_highest(mo
 
 
 def test_an_unreadable_network_or_log_is_said_on_the_page(tmp_path, monkeypatch):
-    from contacts_lib.logs.page import practices_network, read_log_or_error, reiteration_page
+    from contacts_lib.logs.page import (
+        practices_network,
+        read_log_or_error,
+        reiteration_page,
+    )
 
     monkeypatch.setenv("CONTACTS_EFFICACES_RESEAU", str(tmp_path / "absent"))
     monkeypatch.setenv(LOG_VARIABLE, str(tmp_path / "absent.csv"))

@@ -3,7 +3,11 @@
 import datetime as dt
 import re
 
-from contacts_lib.report import SUMMARY_ACTIONS, report_html, summary_html
+from contacts_lib.autodiagnostic.report import (
+    SUMMARY_ACTIONS,
+    report_html,
+    summary_html,
+)
 from tests.samples import plain
 
 

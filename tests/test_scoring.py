@@ -5,8 +5,13 @@ from fractions import Fraction
 
 import pytest
 
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import format_percent, rounded_percent, score, score_answers
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import (
+    format_percent,
+    rounded_percent,
+    score,
+    score_answers,
+)
 from tests.samples import random_autodiagnostic
 
 
@@ -77,7 +82,7 @@ def test_scores_match_an_independent_decimal_computation(seed):
 def test_the_cli_percentages_are_the_scores_percentages():
     """``lever_percentages`` (integers, one division: the CLI's many rows) gives the very floats
     of ``Scores.percent``."""
-    from contacts_lib.scoring import lever_percentages, score
+    from contacts_lib.autodiagnostic.scoring import lever_percentages, score
     from tests.samples import random_autodiagnostic
 
     for seed in range(200):

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from contacts_lib import score, write_csv, write_json
-from contacts_lib.answers import InputError
+from contacts_lib.autodiagnostic.scoring import lever_percentages
 from contacts_lib.formats import read_autodiagnostics
+from contacts_lib.messages import InputError
 from contacts_lib.network import load_network, sample_network, write_sample_network
-from contacts_lib.scoring import lever_percentages
 from contacts_lib.store import SAVED_AT_COLUMN, VERSION_COLUMN, Store
 from tests.samples import random_autodiagnostic, run_cli
 

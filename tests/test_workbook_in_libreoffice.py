@@ -13,8 +13,13 @@ import pytest
 from openpyxl import load_workbook
 
 from contacts_lib import read_autodiagnostics, rounded_percent, score, write_workbook
-from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, RESULTS_SHEET, question_row
-from contacts_lib.reference import load_catalogue
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.formats.xlsx_format import (
+    ANSWER_SHEET,
+    INPUT_COLUMN,
+    RESULTS_SHEET,
+    question_row,
+)
 from tests.hostile import REFUSED_SPELLINGS
 from tests.samples import random_autodiagnostic
 
@@ -60,7 +65,7 @@ def _shown_results(csv_path):
 
 
 def _cases():
-    from contacts_lib.reference import example_path
+    from contacts_lib.autodiagnostic.reference import example_path
 
     example = read_autodiagnostics(example_path())[0]
     half = list(random_autodiagnostic(0).answers)
@@ -146,7 +151,7 @@ def test_the_workbook_prints_on_a4(soffice, tmp_path, worked_example):
 def _accepted_spellings() -> list[object]:
     """Every way the library reads an answer: each word in three cases, each space of the
     vocabulary around it, numbers and booleans."""
-    from contacts_lib.answers import ANSWER_SPACES, NO_WORDS, YES_WORDS
+    from contacts_lib.autodiagnostic.answers import ANSWER_SPACES, NO_WORDS, YES_WORDS
 
     spellings: list[object] = []
     for word in YES_WORDS + NO_WORDS:
@@ -178,7 +183,7 @@ def _plan_states(csv_path) -> dict[int, str]:
 
 @pytest.mark.parametrize("batch", [0, 1, 2])
 def test_every_accepted_spelling_counts_in_the_workbook_as_in_the_library(batch, soffice, tmp_path):
-    from contacts_lib.answers import parse_answer
+    from contacts_lib.autodiagnostic.answers import parse_answer
 
     spellings = _accepted_spellings()
     assert len(spellings) <= 3 * 36
@@ -202,7 +207,8 @@ def test_every_accepted_spelling_counts_in_the_workbook_as_in_the_library(batch,
 
 
 def test_no_refused_spelling_counts_in_the_workbook(soffice, tmp_path):
-    from contacts_lib.answers import InputError, parse_answer
+    from contacts_lib.autodiagnostic.answers import parse_answer
+    from contacts_lib.messages import InputError
 
     for value in REFUSED_SPELLINGS:
         with pytest.raises(InputError):

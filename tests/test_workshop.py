@@ -24,7 +24,7 @@ from contacts_lib import (
     write_workbook,
 )
 from contacts_lib.formats import workbook_bytes
-from contacts_lib.workshop import (
+from contacts_lib.workshop.consensus import (
     answer_counts,
     consensus_autodiagnostic,
     consensus_bytes,
@@ -37,7 +37,7 @@ from contacts_lib.workshop import (
     structure_names,
     summary_html,
 )
-from contacts_lib.workshop_page import WorkshopPage
+from contacts_lib.workshop.page import WorkshopPage
 from tests.samples import plain, run_cli
 
 Y, N, B = True, False, None
@@ -315,8 +315,8 @@ def test_the_consensus_command_warns_when_files_name_several_structures(tmp_path
 
 
 def test_the_page_is_served_linked_and_titled():
-    from contacts_lib.landing import landing_html
-    from contacts_lib.server import WORKSHOP_NOTEBOOK
+    from contacts_lib.web.landing import landing_html
+    from contacts_lib.web.server import WORKSHOP_NOTEBOOK
     from tests.samples import kernel_pools, page_notebook
 
     assert WORKSHOP_NOTEBOOK == "atelier.ipynb"
@@ -325,7 +325,7 @@ def test_the_page_is_served_linked_and_titled():
     title, markdown, code = page_notebook(WORKSHOP_NOTEBOOK)
     assert title == "Atelier — 100 % Contacts efficaces"
     assert markdown.startswith("[← Accueil](index.ipynb)")
-    assert code == "from contacts_lib.workshop_page import workshop_page\n\nworkshop_page()"
+    assert code == "from contacts_lib.workshop.page import workshop_page\n\nworkshop_page()"
     pools = kernel_pools()
     assert pools[f"notebooks/{WORKSHOP_NOTEBOOK}"] == {"pool_size": 0}
 

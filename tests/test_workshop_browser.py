@@ -20,9 +20,9 @@ from contacts_lib import (
     write_json,
     write_workbook,
 )
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import format_percent
-from contacts_lib.server import page_path
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import format_percent
+from contacts_lib.web.server import page_path
 from tests.app_server import pooled_kernels, running_app
 from tests.samples import ROOT, plain
 

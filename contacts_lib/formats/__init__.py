@@ -10,12 +10,18 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from contacts_lib.answers import Autodiagnostic, InputError
+from contacts_lib.autodiagnostic.answers import Autodiagnostic
+from contacts_lib.autodiagnostic.reference import example_path
 from contacts_lib.formats.csv_format import dumps_csv, parse_csv, write_csv
 from contacts_lib.formats.files import MAX_FILE_BYTES, read_user_file, too_big
 from contacts_lib.formats.json_format import dumps_json, parse_json, write_json
-from contacts_lib.formats.xlsx_format import build_workbook, parse_workbook, workbook_bytes, write_workbook
-from contacts_lib.reference import example_path
+from contacts_lib.formats.xlsx_format import (
+    build_workbook,
+    parse_workbook,
+    workbook_bytes,
+    write_workbook,
+)
+from contacts_lib.messages import InputError
 
 _PARSERS = {
     ".json": lambda content, name: [parse_json(content, name)],

@@ -22,17 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from contacts_lib.answers import (
+from contacts_lib.autodiagnostic.answers import (
     HEADER_KEYS,
     QUESTION_KEYS,
     Autodiagnostic,
-    InputError,
     answer_text,
     build_autodiagnostic,
-    thousands,
-    visible,
 )
 from contacts_lib.formats.files import write_atomically
+from contacts_lib.messages import InputError, thousands, visible
 
 CSV_COLUMNS = HEADER_KEYS + QUESTION_KEYS
 _SEPARATORS = (";", ",", "\t")

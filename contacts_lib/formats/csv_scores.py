@@ -13,16 +13,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from contacts_lib.answers import (
+from contacts_lib.autodiagnostic.answers import (
     HEADER_FIELDS,
     MAX_TEXT_LENGTH,
-    InputError,
     has_forbidden_character,
     parse_answer,
     parse_header_value,
 )
-from contacts_lib.formats.csv_format import _unneutralised, build_row, csv_rows, neutralised, open_csv
-from contacts_lib.scoring import lever_counts
+from contacts_lib.autodiagnostic.scoring import lever_counts
+from contacts_lib.formats.csv_format import (
+    _unneutralised,
+    build_row,
+    csv_rows,
+    neutralised,
+    open_csv,
+)
+from contacts_lib.messages import InputError
 
 #: Rows scored from one file (the per-row reader, which keeps every autodiagnostic, stops at
 #: csv_format.MAX_STRUCTURES).

@@ -10,7 +10,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from contacts_lib.answers import InputError, visible
+from contacts_lib.messages import InputError, visible
 
 #: Far above any real autodiagnostic file (thousands of structures fit in a few MB).
 MAX_FILE_BYTES = 100 * 1024 * 1024

@@ -14,19 +14,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from contacts_lib.answers import (
+from contacts_lib.autodiagnostic.answers import (
     HEADER_FIELDS,
     HEADER_KEYS,
     QUESTION_KEYS,
     Autodiagnostic,
-    InputError,
     answer_text,
     build_autodiagnostic,
-    show_value,
 )
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import rounded_percent, score
 from contacts_lib.formats.files import write_atomically
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import rounded_percent, score
+from contacts_lib.messages import InputError, show_value
 
 FORMAT_NAME = "100-contacts-efficaces/autodiagnostic"
 FORMAT_VERSION = 1

@@ -12,12 +12,11 @@ from __future__ import annotations
 import io
 import math
 import re
-from pathlib import Path
-
 from functools import lru_cache
+from pathlib import Path
 from types import SimpleNamespace
 
-from contacts_lib.answers import (
+from contacts_lib.autodiagnostic.answers import (
     ANSWER_SPACES,
     HEADER_FIELDS,
     NO,
@@ -26,16 +25,14 @@ from contacts_lib.answers import (
     YES,
     YES_WORDS,
     Autodiagnostic,
-    InputError,
     answer_text,
     build_autodiagnostic,
     parse_answer,
-    show_value,
-    visible,
 )
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.scoring import UNANSWERED_RULE
 from contacts_lib.formats.files import os_reason, shown_path, write_atomically
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.scoring import UNANSWERED_RULE
+from contacts_lib.messages import InputError, show_value, visible
 
 ANSWER_SHEET = "Autodiagnostic"
 RESULTS_SHEET = "Résultats"
@@ -180,7 +177,7 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None):
 
 
 def _answer_words(cells: str) -> str:
-    """Formula giving the text of ``cells`` cleaned as :func:`contacts_lib.answers.answer_word`
+    """Formula giving the text of ``cells`` cleaned as :func:`contacts_lib.autodiagnostic.answers.answer_word`
     cleans it: each of ``ANSWER_SPACES`` made a space, then TRIM (the case is handled by
     :func:`_count_words`)."""
     text = cells

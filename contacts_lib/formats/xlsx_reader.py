@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from contacts_lib.answers import InputError, thousands, visible
+from contacts_lib.messages import InputError, thousands, visible
 
 #: Limits, far above a real autodiagnostic workbook (about 40 parts, 30 KB uncompressed).
 MAX_PARTS = 10_000

@@ -6,7 +6,14 @@
 """
 
 from contacts_lib.logs.log_format import CANALS, COLUMNS, ContactLog, canal_of, load_log
-from contacts_lib.logs.reiteration import BREAKDOWNS, FLAGS_SQL, flags_sql, reiteration_by, reiteration_of_files, reiteration_paths
+from contacts_lib.logs.reiteration import (
+    BREAKDOWNS,
+    FLAGS_SQL,
+    flags_sql,
+    reiteration_by,
+    reiteration_of_files,
+    reiteration_paths,
+)
 
 __all__ = [
     "BREAKDOWNS",

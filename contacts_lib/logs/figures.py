@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 from html import escape
 
-from contacts_lib.answers import thousands
-from contacts_lib.figures import RADAR_COLOR
 from contacts_lib.logs.log_format import shown_canal
-from contacts_lib.network.figures import SVG, _svg
+from contacts_lib.messages import thousands
+from contacts_lib.style import RADAR_COLOR, SVG, svg_figure
 
 #: The recueil's figure: réitération reaches up to 40 % of contacts in some services.
 RECUEIL_REFERENCE = 40.0
@@ -57,7 +56,7 @@ def rate_bars_svg(frame, by: str, reference: float = RECUEIL_REFERENCE, width: i
                  'stroke-width="1.5" stroke-dasharray="5 4"/>')
     parts.append(f'<text x="{x(reference) - 4}" y="{top - 14}" font-size="11" fill="#a4161a" text-anchor="end">'
                  f'{int(reference)} % : le maximum cité par le recueil</text>')
-    return _svg(width, height, parts, f"Taux de réitération par {by}, avec la référence de {int(reference)} % du recueil")
+    return svg_figure(width, height, parts, f"Taux de réitération par {by}, avec la référence de {int(reference)} % du recueil")
 
 
 def paths_svg(paths, width: int = 720, height: int = 320) -> SVG:
@@ -65,7 +64,7 @@ def paths_svg(paths, width: int = 720, height: int = 320) -> SVG:
     the channel of the repeat (right), each band as wide as its number of réitérations."""
     rows = [r for r in paths.to_dict("records") if r["reiterations"] > 0]
     if not rows:
-        return _svg(width, 60, ['<text x="10" y="30" font-size="13">Aucune réitération dans cette fenêtre.</text>'],
+        return svg_figure(width, 60, ['<text x="10" y="30" font-size="13">Aucune réitération dans cette fenêtre.</text>'],
                     "Aucune réitération")
     total = sum(r["reiterations"] for r in rows)
     sources = sorted({r["depuis"] for r in rows}, key=lambda c: -sum(r["reiterations"] for r in rows if r["depuis"] == c))
@@ -107,7 +106,7 @@ def paths_svg(paths, width: int = 720, height: int = 320) -> SVG:
                          f'{escape(_short(shown_canal(str(name)), 20))} ({count})</text>')
     parts.append(f'<text x="{left_x + node_width}" y="12" text-anchor="end" font-size="11">contact précédent</text>')
     parts.append(f'<text x="{right_x}" y="12" font-size="11">réitération</text>')
-    return _svg(width, height, parts, "Canal du contact précédent vers canal de la réitération")
+    return svg_figure(width, height, parts, "Canal du contact précédent vers canal de la réitération")
 
 
 def value_text(value: float | None, unit: str = "%", decimals: int = 1) -> str:
@@ -159,4 +158,4 @@ def association_svg(frame, width: int = 720, unit: str = "%", decimals: int = 1,
             parts.append(f'<line x1="{x(row["ic_bas"])}" y1="{y}" x2="{x(row["ic_haut"])}" y2="{y}" stroke="{colour}" stroke-width="2"/>')
         parts.append(f'<circle cx="{x(row["moyenne"])}" cy="{y}" r="4" fill="{colour}"><title>'
                      f'{escape(value_text(row["moyenne"], unit, decimals))}</title></circle>')
-    return _svg(width, height, parts, title)
+    return svg_figure(width, height, parts, title)

@@ -29,8 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contacts_lib.answers import InputError, visible
 from contacts_lib.formats.files import shown_path
+from contacts_lib.messages import InputError, visible
 
 #: The columns a contact log must have.
 COLUMNS = ("structure", "usager", "horodatage", "canal", "motif")

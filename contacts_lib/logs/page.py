@@ -20,12 +20,18 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from contacts_lib.answers import InputError, thousands
-from contacts_lib.logs.figures import RECUEIL_REFERENCE, association_svg, paths_svg, rate_bars_svg, rate_text
+from contacts_lib.logs.figures import (
+    RECUEIL_REFERENCE,
+    association_svg,
+    paths_svg,
+    rate_bars_svg,
+    rate_text,
+)
 from contacts_lib.logs.log_format import ContactLog, load_log, shown_canal
 from contacts_lib.logs.practices import association_text, practice_association
 from contacts_lib.logs.reiteration import keep_flags, reiteration_by, reiteration_paths
-from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
+from contacts_lib.messages import InputError, thousands
+from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 
 LOG_VARIABLE = "CONTACTS_EFFICACES_JOURNAL"
 #: Contacts of the synthetic log shown when no log is named.
@@ -117,7 +123,7 @@ class ReiterationPage:
         self._refresh()
 
     def _layout(self) -> widgets.Widget:
-        style = widgets.HTML(f"<style>{page_styles('network.css')}</style>")
+        style = widgets.HTML(f"<style>{page_styles('widget-page.css')}</style>")
         intro = widgets.HTML(tag("p", text(f"Données : {self.source.description}."),
                                  class_="ce-source" + (" ce-synthetic" if self.source.synthetic else "")))
         rule = widgets.HTML(tag("p", text(
@@ -248,7 +254,7 @@ class ReadingPage:
         self.share: float | None = None
         self.status = widgets.HTML(self._status_html("Préparation du journal de contacts…"))
         self.bar = widgets.FloatProgress(value=0, min=0, max=1, layout={"width": "420px"})
-        self.widget = widgets.VBox([widgets.HTML(f"<style>{page_styles('network.css')}</style>"), self.status, self.bar],
+        self.widget = widgets.VBox([widgets.HTML(f"<style>{page_styles('widget-page.css')}</style>"), self.status, self.bar],
                                    layout={"max_width": "1100px"})
         self.task = None
 

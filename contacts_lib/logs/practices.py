@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 
-from contacts_lib.answers import structure_key
-from contacts_lib.reference import load_catalogue
+from contacts_lib.autodiagnostic.answers import structure_key
+from contacts_lib.autodiagnostic.reference import load_catalogue
 
 #: The practices of the recueil that bear on repeated contacts (question numbers): accusé de
 #: réception, information proactive, measuring réitération, a shared contact history.

@@ -15,8 +15,8 @@ motif)``: see :func:`flags_sql`. Breakdowns and paths are plain ``GROUP BY`` que
 
 from __future__ import annotations
 
-from contacts_lib.answers import InputError
 from contacts_lib.logs.log_format import scan_log
+from contacts_lib.messages import InputError
 
 #: The columns a breakdown may be « par ».
 BREAKDOWNS = ("canal", "motif", "structure", "mois")

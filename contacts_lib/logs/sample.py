@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contacts_lib.answers import Autodiagnostic, InputError
+from contacts_lib.autodiagnostic.answers import Autodiagnostic
+from contacts_lib.messages import InputError
 
 #: Questions whose practice lowers the chance of a repeat, and by how much (probability points).
 REPEAT_PRACTICES = {14: 0.07, 16: 0.07, 24: 0.05, 29: 0.06}

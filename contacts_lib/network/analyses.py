@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from contacts_lib.answers import YES
+from contacts_lib.autodiagnostic.answers import YES
 from contacts_lib.network.tables import MOYENNE, lever_order, structure_key
 
 #: The groupings an analyst may ask for (``--par``).

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from contacts_lib.answers import thousands
-
+from contacts_lib.messages import thousands
 from contacts_lib.network.analyses import lever_distribution
-from contacts_lib.network.loading import Network, load_network
+from contacts_lib.network.loading import NETWORK_VARIABLE, Network, load_network
 from contacts_lib.network.tables import lever_order, structure_key
-from contacts_lib.server import NETWORK_VARIABLE
 
 
 @dataclass(frozen=True)

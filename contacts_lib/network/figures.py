@@ -2,7 +2,7 @@
 
 SVG made in Python needs no script and no network connection: the page shows it at once, and
 the same markup is the file a user downloads. Texts from files are escaped. The colours and
-fonts are those of the one-structure radar (:mod:`contacts_lib.figures`).
+fonts are the tool's (:mod:`contacts_lib.style`).
 """
 
 from __future__ import annotations
@@ -11,28 +11,10 @@ from html import escape
 
 import pandas as pd
 
-from contacts_lib.figures import AXIS_TEXT, POLAR_BACKGROUND, RADAR_COLOR
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import format_percentage, lever_names
 from contacts_lib.network.tables import lever_order
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import format_percentage, lever_names
-
-FONT = "Open Sans, DejaVu Sans, Arial, sans-serif"
-
-
-class SVG(str):
-    """An SVG figure: its markup (a ``str``, to write in a page or a file), shown as a picture in
-    Jupyter."""
-
-    def _repr_svg_(self) -> str:
-        return str(self)
-
-
-def _svg(width: float, height: float, parts: list[str], label: str) -> SVG:
-    return SVG(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(label)}" font-family="{FONT}" fill="{AXIS_TEXT}">'
-        + "".join(parts) + "</svg>"
-    )
+from contacts_lib.style import AXIS_TEXT, POLAR_BACKGROUND, RADAR_COLOR, SVG, svg_figure
 
 
 def percent_text(value: float) -> str:
@@ -69,7 +51,7 @@ def lever_boxes_svg(distribution: pd.DataFrame, width: int = 640) -> SVG:
         )
         parts.append(f'<line x1="{x(row.mediane)}" y1="{middle - 12}" x2="{x(row.mediane)}" y2="{middle + 12}" stroke="{RADAR_COLOR}" stroke-width="3"/>')
     summary = " ; ".join(f"{names[lever]} : médiane {percent_text(row.mediane)}" for lever, row in rows.iterrows())
-    return _svg(width, height, parts, f"Distribution des scores par levier. {summary}")
+    return svg_figure(width, height, parts, f"Distribution des scores par levier. {summary}")
 
 
 def _blend(rate: float) -> str:
@@ -127,4 +109,4 @@ def adoption_heatmap_svg(table: pd.DataFrame, by: str = "reseau", title_width: i
                 f"<title>{escape(str(column))}, pratique {int(practice)} : {percent_text(rate)}</title></rect>"
                 f'<text x="{x + cell_width / 2 - 1}" y="{y + 15}" text-anchor="middle" font-size="11" fill="{colour}">{percent_text(rate)}</text>'
             )
-    return _svg(width, height, parts, "Adoption des 36 bonnes pratiques par " + {"reseau": "réseau", "region": "région", "campagne": "campagne"}.get(by, by))
+    return svg_figure(width, height, parts, "Adoption des 36 bonnes pratiques par " + {"reseau": "réseau", "region": "région", "campagne": "campagne"}.get(by, by))

@@ -20,8 +20,10 @@ import anywidget
 import ipywidgets as widgets
 import pandas as pd
 
-from contacts_lib.answers import InputError, thousands
-from contacts_lib.figures import radar_svg
+from contacts_lib.autodiagnostic.figures import radar_svg
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import lever_names, score
+from contacts_lib.messages import InputError, thousands
 from contacts_lib.network.analyses import (
     adoption,
     campaigns_of,
@@ -35,13 +37,10 @@ from contacts_lib.network.figures import (
     lever_boxes_svg,
     percent_text,
 )
-from contacts_lib.network.loading import Network, load_network
+from contacts_lib.network.loading import NETWORK_VARIABLE, Network, load_network
 from contacts_lib.network.sample import DEFAULT_STRUCTURES, sample_network
 from contacts_lib.network.tables import lever_order
-from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import lever_names, score
-from contacts_lib.server import NETWORK_VARIABLE
+from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 
 ROWS_PER_PAGE = 25
 ALL = "__tous__"
@@ -157,7 +156,7 @@ class NetworkPage:
         return [(everything, ALL)] + [(value, value) for value in values]
 
     def _layout(self) -> widgets.Widget:
-        style = widgets.HTML(f"<style>{page_styles('network.css')}</style>")
+        style = widgets.HTML(f"<style>{page_styles('widget-page.css')}</style>")
         intro = widgets.HTML(
             tag("p", text(f"Données : {self.source.description}."), class_="ce-source" + (" ce-synthetic" if self.source.synthetic else ""))
             + "".join(tag("p", text(f"Fichier écarté : {problem}"), class_="ce-problem") for problem in self.network.problems)

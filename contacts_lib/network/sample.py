@@ -16,9 +16,9 @@ import math
 import random
 from pathlib import Path
 
-from contacts_lib.answers import Autodiagnostic
+from contacts_lib.autodiagnostic.answers import Autodiagnostic
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.formats.csv_format import write_csv
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
 
 #: Réseaux of the sample, with their share of structures and a typical number of users a year.
 RESEAUX = {

@@ -21,9 +21,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from contacts_lib.answers import HEADER_FIELDS, NO, YES, Autodiagnostic, structure_key
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.scoring import lever_counts
+from contacts_lib.autodiagnostic.answers import (
+    HEADER_FIELDS,
+    NO,
+    YES,
+    Autodiagnostic,
+    structure_key,
+)
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.scoring import lever_counts
 
 #: What identifies an autodiagnostic and situates it in the network, in every table.
 IDENTITY = ("autodiagnostic", "structure", "date", "campagne", "reseau", "region")

@@ -19,8 +19,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from contacts_lib.answers import InputError
-from contacts_lib.reference import data_dir
+from contacts_lib.autodiagnostic.reference import data_dir
+from contacts_lib.messages import InputError
 
 #: The channels, in the order every table shows them (the contact logs' vocabulary).
 CANALS = ("guichet", "telephone", "courrier", "courriel", "web")

@@ -1,6 +1,6 @@
 """Serving the app's pages (the ``contacts-efficaces app`` command): addresses, settings, start.
 
-The server itself is :mod:`contacts_lib.hosting` (Voilà with what hosting needs); its settings
+The server itself is :mod:`contacts_lib.web.hosting` (Voilà with what hosting needs); its settings
 are in ``voila.json``, read from the project folder: the same for ``make app``, this command and,
 through ``binder/postBuild``, Binder.
 """
@@ -18,7 +18,7 @@ import threading
 import webbrowser
 from pathlib import Path
 
-from contacts_lib.answers import InputError
+from contacts_lib.messages import InputError
 
 LANDING_NOTEBOOK = "index.ipynb"
 APP_NOTEBOOK = "autodiagnostic.ipynb"
@@ -26,17 +26,18 @@ NETWORK_NOTEBOOK = "reseau.ipynb"
 WORKSHOP_NOTEBOOK = "atelier.ipynb"
 REITERATION_NOTEBOOK = "reiteration.ipynb"
 COSTS_NOTEBOOK = "couts.ipynb"
-#: Names a file or folder of autodiagnostics: the network page shows it, and the app compares
-#: each structure with it. Unset: the network page shows the synthetic sample, the app no band.
-NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
 PAGES_FOLDER = "notebooks"
 SETTINGS_FILE = "voila.json"
 LOCAL_IP = "127.0.0.1"
 
 
+#: The package's folder: Voilà serves its static files from the project's folder, under this name.
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
 def project_root() -> Path:
     """The folder holding ``notebooks/`` and ``voila.json`` (Voilà reads its settings there)."""
-    root = Path(__file__).resolve().parents[1]
+    root = PACKAGE.parent
     if not (root / PAGES_FOLDER / LANDING_NOTEBOOK).is_file():
         raise InputError(
             f"notebooks introuvables dans {root} : installez le projet depuis son dépôt "
@@ -50,25 +51,33 @@ def page_path(notebook: str) -> str:
     return f"/voila/render/{PAGES_FOLDER}/{notebook}"
 
 
-#: Where Voilà serves the package's static files (voila.json's ``file_allowlist`` lets them through).
-STATIC_FILES = "/voila/files/contacts_lib/static"
+#: Where Voilà serves the package's files (voila.json's ``file_allowlist`` lets only the static
+#: scripts through).
+PACKAGE_FILES = f"/voila/files/{PACKAGE.name}"
 
 
-def static_url(name: str) -> str:
+def static_file_path(path: Path) -> str:
+    """The server's address of one of the package's static files (a path inside the package)."""
+    return f"{PACKAGE_FILES}/{path.resolve().relative_to(PACKAGE).as_posix()}"
+
+
+def static_url(path: Path) -> str:
     """Address of one of the package's static files relative to a page, so that it works under
     Binder's prefix too."""
-    return posixpath.relpath(f"{STATIC_FILES}/{name}", posixpath.dirname(page_path(APP_NOTEBOOK)))
+    return posixpath.relpath(static_file_path(path), posixpath.dirname(page_path(APP_NOTEBOOK)))
 
 
 def local_assets_only(page_config: dict, **_) -> dict:
     """Voilà's ``page_config_hook``: no request to a third party from the pages (set by
-    contacts_lib.hosting, and on Binder by the configuration that binder/postBuild writes).
+    contacts_lib.web.hosting, and on Binder by the configuration that binder/postBuild writes).
 
     Voilà's front end would load MathJax from cdnjs.cloudflare.com on every page; the tool's pages
     have no mathematics, and a public service's pages should not disclose their visitors to
     a CDN: a local stand-in (``static/no-mathjax.js``) takes its place.
     """
-    page_config["fullMathjaxUrl"] = (page_config.get("baseUrl") or "/").rstrip("/") + f"{STATIC_FILES}/no-mathjax.js"
+    from contacts_lib.web.html import STATIC
+
+    page_config["fullMathjaxUrl"] = (page_config.get("baseUrl") or "/").rstrip("/") + static_file_path(STATIC / "no-mathjax.js")
     page_config["mathjaxConfig"] = "none"
     return page_config
 
@@ -79,7 +88,7 @@ def app_url(port: int, host: str = LOCAL_IP) -> str:
 
 def voila_command(port: int, *options: str, ip: str = LOCAL_IP) -> list[str]:
     """The app's server on the project's folder, so that pages have the same addresses as on Binder."""
-    return [sys.executable, "-m", "contacts_lib.hosting", ".", f"--port={port}", "--no-browser", f"--Voila.ip={ip}", *options]
+    return [sys.executable, "-m", "contacts_lib.web.hosting", ".", f"--port={port}", "--no-browser", f"--Voila.ip={ip}", *options]
 
 
 def jupyter_server_settings(root: Path | None = None) -> dict[str, object]:

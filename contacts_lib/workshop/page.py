@@ -20,12 +20,13 @@ import hashlib
 import ipywidgets as widgets
 import traitlets
 
-from contacts_lib.answers import NO, YES, Autodiagnostic, InputError
-from contacts_lib.browser_memory import BrowserMemory
-from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.scoring import format_percent, lever_names, score
-from contacts_lib.workshop import (
+from contacts_lib.autodiagnostic.answers import NO, YES, Autodiagnostic
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.scoring import format_percent, lever_names, score
+from contacts_lib.messages import InputError
+from contacts_lib.web.browser_memory import BrowserMemory
+from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
+from contacts_lib.workshop.consensus import (
     RADAR_LEGEND,
     Answer,
     Participant,
@@ -159,7 +160,7 @@ class WorkshopPage:
         return {"box": box, "info": info, "choice": choice, "revert": revert}
 
     def _layout(self) -> widgets.Widget:
-        style = widgets.HTML(f"<style>{page_styles('network.css')}{_STYLE}</style>")
+        style = widgets.HTML(f"<style>{page_styles('widget-page.css')}{_STYLE}</style>")
         intro = widgets.HTML(tag("div", tag("p", text(
             "Chaque participant a rempli l'autodiagnostic de la même structure et téléchargé son fichier (JSON, CSV ou "
             "classeur XLSX ; un CSV peut réunir plusieurs participants). Déposez ici tous les fichiers, en une ou plusieurs "

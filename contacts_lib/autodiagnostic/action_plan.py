@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from contacts_lib.reference import Lever, Question, data_dir, load_catalogue
-from contacts_lib.scoring import score_answers
+from contacts_lib.autodiagnostic.reference import (
+    Lever,
+    Question,
+    data_dir,
+    load_catalogue,
+)
+from contacts_lib.autodiagnostic.scoring import score_answers
 
 
 @dataclass(frozen=True)

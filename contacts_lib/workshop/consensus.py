@@ -15,7 +15,7 @@ file (JSON, CSV or XLSX; a CSV may hold several participants). From these files:
   spread per lever (the band drawn under the consensus radar);
 - :func:`summary_html`: the one-page workshop summary (A4).
 
-Scores are those of :mod:`contacts_lib.scoring` (through the network tables, which agree with
+Scores are those of :mod:`contacts_lib.autodiagnostic.scoring` (through the network tables, which agree with
 it); nothing here scores anything itself.
 """
 
@@ -29,17 +29,16 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from contacts_lib.answers import (
+from contacts_lib.autodiagnostic.answers import (
     HEADER_FIELDS,
     NO,
     YES,
     Autodiagnostic,
-    InputError,
     answer_text,
     build_autodiagnostic,
-    thousands,
 )
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.messages import InputError, thousands
 
 #: The extra column (CSV) or key (JSON) that names a participant, compared without case.
 PARTICIPANT_FIELD = "participant"
@@ -280,8 +279,8 @@ def score_spread(participants: Sequence[Participant]) -> pd.DataFrame:
 def consensus_radar_svg(participants: Sequence[Participant], overrides: Mapping[int, Answer] | None = None) -> str:
     """The consensus radar over the band of the participants' scores (lowest to highest on each
     lever, their median dashed), as SVG."""
-    from contacts_lib.figures import radar_svg
-    from contacts_lib.scoring import score
+    from contacts_lib.autodiagnostic.figures import radar_svg
+    from contacts_lib.autodiagnostic.scoring import score
 
     spread = score_spread(participants).set_index("levier")
     levers = [lever.key for lever in load_catalogue().levers]
@@ -329,17 +328,15 @@ def summary_html(
     without unanimity with their counts and who disagrees (one page up to about twenty such
     questions with five participants; more go on to a second page, the table's head repeated).
     Every text from a file is escaped. A consensus answer chosen by the group is marked so."""
-    from contacts_lib.figures import radar_summary
-    from contacts_lib.page import text
-    from contacts_lib.report import (
-        DOCUMENT_STYLE as REPORT_STYLE,  # the A4 style of the tool's documents
-    )
-    from contacts_lib.scoring import (
+    from contacts_lib.autodiagnostic.figures import radar_summary
+    from contacts_lib.autodiagnostic.report import DOCUMENT_STYLE as REPORT_STYLE
+    from contacts_lib.autodiagnostic.scoring import (
         UNANSWERED_RULE,
         format_percent,
         format_percentage,
         score,
     )
+    from contacts_lib.web.html import text
 
     consensus = consensus_autodiagnostic(participants, overrides)
     scores = score(consensus)

@@ -1,7 +1,7 @@
 """The autodiagnostic app: one widget holding the questionnaire, live results, radar, action plan,
 import and export.
 
-Displaying the app puts two outputs in the notebook: the page as HTML (``contacts_lib.page``), which
+Displaying the app puts two outputs in the notebook: the page as HTML (``contacts_lib.autodiagnostic.markup``), which
 Voilà shows at once with its radar, and the widget (``static/autodiagnostic.js``), which binds to
 that page when it connects to the kernel. All the rules stay here in Python: the browser only
 sends what the person typed or clicked, and shows what this class computes. pytest drives it by
@@ -20,37 +20,48 @@ import anywidget
 import plotly.graph_objects as go
 import traitlets
 
-from contacts_lib.action_plan import action_plan
-from contacts_lib.answers import (
+from contacts_lib.autodiagnostic.action_plan import action_plan
+from contacts_lib.autodiagnostic.answers import (
     HEADER_FIELDS,
     NO,
     YES,
     Autodiagnostic,
-    InputError,
     build_autodiagnostic,
     parse_header_value,
     structure_key,
 )
-from contacts_lib.figures import radar_figure, radar_summary, radar_svg
-from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
-from contacts_lib.formats.files import file_name_for
-from contacts_lib.page import (
-    EXPORTS,
+from contacts_lib.autodiagnostic.contract import (
     PLOTLY_BUNDLE,
     STATIC,
+    TEXTS,
+    UPLOAD_LIMIT_BYTES,
+    megabytes,
+)
+from contacts_lib.autodiagnostic.figures import radar_figure, radar_summary, radar_svg
+from contacts_lib.autodiagnostic.markup import (
+    EXPORTS,
     app_markup,
     contract_for_page,
-    display_first_paint,
     form_values,
-    french_text,
     plan_markup,
 )
-from contacts_lib.page_contract import TEXTS, UPLOAD_LIMIT_BYTES, megabytes
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.report import report_html, summary_html
-from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, lever_names, rounded_percent, score, score_answers
-from contacts_lib.server import NETWORK_VARIABLE
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.report import report_html, summary_html
+from contacts_lib.autodiagnostic.scoring import (
+    UNANSWERED_RULE,
+    Scores,
+    format_percent,
+    lever_names,
+    rounded_percent,
+    score,
+    score_answers,
+)
+from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
+from contacts_lib.formats.files import file_name_for
+from contacts_lib.messages import InputError
+from contacts_lib.network.loading import NETWORK_VARIABLE
 from contacts_lib.store import Store, Version, configured_path
+from contacts_lib.web.html import display_first_paint, french_text
 
 
 def _place_in_form(key: str) -> str:
@@ -450,7 +461,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         self.send({"type": "plotly"}, buffers=[PLOTLY_BUNDLE.read_bytes()])
 
     def message_handlers(self) -> dict:
-        """What the kernel does for each message of the page (contacts_lib.page_contract)."""
+        """What the kernel does for each message of the page (contacts_lib.autodiagnostic.contract)."""
         return {
             "ping": lambda message, buffers: self.send({"type": "pong"}),
             "import": self._on_import,

@@ -21,9 +21,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from contacts_lib.answers import InputError, thousands
-from contacts_lib.browser_memory import BrowserMemory
-from contacts_lib.costs import (
+from contacts_lib.costs.analyses import (
     CANALS,
     TOTAL,
     UnitCosts,
@@ -37,11 +35,12 @@ from contacts_lib.costs import (
     volumes_from_log,
     what_if,
 )
-from contacts_lib.figures import AXIS_TEXT, RADAR_COLOR
 from contacts_lib.logs.reiteration import keep_flags
-from contacts_lib.network.figures import FONT, SVG
+from contacts_lib.messages import InputError, thousands
 from contacts_lib.network.page import Source, page_source, structures_text
-from contacts_lib.page import PageWithKernel, download_link, page_styles, tag, text
+from contacts_lib.style import AXIS_TEXT, FONT, RADAR_COLOR, SVG
+from contacts_lib.web.browser_memory import BrowserMemory
+from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 
 ALL = "__tous__"
 NO_PRESET = "__aucun__"
@@ -253,7 +252,7 @@ class CostsPage:
     # ------------------------------------------------------------------ layout
 
     def _layout(self) -> widgets.Widget:
-        style = widgets.HTML(f"<style>{page_styles('network.css')}{STYLES}</style>")
+        style = widgets.HTML(f"<style>{page_styles('widget-page.css')}{STYLES}</style>")
         problems = "".join(tag("p", text(f"Fichier écarté : {problem}"), class_="ce-problem") for problem in self.source.network.problems)
         intro = widgets.HTML(
             tag("p", text(f"Données : {self.source.description}."), class_="ce-source" + (" ce-synthetic" if self.source.synthetic else ""))

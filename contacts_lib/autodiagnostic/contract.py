@@ -1,24 +1,24 @@
-"""What the app's Python and its page's JavaScript share, declared once.
+"""What the autodiagnostic app's Python and its page's JavaScript share, declared once.
 
-The app's page is HTML made in Python (:mod:`contacts_lib.page`). Two scripts bind to it:
+The app's page is HTML made in Python (:mod:`contacts_lib.autodiagnostic.markup`). Two scripts bind to it:
 ``static/page.js`` from the first paint on (radar, answers kept in the browser, connection state,
 leaving the page) and ``static/autodiagnostic.js``, the widget, once it is connected to the kernel.
 Both find the page's parts, talk to the kernel and keep the answers under the names below, which
 they receive as data (:func:`page_contract`): no class name, attribute or message type is written
-as a matching string in several files (``tests/test_page_contract.py`` checks it).
+as a matching string in several files (``tests/test_page_contract.py`` checks it). What every
+page shares (the first paint, the page's class) is in :mod:`contacts_lib.web.html`.
 """
 
 from __future__ import annotations
 
-from contacts_lib.reference import QUESTION_COUNT
-from contacts_lib.server import static_url
+from pathlib import Path
 
-#: Metadata key of an HTML output that the project's Voilà template writes into the page itself
-#: (share/jupyter/voila/templates/contacts): it shows with the page, before Voilà's front end runs.
-FIRST_PAINT = "contacts-efficaces/first-paint"
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT
+from contacts_lib.web.html import PAGE_CLASS
+from contacts_lib.web.server import static_url
 
-#: Class given to the page's ``<body>`` when the app is on it (styles of the whole page).
-PAGE_CLASS = "ce-page"
+#: The app page's own static files (its scripts, its styles, plotly.js reduced to the radar).
+STATIC = Path(__file__).parent / "static"
 
 #: Classes of the page's parts that the scripts look for (key: the name the scripts use).
 PARTS = {
@@ -46,8 +46,8 @@ PARTS = {
 
 #: Where the page finds plotly.js, relative to the page (Voilà serves the package's static files);
 #: the page shows an SVG radar until it is loaded (see figures.radar_svg).
-PLOTLY_FILE = "plotly-radar.min.js"
-PLOTLY_URL = static_url(PLOTLY_FILE)
+PLOTLY_BUNDLE = STATIC / "plotly-radar.min.js"
+PLOTLY_URL = static_url(PLOTLY_BUNDLE)
 
 #: Class of the page's buttons, for the ones the scripts create.
 BUTTON_CLASS = "ce-button"

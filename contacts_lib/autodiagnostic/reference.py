@@ -7,7 +7,6 @@ the one place that loads it and checks that it is whole and coherent.
 
 from __future__ import annotations
 
-
 import csv
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -32,8 +31,9 @@ GAUGES = (
 
 def data_dir() -> Path:
     """Folder holding the reference data (inside an installed wheel, or the source tree)."""
-    packaged = Path(__file__).parent / "data"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[1] / "data"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "data"
+    return packaged if packaged.is_dir() else package.parent / "data"
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from contacts_lib.reference import QUESTION_COUNT
-
-
-class InputError(ValueError):
-    """A user's file or value cannot be used; ``str(error)`` is the French message to show."""
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT
+from contacts_lib.messages import CONTROL_CHARACTERS, InputError, show_value
 
 
 @dataclass(frozen=True)
@@ -127,39 +124,12 @@ class Autodiagnostic:
 
 #: Characters refused in a name or any text field: control characters (tab and line breaks
 #: included), lone surrogates (not text), and the bidirectional overrides that reorder what is shown.
-_FORBIDDEN_IN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-
-
-#: What :func:`visible` writes as an escape: the characters above and the invisible ones
-#: (zero-width spaces and joiners, word joiner, byte order mark).
-_INVISIBLE = re.compile(_FORBIDDEN_IN_TEXT.pattern[:-1] + "\u200b-\u200f\u2060-\u2064\ufeff]")
+_FORBIDDEN_IN_TEXT = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def has_forbidden_character(text: str) -> bool:
     """Whether a text holds a character refused in a name (see ``_FORBIDDEN_IN_TEXT``)."""
     return _FORBIDDEN_IN_TEXT.search(text) is not None
-
-
-def visible(text: str) -> str:
-    """``text`` safe to print or show: control characters, lone surrogates and bidirectional
-    overrides written as escapes (``\\x1b``, ``\\ud800``), so a file name or a value can neither
-    drive a terminal nor break an encoder."""
-    return _INVISIBLE.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
-
-
-def thousands(number: int) -> str:
-    """« 15 000 » : a whole number as French writes it (narrow no-break space between thousands)."""
-    return f"{number:,}".replace(",", "\u202f")
-
-
-def show_value(value: object, limit: int = 60) -> str:
-    """A value as it may be quoted in a message: one line, control characters visible, short."""
-    text = visible(value if isinstance(value, str) else repr(value))
-    if len(text) > limit:
-        text = text[:limit] + f"… ({len(text)} caractères)"
-    return f"« {text} »"
 
 
 def answer_text(answer: bool | None) -> str:

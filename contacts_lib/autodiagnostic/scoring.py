@@ -18,8 +18,12 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from contacts_lib.answers import Autodiagnostic
-from contacts_lib.reference import QUESTION_COUNT, Catalogue, load_catalogue
+from contacts_lib.autodiagnostic.answers import Autodiagnostic
+from contacts_lib.autodiagnostic.reference import (
+    QUESTION_COUNT,
+    Catalogue,
+    load_catalogue,
+)
 
 if TYPE_CHECKING:
     import numpy as np

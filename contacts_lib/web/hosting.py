@@ -1,4 +1,4 @@
-"""The app's Voilà server, ready to host for a whole network (``python -m contacts_lib.hosting``).
+"""The app's Voilà server, ready to host for a whole network (``python -m contacts_lib.web.hosting``).
 
 :class:`AppServer` is Voilà's own standalone server with what hosting the app for many visitors
 needs and Voilà does not do by itself:
@@ -39,7 +39,12 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.utils import ENV_VARIABLE
 
-from contacts_lib.server import LANDING_NOTEBOOK, PAGES_FOLDER, local_assets_only, page_path
+from contacts_lib.web.server import (
+    LANDING_NOTEBOOK,
+    PAGES_FOLDER,
+    local_assets_only,
+    page_path,
+)
 
 
 def french_page(title: str, message: str, *, retry_seconds: int | None = None, base_url: str = "/") -> str:

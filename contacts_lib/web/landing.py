@@ -12,12 +12,19 @@ import base64
 import json
 from html import escape
 
+from contacts_lib.autodiagnostic.contract import EXAMPLE_QUERY
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.scoring import UNANSWERED_RULE, format_percent, score
 from contacts_lib.formats import workbook_bytes, worked_example
-from contacts_lib.page import STATIC, display_first_paint, page_styles, tag, text
-from contacts_lib.page_contract import EXAMPLE_QUERY, PAGE_CLASS
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.scoring import UNANSWERED_RULE, format_percent, score
-from contacts_lib.server import (
+from contacts_lib.web.html import (
+    PAGE_CLASS,
+    STATIC,
+    display_first_paint,
+    page_styles,
+    tag,
+    text,
+)
+from contacts_lib.web.server import (
     APP_NOTEBOOK,
     COSTS_NOTEBOOK,
     LANDING_NOTEBOOK,

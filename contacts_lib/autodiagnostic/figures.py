@@ -12,13 +12,11 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import Scores, format_percent
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import Scores, format_percent
+from contacts_lib.style import AXIS_TEXT, POLAR_BACKGROUND, RADAR_COLOR
 
-RADAR_COLOR = "#1f4e79"
 RADAR_FILL = "rgba(31, 78, 121, 0.25)"
-POLAR_BACKGROUND = "#e5ecf6"  # plotly's default polar background, named so that both radars share it
-AXIS_TEXT = "#2a3f5f"  # plotly's default axis text colour
 RADIAL_TICKS = [0, 20, 40, 60, 80, 100]
 BAND_FILL = "rgba(120, 120, 120, 0.28)"  # the peers' quartile band under a structure's radar
 BAND_LINE = "#555555"  # the peers' median

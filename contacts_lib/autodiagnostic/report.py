@@ -13,12 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from contacts_lib.action_plan import action_plan
-from contacts_lib.answers import HEADER_FIELDS, Autodiagnostic, answer_text, thousands
-from contacts_lib.figures import radar_summary, radar_svg
-from contacts_lib.page import PLAN_INTRO, plan_markup, text
-from contacts_lib.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.scoring import UNANSWERED_RULE, Scores, format_percent, score
+from contacts_lib.autodiagnostic.action_plan import action_plan
+from contacts_lib.autodiagnostic.answers import (
+    HEADER_FIELDS,
+    Autodiagnostic,
+    answer_text,
+)
+from contacts_lib.autodiagnostic.figures import radar_summary, radar_svg
+from contacts_lib.autodiagnostic.markup import PLAN_INTRO, plan_markup
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.scoring import (
+    UNANSWERED_RULE,
+    Scores,
+    format_percent,
+    score,
+)
+from contacts_lib.messages import thousands
+from contacts_lib.web.html import text
 
 #: Actions listed in the one-page summary: with the longest titles and names, still one page.
 SUMMARY_ACTIONS = 6

@@ -2,37 +2,39 @@
 
 The app's page is sent as HTML in the notebook's output, so that Voilà shows the questionnaire
 and the radar at once, before the widget connects to the kernel; the scripts then bind to this
-markup through the names of :mod:`contacts_lib.page_contract`. The action plan's HTML also serves
-the printed reports. Every text goes through :func:`html.escape`: what came from a file is shown
-as text.
+markup through the names of :mod:`contacts_lib.autodiagnostic.contract`. The action plan's HTML
+also serves the printed reports. Every text goes through :func:`contacts_lib.web.html.text`: what
+came from a file is shown as text.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from html import escape
-from pathlib import Path
 
-from contacts_lib.action_plan import LeverPlan, fiche
-from contacts_lib.answers import HEADER_FIELDS, NO, YES, Autodiagnostic, answer_text
-from contacts_lib.formats import EXTENSIONS
-from contacts_lib.page_contract import (
+from contacts_lib.autodiagnostic.action_plan import LeverPlan, fiche
+from contacts_lib.autodiagnostic.answers import (
+    HEADER_FIELDS,
+    NO,
+    YES,
+    Autodiagnostic,
+    answer_text,
+)
+from contacts_lib.autodiagnostic.contract import (
     ATTRIBUTES,
-    FIRST_PAINT,
     PARTS,
-    PLOTLY_FILE,
+    STATIC,
     UPLOAD_LIMIT_BYTES,
     megabytes,
     page_contract,
 )
-from contacts_lib.reference import load_catalogue
-from contacts_lib.scoring import format_percent
+from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.autodiagnostic.scoring import format_percent
+from contacts_lib.formats import EXTENSIONS
+from contacts_lib.web.html import STATIC as WEB_STATIC
+from contacts_lib.web.html import french_text, inline_json, page_styles, tag, text, void
 
-STATIC = Path(__file__).parent / "static"
-PLOTLY_BUNDLE = STATIC / PLOTLY_FILE
 CHOICES = ((YES, "Oui"), (NO, "Non"), ("", "Sans réponse"))
 PLAN_INTRO = "Bonnes pratiques pas encore en place, levier le plus faible d'abord."
 
@@ -44,97 +46,11 @@ EXPORTS = {
     "synthese": ("Synthèse d'une page (HTML, A4)", "text/html", "-synthese.html"),
 }
 
-#: French typography: no line break inside « … » nor before a colon, a semicolon or « % ».
-_NO_BREAK = (
-    ("« ", "«\u00a0"), (" »", "\u00a0»"), (" %", "\u202f%"), (" :", "\u00a0:"), (" ;", "\u202f;"), ("n° ", "n°\u00a0"),
-)
-
-
-def french_text(text: str) -> str:
-    """A French text for display: the spaces that must not break become non-breaking."""
-    for plain, no_break in _NO_BREAK:
-        text = text.replace(plain, no_break)
-    return text
-
-
-def display_first_paint(html: str) -> None:
-    """Display a page's HTML so that Voilà writes it into the page at once (see FIRST_PAINT);
-    elsewhere (JupyterLab) it is an ordinary HTML output."""
-    from IPython.display import HTML, display
-
-    display(HTML(html), metadata={FIRST_PAINT: True})
-
-
-class PageWithKernel:
-    """A page made of widgets (the network page, the workshop page), and a script that gives its
-    kernel back when the tab goes (« pagehide », the same request as the app's), so a visitor who
-    leaves does not wait for culling."""
-
-    def __init__(self, widget: object) -> None:
-        self.widget = widget
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import HTML, display
-
-        release = (STATIC / "kernel.js").read_text(encoding="utf-8")
-        display(HTML(f"<script>{release}\nwindow.addEventListener('pagehide', window.ceReleaseKernel);</script>"))
-        display(self.widget)
-
-
-def page_styles(name: str) -> str:
-    """The styles of a page: the whole page's (``page.css``), then the page's own."""
-    return "\n".join((STATIC / css).read_text(encoding="utf-8") for css in ("page.css", name))
-
-
 def contract_for_page() -> dict[str, object]:
     """The page contract as the scripts receive it, its texts with French spacing."""
     contract = page_contract()
     contract["texts"] = {name: french_text(value) for name, value in contract["texts"].items()}
     return contract
-
-
-def _attributes(attributes: Mapping[str, object]) -> str:
-    parts = []
-    for name, value in attributes.items():
-        if value is None or value is False:
-            continue
-        parts.append(name if value is True else f'{name}="{escape(str(value), quote=True)}"')
-    return (" " + " ".join(parts)) if parts else ""
-
-
-def _names(attributes: Mapping[str, object]) -> dict[str, object]:
-    return {key.rstrip("_").replace("_", "-"): value for key, value in attributes.items()}
-
-
-def void(name: str, /, **attributes: object) -> str:
-    """An element without content (``<input>``), attributes named as for :func:`tag`."""
-    return f"<{name}{_attributes(_names(attributes))}>"
-
-
-def inline_json(value: object) -> str:
-    """JSON safe to put inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
-    return json.dumps(value).replace("</", "<\\/").replace("<!--", "<\\!--")
-
-
-def tag(name: str, content: str = "", /, **attributes: object) -> str:
-    """An element; ``content`` is HTML already escaped, attribute values are escaped here.
-
-    Attribute names are given with ``_`` for ``-`` and a trailing ``_`` for Python keywords:
-    ``tag("label", "Nom", for_="id", aria_live="polite")``.
-    """
-    return f"<{name}{_attributes(_names(attributes))}>{content}</{name}>"
-
-
-def text(value: str) -> str:
-    """A text as HTML: escaped, with French non-breaking spaces."""
-    return escape(french_text(value))
-
-
-def download_link(label: str, content: bytes, file_name: str, mime: str, class_: str = "ce-button") -> str:
-    """A link that downloads ``content`` as ``file_name`` (a ``data:`` URL: no request to the
-    server, no file left on it)."""
-    return tag("a", text(label), href=f"data:{mime};base64," + base64.b64encode(content).decode("ascii"),
-               download=file_name, class_=class_)
 
 
 def data(name: str, value: object = True) -> dict[str, object]:
@@ -435,8 +351,8 @@ def app_markup(
         class_=PARTS["app"],
         lang="fr",
     )
-    style = f"<style>{page_styles('autodiagnostic.css')}</style>"
-    page_script = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in ("kernel.js", "page.js"))
+    style = f"<style>{page_styles('autodiagnostic.css', STATIC)}</style>"
+    page_script = "\n".join(path.read_text(encoding="utf-8") for path in (WEB_STATIC / "kernel.js", STATIC / "page.js"))
     options = {"example": form_values(example) if example is not None else None}
     start = f"ceAutodiagnostic.start({json.dumps(uid)}, {inline_json(contract_for_page())}, {inline_json(options)});"
     return f"{style}{app}<script>{page_script}\n{start}</script>"

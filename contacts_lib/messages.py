@@ -1,0 +1,46 @@
+"""How the tool speaks to its users: the error every French message travels in, and how values,
+names and numbers are written into a message so that it stays one safe line.
+
+Every feature raises :class:`InputError` with its French message and quotes what came from a file
+through :func:`show_value` or :func:`visible`, so a file name or a value can neither drive a
+terminal, nor break a line, nor an encoder.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class InputError(ValueError):
+    """A user's file or value cannot be used; ``str(error)`` is the French message to show."""
+
+
+#: Control characters (tab and line breaks included), lone surrogates (not text), and the
+#: bidirectional overrides that reorder what is shown: a character class's body.
+CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
+
+#: What :func:`visible` writes as an escape: the characters above and the invisible ones
+#: (zero-width spaces and joiners, word joiner, byte order mark).
+_INVISIBLE = re.compile(f"[{CONTROL_CHARACTERS}\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print or show: control characters, lone surrogates and bidirectional
+    overrides written as escapes (``\\x1b``, ``\\ud800``), so a file name or a value can neither
+    drive a terminal nor break an encoder."""
+    return _INVISIBLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+def thousands(number: int) -> str:
+    """« 15 000 » : a whole number as French writes it (narrow no-break space between thousands)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def show_value(value: object, limit: int = 60) -> str:
+    """A value as it may be quoted in a message: one line, control characters visible, short."""
+    text = visible(value if isinstance(value, str) else repr(value))
+    if len(text) > limit:
+        text = text[:limit] + f"… ({len(text)} caractères)"
+    return f"« {text} »"
