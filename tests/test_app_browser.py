@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from contacts_lib import format_percent, read_autodiagnostics, score, write_workbook
 from contacts_lib.autodiagnostic.contract import STORAGE_PREFIX, UPLOAD_LIMIT_BYTES
+from contacts_lib.autodiagnostic.figures import radar_svg
 from contacts_lib.autodiagnostic.reference import data_dir, example_path
 from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, question_row
 from contacts_lib.web.server import page_path
@@ -243,7 +244,7 @@ def test_csv_with_several_structures_then_pick_one(page, server):
         arg=format_percent(score(expected).moyenne),
     )
     assert page.input_value("input[data-field=usagers]") == "185000"
-    assert page.input_value("input[data-field=date]") == "2026-03-12"
+    assert page.input_value("input[data-field=date]") == "12/03/2026"  # typed and shown the French way
 
 
 def test_hand_filled_template_upload(page, server, tmp_path, worked_example):
@@ -364,6 +365,169 @@ def test_a_reload_keeps_an_uploaded_files_answers_until_reset(page, server):
     page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
     expect(restored).to_be_hidden()
     assert progress(page) == "0 / 36 réponses"
+
+
+def _without_kernel(page):
+    """The page's kernel websocket answers nothing (a kernel slow to connect): what the page shows
+    then is what it shows by itself."""
+    page.route_web_socket(re.compile(r".*/api/kernels/.*/channels.*"), lambda socket: None)
+
+
+def _radar_points(page):
+    points = page.get_attribute(".ce-radar .ce-radar-shape", "points")
+    return [tuple(float(v) for v in point.split(",")) for point in points.split()]
+
+
+def _python_radar_points(scores):
+    svg = radar_svg(scores)
+    points = re.search(r'class="ce-radar-shape" points="([^"]+)"', svg).group(1)
+    return [tuple(float(v) for v in point.split(",")) for point in points.split()]
+
+
+def test_answers_put_back_show_their_scores_at_once(page, server, worked_example):
+    """Restored from the browser or opened as the recueil's example, the answers come with their
+    scores and radar before the kernel answers: never 0 % beside ticked answers."""
+    open_app(page, server)
+    upload(page, example_path())
+    wait_for_scores(page, EXAMPLE_SHOWN)
+    page.wait_for_timeout(400)  # the page keeps what it shows a moment after
+    _without_kernel(page)
+    page.reload()
+    expect(page.locator(".ce-restored")).to_be_visible()
+    assert page.get_attribute(".ce-app", "data-live") is None  # the kernel never answered
+    assert shown_scores(page) == EXAMPLE_SHOWN
+    assert plain(page.inner_text(".ce-scorebar")).count("%") == 5
+    assert progress(page) == "36 / 36 réponses"
+    assert plain(page.inner_text('.ce-results [data-result="unanswered"]')) == "Toutes les questions ont une réponse."
+    expected = _python_radar_points(score(worked_example))
+    assert all(abs(a - b) < 0.02 for shown, python in zip(_radar_points(page), expected, strict=True)
+               for a, b in zip(shown, python, strict=True))
+    page.screenshot(path=str(ARTIFACTS / "app-restored-before-kernel.png"))
+    # A click before the kernel answers is scored at once too.
+    page.locator(".ce-question").nth(10).get_by_text("Oui", exact=True).click()  # question 11: Excellence
+    assert shown_scores(page)[1] == "36 %"
+    # The recueil's example, opened from the landing page, before its kernel answers.
+    example = new_page(page.context.browser)
+    _without_kernel(example)
+    example.goto(server.url + page_path("autodiagnostic.ipynb") + "?exemple=recueil", timeout=120_000)
+    expect(example.locator(".ce-restored")).to_contain_text("Exemple du recueil")
+    assert shown_scores(example) == EXAMPLE_SHOWN
+    example.context.close()
+
+
+def test_the_pages_own_scores_are_pythons(page, server):
+    """The scores a page shows before its kernel answers are Python's, for every count of OUI in
+    each lever (all 9 504 combinations): the page only adds up the rule Python gives it."""
+    from itertools import product
+
+    from contacts_lib.autodiagnostic.markup import contract_for_page
+    from contacts_lib.autodiagnostic.scoring import rounded_percent, score_answers
+
+    open_app(page, server)
+    rule = contract_for_page()["firstScores"]
+    combinations = list(product(*(range(len(lever["questions"]) + 1) for lever in rule["levers"])))
+
+    def answers_of(counts):
+        answers = [""] * 36
+        for lever, count in zip(rule["levers"], counts, strict=True):
+            for number in lever["questions"][:count]:
+                answers[number - 1] = "OUI"
+        return answers
+
+    shown = page.evaluate(
+        """([rule, all]) => all.map(answers => {
+             const scores = window.ceAutodiagnostic.scoresOf(rule, answers);
+             return [...scores.levers.map(lever => lever.percent), scores.moyenne, scores.answered];
+           })""",
+        [rule, [answers_of(counts) for counts in combinations]],
+    )
+    assert len(shown) == len(combinations) == 9504
+    for counts, page_scores in zip(combinations, shown, strict=True):
+        scores = score_answers([answer == "OUI" or None for answer in answers_of(counts)])
+        python = [plain(format_percent(scores.coverage[key])) for key in LEVERS]
+        assert [plain(p) for p in page_scores[:4]] == python, counts
+        assert page_scores[4] == rounded_percent(scores.moyenne), counts
+        assert page_scores[5] == sum(counts)
+
+
+def test_a_fast_export_with_an_invalid_field_writes_nothing(page, server, tmp_path):
+    """Answers clicked quickly, a wrong value typed and the export clicked at once: the export is
+    refused (nothing downloaded) and says why beside the field; corrected, it holds what the form shows."""
+    downloads = []
+    open_app(page, server)
+    page.on("download", lambda download: downloads.append(download))
+    page.fill("input[data-field=structure]", "CAF pressée")
+    for index in range(12):  # changes of the form in flight while the export is asked for
+        page.locator(".ce-question").nth(index).get_by_text("Oui", exact=True).click()
+    page.fill("input[data-field=usagers]", "douze")
+    page.locator("[data-export=json]").click()
+    error = page.locator(".ce-export-error")
+    expect(error).to_contain_text("Export impossible : le champ « Nombre d'usagers (si connu) » est à corriger")
+    field = page.locator("input[data-field=usagers]")
+    expect(field).to_be_focused()
+    expect(page.locator("#" + field.get_attribute("aria-describedby"))).to_contain_text("n'est pas un nombre entier")
+    page.wait_for_timeout(1000)
+    assert downloads == []
+    page.fill("input[data-field=usagers]", "12 000")
+    with page.expect_download() as caught:
+        page.locator("[data-export=json]").click()
+    caught.value.save_as(tmp_path / "export.json")
+    [written] = read_autodiagnostics(tmp_path / "export.json")
+    assert (written.structure, written.usagers, written.answered) == ("CAF pressée", 12000, 12)
+
+
+def test_reset_right_after_a_reload_and_after_an_import_clears_everything(page, server):
+    open_app(page, server)
+    for index in range(6):
+        page.locator(".ce-question").nth(index).get_by_text("Oui", exact=True).click()
+    page.fill("input[data-field=structure]", "CAF à effacer")
+    page.wait_for_timeout(400)
+    reset = page.get_by_role("button", name="Recommencer à zéro")
+    # Right after a reload: the answers put back are on their way to the kernel when reset is clicked.
+    page.reload()
+    page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
+    reset.click()
+    assert page.dialogs[-1] == "confirm"
+    wait_for_scores(page, ["0 %"] * 5)
+    page.wait_for_timeout(1500)  # whatever was on its way has arrived: nothing came back
+    assert progress(page) == "0 / 36 réponses"
+    assert page.input_value("input[data-field=structure]") == ""
+    assert stored(page) == []
+    expect(reset).to_be_hidden()  # nothing left to clear
+    page.reload()
+    page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
+    assert progress(page) == "0 / 36 réponses" and stored(page) == []
+    # After an import: reset is offered, and clears the imported answers and what was kept.
+    upload(page, example_path())
+    wait_for_scores(page, EXAMPLE_SHOWN)
+    expect(page.locator(".ce-file-name")).to_have_text(example_path().name)
+    expect(reset).to_be_visible()
+    reset.click()
+    wait_for_scores(page, ["0 %"] * 5)
+    page.wait_for_timeout(1000)
+    assert stored(page) == [] and page.input_value("input[data-field=structure]") == ""
+    page.reload()
+    page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
+    assert progress(page) == "0 / 36 réponses" and page.input_value("input[data-field=structure]") == ""
+
+
+def test_the_file_chooser_and_the_date_speak_french_in_an_english_browser(browser, server):
+    page = new_page(browser, locale="en-US")
+    open_app(page, server)
+    picker = page.locator(".ce-file-picker")
+    assert " ".join(plain(picker.inner_text()).split()) == "Choisir un fichier… Aucun fichier choisi"
+    box = page.locator(".ce-file").bounding_box()
+    assert box is None or box["width"] <= 1  # the browser's own « Choose File » is not shown
+    page.locator(".ce-file").focus()  # still reached by the keyboard
+    date = page.locator("input[data-field=date]")
+    assert date.get_attribute("type") == "text" and date.get_attribute("placeholder") == "jj/mm/aaaa"
+    expect(page.get_by_label("Date de réalisation (jj/mm/aaaa)")).to_be_visible()
+    date.fill("15/06/2015")
+    date.press("Tab")
+    page.wait_for_timeout(500)
+    expect(page.locator("#" + date.get_attribute("aria-describedby"))).to_have_text("")
+    page.screenshot(path=str(ARTIFACTS / "app-english-browser.png"))
+    page.context.close()
 
 
 def test_leaving_warns_only_while_answers_are_not_exported(page, server):

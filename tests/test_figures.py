@@ -12,7 +12,7 @@ from contacts_lib.style import RADAR_COLOR
 
 
 def _polygon(svg):
-    points = re.search(r'<polygon points="([^"]+)"', svg).group(1)
+    points = re.search(r'<polygon [^>]*points="([^"]+)"', svg).group(1)
     return [tuple(float(v) for v in point.split(",")) for point in points.split()]
 
 
@@ -34,7 +34,19 @@ def test_the_svg_radar_shows_the_figure_s_values_at_the_figure_s_angles(worked_e
     names = re.findall(r'font-size="12">([^<]+)</text>', svg)
     assert names == [lever.short_name for lever in load_catalogue().levers] == list(figure.data[0].theta[:-1])
     assert f'stroke="{RADAR_COLOR}"' in svg and figure.data[0].line.color == RADAR_COLOR
-    assert [t for t in re.findall(r'font-size="10">(\d+) %</text>', svg)] == ["0", "20", "40", "60", "80", "100"]
+    assert [t for t in re.findall(r'font-size="10"[^>]*>(\d+) %</text>', svg)] == ["20", "40", "60", "80", "100"]
+
+
+def test_the_radar_scale_is_never_under_the_data_or_the_band(worked_example):
+    """The scale's labels are drawn over the structure's radar and the peers' band (SVG: after
+    them, with a halo; plotly: the axis above the traces), along the 45° line where no point is."""
+    band = ([20.0] * 4, [50.0] * 4, [90.0] * 4)
+    svg = radar_svg(score(worked_example), band=band)
+    first_label = svg.index('font-size="10"')
+    assert first_label > svg.rindex("<path") and first_label > svg.rindex("<circle")
+    assert 'stroke="#fff" stroke-width="3" paint-order="stroke">20 %' in svg
+    axis = radar_figure(score(worked_example)).layout.polar.radialaxis
+    assert axis.layer == "above traces" and axis.angle == 45 and 0 not in axis.tickvals
 
 
 def test_the_svg_radar_is_an_image_for_screen_readers_to_skip(worked_example):

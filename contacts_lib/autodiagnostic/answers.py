@@ -22,6 +22,8 @@ class HeaderField:
     key: str  # column name in CSV, key in JSON
     label: str  # French label, as in the original sheet
     kind: str  # "text", "date" or "count"
+    #: Whether every file written holds it, even blank; else only files where it is filled.
+    always_written: bool = True
 
 
 HEADER_FIELDS = (
@@ -30,6 +32,8 @@ HEADER_FIELDS = (
     HeaderField("campagne", "Campagne", "text"),  # blank: the year of the date (Autodiagnostic.campaign)
     HeaderField("reseau", "Réseau", "text"),
     HeaderField("region", "Région", "text"),
+    # Who filled it, in a workshop where each participant answers for the same structure.
+    HeaderField("participant", "Participant (atelier)", "text", always_written=False),
     HeaderField("usagers", "Nombre d'usagers (si connu)", "count"),
     HeaderField("visites_guichet", "Volume de visites au guichet par an (si connu)", "count"),
     HeaderField("appels", "Volume d'appels téléphoniques par an (si connu)", "count"),
@@ -94,6 +98,7 @@ class Autodiagnostic:
     campagne: str | None = None
     reseau: str | None = None
     region: str | None = None
+    participant: str | None = None
     usagers: int | None = None
     visites_guichet: int | None = None
     appels: int | None = None

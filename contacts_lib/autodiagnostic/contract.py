@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contacts_lib.autodiagnostic.figures import RADAR_POINT, RADAR_SHAPE
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT
 from contacts_lib.web.html import PAGE_CLASS
 from contacts_lib.web.server import static_url
@@ -29,6 +30,7 @@ PARTS = {
     "reset": "ce-reset",
     "scoreBar": "ce-scorebar",
     "file": "ce-file",
+    "fileName": "ce-file-name",
     "pick": "ce-pick",
     "pickButton": "ce-pick-button",
     "importError": "ce-import-error",
@@ -41,6 +43,8 @@ PARTS = {
     "versions": "ce-versions",
     "versionButton": "ce-version-button",
     "radar": "ce-radar",
+    "radarShape": RADAR_SHAPE,
+    "radarPoint": RADAR_POINT,
     "planBody": "ce-plan-body",
 }
 
@@ -61,7 +65,6 @@ ATTRIBUTES = {
     "export": "data-export",
     "revision": "data-revision",
     "live": "data-live",
-    "state": "data-state",
 }
 
 #: Custom messages between the widget and the kernel, by direction.
@@ -111,6 +114,7 @@ TEXTS = {
     "exampleLeave": "Revenir à mon autodiagnostic",
     "resetConfirm": "Effacer toutes les réponses et tous les champs du formulaire ? Cette action ne peut pas être annulée.",
     "resetDone": "Le formulaire a été remis à zéro.",
+    "noFile": "Aucun fichier choisi",
     "uploadTooBig": "Import impossible : {name} fait {size} ; un fichier importé fait {limit} au plus.",
     "alreadyShown": "Cette application est déjà affichée plus haut dans la page.",
     "radarUnavailable": "Radar indisponible : {reason}",

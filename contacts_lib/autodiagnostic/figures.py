@@ -75,9 +75,10 @@ def radar_figure(
     figure.update_layout(
         title={"text": title} if title else None,
         polar={
-            "radialaxis": {"range": [0, 100], "tickmode": "array", "tickvals": RADIAL_TICKS,
-                           "ticktext": [f"{tick} %" for tick in RADIAL_TICKS], "angle": 45,
-                           "tickangle": 45, "tickfont": {"size": 10}},
+            # The scale over the data (as on the SVG radar), without « 0 % » on the centre.
+            "radialaxis": {"range": [0, 100], "tickmode": "array", "tickvals": RADIAL_TICKS[1:],
+                           "ticktext": [f"{tick} %" for tick in RADIAL_TICKS[1:]], "angle": 45,
+                           "tickangle": 45, "tickfont": {"size": 10}, "layer": "above traces"},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
             "bgcolor": POLAR_BACKGROUND,
         },
@@ -87,6 +88,24 @@ def radar_figure(
         separators=", ",
     )
     return figure
+
+
+#: Classes of the SVG radar's shape and points (the app's page moves them to answers it puts
+#: back itself, before its kernel answers: see :func:`radar_geometry`).
+RADAR_SHAPE = "ce-radar-shape"
+RADAR_POINT = "ce-radar-point"
+
+
+def radar_geometry(width: int = 360, height: int = 320) -> dict[str, object]:
+    """Where the SVG radar's axes are: centre, radius of 100 %, and each lever's angle in degrees
+    (the first lever at the top, clockwise, as on the plotly radar). A score ``p`` of lever ``i``
+    is at ``(cx + radius × p/100 × cos a_i, cy − radius × p/100 × sin a_i)``."""
+    count = len(load_catalogue().levers)
+    return {
+        "cx": width / 2, "cy": height / 2,
+        "radius": min(width - 180, height - 60) / 2,  # room for the axis names at the sides
+        "angles": [90 - 360 * index / count for index in range(count)],
+    }
 
 
 def radar_svg(
@@ -101,11 +120,11 @@ def radar_svg(
     under the structure as a grey band with the median dashed."""
     radii, names, _ = _radar_polygon(scores)
     radii, names = radii[:-1], names[:-1]
-    radius = min(width - 180, height - 60) / 2  # room for the axis names at the sides
-    cx, cy = width / 2, height / 2
+    geometry = radar_geometry(width, height)
+    radius, cx, cy = geometry["radius"], geometry["cx"], geometry["cy"]
 
     def at(value: float, index: int, extra: float = 0) -> tuple[float, float]:
-        angle = math.radians(90 - 360 * index / len(names))
+        angle = math.radians(geometry["angles"][index])
         distance = radius * value / 100 + extra
         return round(cx + distance * math.cos(angle), 2), round(cy - distance * math.sin(angle), 2)
 
@@ -117,13 +136,6 @@ def radar_svg(
     for index in range(len(names)):
         x, y = at(100, index)
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x}" y2="{y}" stroke="#fff"/>')
-    diagonal = math.sqrt(0.5)  # the tick labels run along the 45° line, as on the plotly radar
-    for tick in RADIAL_TICKS:
-        distance = radius * tick / 100
-        parts.append(
-            f'<text x="{round(cx + distance * diagonal + 4, 2)}" y="{round(cy - distance * diagonal + 4, 2)}" '
-            f'font-size="10">{tick} %</text>'
-        )
     for index, name in enumerate(names):
         x, y = at(100, index, extra=14)
         anchor = "middle" if abs(x - cx) < 1 else ("start" if x > cx else "end")
@@ -138,8 +150,19 @@ def radar_svg(
         parts.append(f'<path d="{ring(high)} {ring(low)}" fill="{BAND_FILL}" fill-rule="evenodd"/>')
         parts.append(f'<path d="{ring(middle)}" fill="none" stroke="{BAND_LINE}" stroke-width="1.5" stroke-dasharray="5 3"/>')
     points = " ".join(f"{x},{y}" for x, y in (at(value, index) for index, value in enumerate(radii)))
-    parts.append(f'<polygon points="{points}" fill="{RADAR_FILL}" stroke="{RADAR_COLOR}" stroke-width="2"/>')
-    parts += [f'<circle cx="{x}" cy="{y}" r="3.5" fill="{RADAR_COLOR}"/>' for x, y in (at(v, i) for i, v in enumerate(radii))]
+    parts.append(f'<polygon class="{RADAR_SHAPE}" points="{points}" fill="{RADAR_FILL}" stroke="{RADAR_COLOR}" stroke-width="2"/>')
+    parts += [f'<circle class="{RADAR_POINT}" cx="{x}" cy="{y}" r="3.5" fill="{RADAR_COLOR}"/>'
+              for x, y in (at(v, i) for i, v in enumerate(radii))]
+    # The scale is drawn last, over the data and the band, with a halo: never hidden under them.
+    # Its labels run along the 45° line, between two axes, where no point of the data ever is;
+    # « 0 % » would sit on the centre, where the points of empty levers are: the centre says it.
+    diagonal = math.sqrt(0.5)
+    for tick in RADIAL_TICKS[1:]:
+        distance = radius * tick / 100
+        parts.append(
+            f'<text x="{round(cx + distance * diagonal + 4, 2)}" y="{round(cy - distance * diagonal + 4, 2)}" '
+            f'font-size="10" stroke="#fff" stroke-width="3" paint-order="stroke">{tick} %</text>'
+        )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
         f'aria-hidden="true" font-family="Open Sans, DejaVu Sans, Arial, sans-serif" fill="{AXIS_TEXT}">'

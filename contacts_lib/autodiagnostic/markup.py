@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 from contacts_lib.autodiagnostic.action_plan import LeverPlan, fiche
 from contacts_lib.autodiagnostic.answers import (
@@ -25,17 +26,27 @@ from contacts_lib.autodiagnostic.contract import (
     ATTRIBUTES,
     PARTS,
     STATIC,
+    TEXTS,
     UPLOAD_LIMIT_BYTES,
     megabytes,
     page_contract,
 )
-from contacts_lib.autodiagnostic.reference import load_catalogue
-from contacts_lib.autodiagnostic.scoring import format_percent
+from contacts_lib.autodiagnostic.figures import radar_geometry
+from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
+from contacts_lib.autodiagnostic.scoring import (
+    UNANSWERED_RULE,
+    format_percent,
+    scoring_table,
+)
 from contacts_lib.formats import EXTENSIONS
 from contacts_lib.web.html import STATIC as WEB_STATIC
 from contacts_lib.web.html import french_text, inline_json, page_styles, tag, text, void
 
 CHOICES = ((YES, "Oui"), (NO, "Non"), ("", "Sans réponse"))
+#: How the form writes a date, and what it says to type (French order, whatever the browser's
+#: language: a browser's own date control would say « mm/dd/yyyy » in an English browser).
+DATE_SHOWN = "%d/%m/%Y"
+DATE_HINT = "jj/mm/aaaa"
 PLAN_INTRO = "Bonnes pratiques pas encore en place, levier le plus faible d'abord."
 
 #: The app's downloads: kind → (button label, MIME type, end of the file name).
@@ -46,10 +57,44 @@ EXPORTS = {
     "synthese": ("Synthèse d'une page (HTML, A4)", "text/html", "-synthese.html"),
 }
 
+def progress_text(answered: int) -> str:
+    """« 12 / 36 réponses »."""
+    return french_text(f"{answered} / {QUESTION_COUNT} réponses")
+
+
+def unanswered_text(unanswered: int) -> str:
+    """What the results say of the questions left without an answer, and how they count."""
+    return french_text(
+        "Toutes les questions ont une réponse."
+        if unanswered == 0
+        else f"Questions sans réponse : {unanswered} / {QUESTION_COUNT} "
+        f"({format_percent(Fraction(unanswered, QUESTION_COUNT))}) ; {UNANSWERED_RULE}."
+    )
+
+
+def first_scores() -> dict[str, object]:
+    """What the page needs to show the scores of answers it puts back itself (kept in the
+    browser, the recueil's example) before its kernel answers: the scoring rule as data
+    (:func:`scoring.scoring_table`), every text already written by Python, and where the SVG
+    radar's points go (:func:`figures.radar_geometry`)."""
+    table = scoring_table()
+    for lever in table["levers"]:
+        lever["percents"] = [french_text(percent) for percent in lever["percents"]]
+    return {
+        **table,
+        "yes": YES,
+        "percent": french_text("{n} %"),
+        "progress": [progress_text(count) for count in range(QUESTION_COUNT + 1)],
+        "unanswered": [unanswered_text(count) for count in range(QUESTION_COUNT + 1)],
+        "radar": radar_geometry(),
+    }
+
+
 def contract_for_page() -> dict[str, object]:
     """The page contract as the scripts receive it, its texts with French spacing."""
     contract = page_contract()
     contract["texts"] = {name: french_text(value) for name, value in contract["texts"].items()}
+    contract["firstScores"] = first_scores()
     return contract
 
 
@@ -123,7 +168,7 @@ def form_values(autodiagnostic: Autodiagnostic) -> dict[str, object]:
     def as_text(value: object) -> str:
         if value is None:
             return ""
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
+        return value.strftime(DATE_SHOWN) if isinstance(value, dt.date) else str(value)
 
     return {
         "header": {key: as_text(value) for key, value in autodiagnostic.header().items()},
@@ -139,14 +184,16 @@ def _header_fields(uid: str, header: Mapping[str, str], errors: Mapping[str, str
         fields.append(
             tag(
                 "div",
-                tag("label", text(spec.label + (" (obligatoire)" if spec.key == "structure" else "")), for_=field_id)
+                tag("label", text(spec.label + {"structure": " (obligatoire)"}.get(spec.key, "")
+                                  + (f" ({DATE_HINT})" if spec.kind == "date" else "")), for_=field_id)
                 + void(
                     "input",
                     id=field_id,
                     name=spec.key,
                     **data("field", spec.key),
-                    type="date" if spec.kind == "date" else "text",
+                    type="text",
                     inputmode="numeric" if spec.kind == "count" else None,
+                    placeholder=DATE_HINT if spec.kind == "date" else None,
                     autocomplete="off",
                     required=spec.key == "structure",
                     aria_describedby=f"{field_id}-error",
@@ -204,6 +251,19 @@ def _notices(place: str) -> str:
     """The two message boxes of a control (errors read at once, information politely)."""
     return tag("div", "", class_=f"ce-notice ce-error {PARTS[place + 'Error']}", role="alert") + tag(
         "div", "", class_=f"ce-notice ce-info {PARTS[place + 'Info']}", role="status"
+    )
+
+
+def _file_picker(input_id: str) -> str:
+    """A file chooser that speaks French whatever the browser's language: the browser's own input
+    (« Choose File / No file chosen » in an English browser) is hidden behind a button of the page,
+    and the chosen file's name is shown beside it."""
+    return tag(
+        "div",
+        void("input", type="file", id=input_id, class_=f"ce-hidden-input {PARTS['file']}", accept=",".join(EXTENSIONS))
+        + tag("label", "Choisir un fichier…", for_=input_id, class_="ce-button", aria_hidden="true")
+        + tag("span", text(TEXTS["noFile"]), class_=PARTS["fileName"], aria_live="polite"),
+        class_="ce-file-picker",
     )
 
 
@@ -298,13 +358,9 @@ def app_markup(
     structure's saved versions when a store is configured (else no « Enregistrer »).
     """
     status = tag("div", tag("p", ""), class_=f"ce-status {PARTS['connection']}", role="status", hidden=True) + tag(
-        "div",
-        tag("p", "", class_=PARTS["restoredText"])
-        + tag("button", "Recommencer à zéro", type="button", class_=f"ce-button ce-secondary {PARTS['reset']}"),
-        class_=f"ce-status {PARTS['restored']}",
-        role="status",
-        hidden=True,
+        "div", tag("p", "", class_=PARTS["restoredText"]), class_=f"ce-status {PARTS['restored']}", role="status", hidden=True,
     )
+    blank = not any(answers) and not any(str(value).strip() for value in header.values())
     import_section = tag(
         "section",
         tag("h2", "Importer un autodiagnostic", id=f"{uid}-import-title")
@@ -313,7 +369,7 @@ def app_markup(
             text(f"Fichier JSON, CSV ou XLSX (par exemple le classeur modèle rempli), {megabytes(UPLOAD_LIMIT_BYTES)} au plus :"),
             for_=f"{uid}-file",
         )
-        + void("input", type="file", id=f"{uid}-file", class_=PARTS["file"], accept=",".join(EXTENSIONS))
+        + _file_picker(f"{uid}-file")
         + tag(
             "div",
             tag("label", "Structure à charger", for_=f"{uid}-pick")
@@ -329,7 +385,11 @@ def app_markup(
     progress = tag("p", text(str(results["progress"])), class_="ce-progress", **data("result", "progress"))
     form = tag(
         "form",
-        tag("h2", "Questionnaire", id=f"{uid}-form-title")
+        tag("div",
+            tag("h2", "Questionnaire", id=f"{uid}-form-title")
+            + tag("button", "Recommencer à zéro", type="button", class_=f"ce-button ce-secondary {PARTS['reset']}",
+                  hidden=blank, title="Effacer toutes les réponses et tous les champs du formulaire"),
+            class_="ce-form-title")
         + tag("fieldset", tag("legend", "La structure") + _header_fields(uid, header, field_errors), class_="ce-header")
         + progress
         + _questions(uid, answers),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 import threading
-from fractions import Fraction
 
 import anywidget
 import plotly.graph_objects as go
@@ -44,11 +43,12 @@ from contacts_lib.autodiagnostic.markup import (
     contract_for_page,
     form_values,
     plan_markup,
+    progress_text,
+    unanswered_text,
 )
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.report import report_html, summary_html
 from contacts_lib.autodiagnostic.scoring import (
-    UNANSWERED_RULE,
     Scores,
     format_percent,
     lever_names,
@@ -242,13 +242,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                 for lever in levers
             ],
             "moyenne": french_text(format_percent(scores.moyenne)),
-            "progress": f"{scores.answered} / {QUESTION_COUNT} réponses",
-            "unanswered": french_text(
-                "Toutes les questions ont une réponse."
-                if unanswered == 0
-                else f"Questions sans réponse : {unanswered} / {QUESTION_COUNT} "
-                f"({format_percent(Fraction(unanswered, QUESTION_COUNT))}) ; {UNANSWERED_RULE}."
-            ),
+            "progress": progress_text(scores.answered),
+            "unanswered": unanswered_text(unanswered),
             "radar_label": french_text(f"Radar de couverture : {radar_summary(scores)}"),
             "standing": french_text(standing),
             "since": french_text(since),
@@ -425,7 +420,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             content = summary_html(autodiagnostic).encode("utf-8")
         else:
             content = report_html(autodiagnostic).encode("utf-8")
-        return file_name_for(autodiagnostic.structure, suffix), mime, content
+        return file_name_for(autodiagnostic.structure, suffix, autodiagnostic.participant), mime, content
 
     def _export_message(self, kind: str) -> None:
         try:
@@ -475,8 +470,32 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             "plotly": self._on_plotly,
         }
 
+    def take_form(self, form: object) -> bool:
+        """Make the form what the page showed when the person acted (an action's message carries
+        it: changes held back by the widget library would arrive after the action). A form that is
+        not the page's shape is ignored; returns whether it was taken."""
+        if not isinstance(form, dict):
+            return False
+        header, answers = form.get("header"), form.get("answers")
+        keys = {spec.key for spec in HEADER_FIELDS}
+        if (
+            not isinstance(header, dict) or not set(header) <= keys or not all(isinstance(v, str) for v in header.values())
+            or not isinstance(answers, list) or len(answers) != QUESTION_COUNT or any(a not in (YES, NO, "") for a in answers)
+        ):
+            return False
+        header = {spec.key: header.get(spec.key, "") for spec in HEADER_FIELDS}
+        with self.hold_sync():
+            if header != self.header:
+                self.header = header
+            if answers != self.answers:
+                self.answers = answers
+        return True
+
     def _on_message(self, _widget, message, buffers) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
         handler = self.message_handlers().get(kind)
-        if handler is not None:
-            handler(message, buffers)
+        if handler is None:
+            return
+        if "form" in message:
+            self.take_form(message["form"])
+        handler(message, buffers)

@@ -115,6 +115,30 @@ def lever_counts(codes: np.ndarray, yes: int, unanswered: int) -> LeverCounts:
     return LeverCounts(sizes, applied, answered, numerator, len(sizes) * common)
 
 
+def scoring_table() -> dict[str, object]:
+    """The scoring rule as data, for a page that shows scores before its kernel answers (answers
+    kept in the browser, the recueil's example): each lever's question numbers and the percentage
+    shown for each count of OUI (rounded here, by :func:`format_percent`); and the moyenne as
+    integers: ``sum(count × weight) / denominator`` is its share, which the page rounds half up in
+    integers, ``(200 × n + d) // (2 × d)`` (as :func:`network.tables.scores_frame` does)."""
+    catalogue = load_catalogue()
+    positions = _lever_positions()
+    sizes = [len(lever) for lever in positions]
+    common = math.lcm(*sizes)
+    return {
+        "levers": [
+            {
+                "key": lever.key,
+                "questions": [position + 1 for position in lever_positions],
+                "percents": [format_percent(Fraction(count, size)) for count in range(size + 1)],
+                "weight": common // size,
+            }
+            for lever, lever_positions, size in zip(catalogue.levers, positions, sizes, strict=True)
+        ],
+        "denominator": len(sizes) * common,
+    }
+
+
 def lever_names() -> dict[str, str]:
     """Lever key → short name, in the catalogue's order, then ``moyenne`` → « Moyenne »."""
     return {lever.key: lever.short_name for lever in load_catalogue().levers} | {"moyenne": "Moyenne"}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contacts_lib.autodiagnostic.answers import (
+    HEADER_FIELDS,
     HEADER_KEYS,
     QUESTION_KEYS,
     Autodiagnostic,
@@ -309,7 +310,8 @@ def _unneutralised(cell: str) -> str:
 
 
 def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
-    """Autodiagnostics as CSV text, one row per structure (header fields, q01 … q36, extra columns)."""
+    """Autodiagnostics as CSV text, one row per structure (header fields, q01 … q36, extra columns);
+    a field not always written (``participant``) is a column only when some row fills it."""
     diagnostics = list(diagnostics)
     extra_columns: list[str] = []
     for diagnostic in diagnostics:
@@ -322,11 +324,15 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
     def write(row: list[str]) -> None:
         (quoting_all if any("\r" in cell for cell in row) else writer).writerow(row)
 
-    write([*CSV_COLUMNS, *(neutralised(k) for k in extra_columns)])
+    fields = [
+        spec.key for spec in HEADER_FIELDS
+        if spec.always_written or any(getattr(diagnostic, spec.key) is not None for diagnostic in diagnostics)
+    ]
+    write([*fields, *QUESTION_KEYS, *(neutralised(k) for k in extra_columns)])
     for diagnostic in diagnostics:
         header = [
             "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-            for value in diagnostic.header().values()
+            for value in (getattr(diagnostic, key) for key in fields)
         ]
         write(
             [

@@ -21,11 +21,19 @@ def shown_path(path: Path | str) -> str:
     return visible(os.fsdecode(path))
 
 
-def file_name_for(structure: str, suffix: str) -> str:
-    """A safe file name from a structure's name: « autodiagnostic-caf-de-l-isere.xlsx »."""
-    ascii_name = unicodedata.normalize("NFKD", structure).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "structure"
-    return f"autodiagnostic-{slug}{suffix}"
+def _slug(name: str, limit: int) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:limit].strip("-")
+
+
+def file_name_for(structure: str, suffix: str, participant: str | None = None) -> str:
+    """A safe file name from a structure's name, and its participant's if one is given:
+    « autodiagnostic-caf-de-l-isere.xlsx », « autodiagnostic-caf-de-l-isere-anne-morel.json »
+    (in a workshop, each participant's file is told apart by its name)."""
+    name = _slug(structure, 60) or "structure"
+    if participant and _slug(participant, 40):
+        name += "-" + _slug(participant, 40)
+    return f"autodiagnostic-{name}{suffix}"
 
 
 def read_user_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:

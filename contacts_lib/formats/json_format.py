@@ -107,8 +107,10 @@ def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
     """The JSON document of an autodiagnostic, with its results."""
     scores = score(autodiagnostic)
     document: dict[str, object] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
-    for key, value in autodiagnostic.header().items():
-        document[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    for spec in HEADER_FIELDS:
+        value = getattr(autodiagnostic, spec.key)
+        if value is not None or spec.always_written:
+            document[spec.key] = value.isoformat() if hasattr(value, "isoformat") else value
     document[_ANSWERS_KEY] = {
         key: answer_text(answer) or None
         for key, answer in zip(QUESTION_KEYS, autodiagnostic.answers, strict=True)

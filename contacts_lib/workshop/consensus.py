@@ -41,7 +41,6 @@ from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.messages import InputError, thousands
 
 #: The extra column (CSV) or key (JSON) that names a participant, compared without case.
-PARTICIPANT_FIELD = "participant"
 #: A consensus answer: OUI, NON, or None (no answer: to be settled by the group).
 Answer = bool | None
 
@@ -82,10 +81,9 @@ def _csv_lines(content: bytes, name: str) -> list[int]:
 
 
 def _named_participant(diagnostic: Autodiagnostic) -> str | None:
-    for key, value in diagnostic.extra.items():
-        if key.strip().casefold() == PARTICIPANT_FIELD and value.strip():
-            return " ".join(value.split())
-    return None
+    """The participant's name as filled in the file (the app's « Participant » field, the
+    ``participant`` key or column), its spaces made single."""
+    return " ".join(diagnostic.participant.split()) if diagnostic.participant else None
 
 
 def label_participants(entries: Iterable[tuple[str, Autodiagnostic, str]]) -> list[Participant]:
@@ -225,11 +223,14 @@ def structure_names(participants: Sequence[Participant]) -> list[str]:
 def consensus_header(participants: Sequence[Participant]) -> dict[str, object]:
     """Each header field's most frequent value among the participants who filled it (ties: the
     first in input order; names compared as the network tables compare them, the first spelling
-    kept); None if nobody filled it."""
+    kept); None if nobody filled it. The group's consensus names no participant."""
     from contacts_lib.network.tables import structure_key
 
     header: dict[str, object] = {}
     for spec in HEADER_FIELDS:
+        if spec.key == "participant":
+            header[spec.key] = None
+            continue
         values = [getattr(p.autodiagnostic, spec.key) for p in participants]
         values = [value for value in values if value is not None]
         key = structure_key if spec.kind == "text" and spec.key == "structure" else (lambda value: value)
@@ -441,7 +442,6 @@ def consensus_bytes(autodiagnostic: Autodiagnostic, extension: str) -> bytes:
 
 
 __all__ = [
-    "PARTICIPANT_FIELD",
     "RADAR_LEGEND",
     "Participant",
     "answer_counts",

@@ -1,10 +1,10 @@
-// Widget of contacts_lib.app.AutodiagnosticApp. The page itself is HTML made in Python
-// (contacts_lib.page) and already shown, with its page script (page.js) running; this module binds
+// Widget of contacts_lib.autodiagnostic.page.AutodiagnosticApp. The page itself is HTML made in Python
+// (contacts_lib.autodiagnostic.markup) and already shown, with its page script (page.js) running; this module binds
 // the page to the kernel: it sends what the person types or clicks, shows what Python computes,
 // and tells the page script when the kernel is connected or lost. Texts are set with
 // textContent; the only HTML it inserts (the page when it is missing, the action plan) is
 // escaped by Python. Every class, attribute and message name comes from the page contract
-// (contacts_lib.page_contract), which the widget receives as its `_contract` trait.
+// (contacts_lib.autodiagnostic.contract), which the widget receives as its `_contract` trait.
 
 function onceMessage(model, type) {
   return new Promise((resolve) => {
@@ -62,6 +62,12 @@ function bind(root, model, page, contract) {
       page.lost();
     }
   }
+  // An action (export, save, import…) carries the form as the page shows it: the widget library
+  // holds back changes of the form while an earlier one is on its way, and the action's message
+  // would overtake them; the kernel takes this form first, so the last keystroke counts.
+  function act(message, buffers) {
+    send({ ...message, form: page.state() }, buffers);
+  }
   function busy() {
     busyUntil = Date.now() + contract.busyAllowanceMs;
   }
@@ -97,7 +103,7 @@ function bind(root, model, page, contract) {
       return;
     }
     busy();
-    file.arrayBuffer().then((content) => send({ type: messages.import, name: file.name }, [content]));
+    file.arrayBuffer().then((content) => act({ type: messages.import, name: file.name }, [content]));
   }
 
   const handlers = [];
@@ -115,18 +121,18 @@ function bind(root, model, page, contract) {
   }
   for (const input of fields) listen(input, "change", () => sendField(input));
   listen(fileInput, "change", sendFile);
-  listen(find("pickButton"), "click", () => send({ type: messages.pick, index: Number(pickSelect.value) }));
+  listen(find("pickButton"), "click", () => act({ type: messages.pick, index: Number(pickSelect.value) }));
   if (versionsBox) {
     listen(find("save"), "click", () => {
       busy();
-      send({ type: messages.save });
+      act({ type: messages.save });
     });
-    listen(find("versionButton"), "click", () => send({ type: messages.version, id: Number(versionSelect.value) }));
+    listen(find("versionButton"), "click", () => act({ type: messages.version, id: Number(versionSelect.value) }));
   }
   for (const button of root.querySelectorAll(`[${attr.export}]`)) {
     listen(button, "click", () => {
       busy();
-      send({ type: messages.export, format: button.getAttribute(attr.export) });
+      act({ type: messages.export, format: button.getAttribute(attr.export) });
     });
   }
 
@@ -165,10 +171,9 @@ function bind(root, model, page, contract) {
     root.querySelector(`[${attr.result}="since"]`).textContent = results.since || "";
     radar.setAttribute("aria-label", results.radar_label);
     window.ceAutodiagnostic.draw(radar, results.figure, results.revision, contract);
-    page.resultsShown();
   }
   function showPlan() {
-    planBody.innerHTML = model.get("plan_html"); // built and escaped by contacts_lib.page.plan_markup
+    planBody.innerHTML = model.get("plan_html"); // built and escaped by contacts_lib.autodiagnostic.markup.plan_markup
   }
   function showNotice() {
     const notice = model.get("notice") || {};
@@ -253,11 +258,18 @@ function bind(root, model, page, contract) {
     model.save_changes();
   }
   if (state.answers.some((answer, index) => answer !== model.get("answers")[index])) sendAnswers(state.answers);
-  else page.resultsShown();
   sendFile();
   showChoices();
   showVersions();
-  page.connected({ reset: () => send({ type: messages.reset }) });
+  page.connected({
+    // The blank form becomes the model's too, so that a change held back cannot bring answers back.
+    reset: (blank) => {
+      model.set("header", { ...blank.header });
+      model.set("answers", blank.answers);
+      model.save_changes();
+      send({ type: messages.reset, form: blank });
+    },
+  });
   // The page shows an SVG radar: plotly.js takes over once the page has nothing more urgent to do.
   const upgrade = () => {
     const results = model.get("results");

@@ -1,4 +1,4 @@
-// The app's page script. It is inlined in the page by contacts_lib.page.app_markup and started at
+// The app's page script. It is inlined in the page by contacts_lib.autodiagnostic.markup.app_markup and started at
 // once (ceAutodiagnostic.start), so it works before the widget (autodiagnostic.js) connects to the
 // kernel, and whatever becomes of that connection:
 // - it draws the radar with plotly.js for the widget (the page shows an SVG radar until then);
@@ -7,7 +7,7 @@
 // - it shows the connection state, and reloads the page when the kernel is lost;
 // - it frees the kernel when the person leaves, and warns before leaving work not exported;
 // - it refuses a file over the upload limit before anything is sent.
-// Every class, attribute, limit and text it uses comes from contacts_lib.page_contract, as data.
+// Every class, attribute, limit and text it uses comes from contacts_lib.autodiagnostic.contract, as data.
 // All of this is for pages served by Voilà: in JupyterLab the script only draws the radar.
 (function () {
   if (window.ceAutodiagnostic) return;
@@ -183,6 +183,63 @@
       Object.keys(state.header).every(function (key) { return !String(state.header[key]).trim(); });
   }
 
+  // The scores of the form as it stands, from the scoring rule Python gives as data
+  // (contract.firstScores): shown at once for answers the page puts back itself (kept in this
+  // browser, the recueil's example) and while the kernel is not connected yet; the kernel's own
+  // results take over when they come.
+  function scoresOf(rule, answers) {
+    var numerator = 0;
+    var levers = rule.levers.map(function (lever) {
+      var count = lever.questions.filter(function (number) { return answers[number - 1] === rule.yes; }).length;
+      numerator += count * lever.weight;
+      return { key: lever.key, count: count, percent: lever.percents[count] };
+    });
+    var denominator = rule.denominator;
+    var moyenne = Math.floor((200 * numerator + denominator) / (2 * denominator)); // half up, in integers
+    var answered = answers.filter(function (answer) { return Boolean(answer); }).length;
+    return { levers: levers, moyenne: moyenne, answered: answered };
+  }
+
+  Page.prototype.showScores = function (state) {
+    var rule = this.contract.firstScores;
+    var scores = scoresOf(rule, state.answers);
+    var attributes = this.attributes;
+    var root = this.root;
+    var shares = {};
+    scores.levers.forEach(function (lever) {
+      root.querySelectorAll("[" + attributes.lever + '="' + lever.key + '"]').forEach(function (cell) { cell.textContent = lever.percent; });
+      shares[lever.key] = lever.count;
+    });
+    root.querySelectorAll("[" + attributes.result + '="moyenne"]').forEach(function (cell) {
+      cell.textContent = fill(rule.percent, { n: scores.moyenne });
+    });
+    root.querySelectorAll("[" + attributes.result + '="progress"]').forEach(function (line) { line.textContent = rule.progress[scores.answered]; });
+    var unanswered = root.querySelector("[" + attributes.result + '="unanswered"]');
+    if (unanswered) unanswered.textContent = rule.unanswered[rule.progress.length - 1 - scores.answered];
+    // The SVG radar shown until plotly.js draws: its shape and points moved to the scores.
+    var shape = root.querySelector(this.contract.parts.radarShape);
+    if (!shape) return scores;
+    var geometry = rule.radar;
+    var points = rule.levers.map(function (lever, index) {
+      var size = lever.questions.length;
+      var distance = geometry.radius * shares[lever.key] / size;
+      var angle = geometry.angles[index] * Math.PI / 180;
+      return [geometry.cx + distance * Math.cos(angle), geometry.cy - distance * Math.sin(angle)];
+    });
+    shape.setAttribute("points", points.map(function (point) { return point[0].toFixed(2) + "," + point[1].toFixed(2); }).join(" "));
+    root.querySelectorAll(this.contract.parts.radarPoint).forEach(function (circle, index) {
+      if (!points[index]) return;
+      circle.setAttribute("cx", points[index][0].toFixed(2));
+      circle.setAttribute("cy", points[index][1].toFixed(2));
+    });
+    return scores;
+  };
+
+  // « Recommencer à zéro » is offered whenever the form holds anything (not on the example).
+  Page.prototype.offerReset = function (state) {
+    this.part("reset").hidden = Boolean(this.example) || isBlank(state || this.state());
+  };
+
   Page.prototype.readStored = function () {
     if (!this.store) return null;
     try {
@@ -199,8 +256,9 @@
   };
 
   Page.prototype.save = function () {
-    if (!this.store) return;
     var state = this.state();
+    this.offerReset(state);
+    if (!this.store) return;
     if (isBlank(state)) {
       this.store.removeItem(this.key);
       return;
@@ -213,6 +271,9 @@
   Page.prototype.changed = function () {
     this.exported = false;
     var page = this;
+    var state = this.state();
+    this.offerReset(state);
+    if (!this.bindings) this.showScores(state); // once connected, the kernel's results come within a moment
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(function () { page.save(); }, 250);
   };
@@ -248,6 +309,7 @@
     var reset = this.part("reset");
     if (this.example) {
       this.apply(this.example);
+      this.showScores(this.example);
       this.status("restored", this.texts.example);
       reset.hidden = true;
       var back = document.createElement("a");
@@ -259,6 +321,8 @@
     var stored = this.readStored();
     if (!stored || isBlank(stored)) return false;
     this.apply(stored);
+    this.showScores(stored);
+    this.offerReset(stored);
     this.exported = Boolean(stored.exported);
     var when = new Date(stored.savedAt);
     var date = isNaN(when) ? "?" : when.toLocaleDateString("fr-FR");
@@ -267,21 +331,27 @@
     return true;
   };
 
+  // The form emptied here at once, and what this browser keeps with it; the kernel is told with
+  // the blank form itself, so that no change sent earlier can bring answers back.
   Page.prototype.reset = function () {
     if (!window.confirm(this.texts.resetConfirm)) return;
     clearTimeout(this.saveTimer); // a save still pending would put the old answers back
-    if (this.bindings) this.bindings.reset();
-    else this.apply({ header: {}, answers: [] });
+    this.apply({ header: {}, answers: [] });
+    var blank = this.state();
+    if (this.bindings) this.bindings.reset(blank);
     if (this.store) this.store.removeItem(this.key);
     this.exported = false;
+    this.showScores(blank);
     this.status("restored", this.texts.resetDone);
     this.part("reset").hidden = true;
+    var fileName = this.part("fileName");
+    if (fileName) fileName.textContent = this.texts.noFile;
   };
 
   // A file over the limit is refused here, before anything is sent; returns the message or "".
   Page.prototype.checkFile = function (file) {
     if (!file || file.size <= this.contract.uploadLimitBytes) return "";
-    var size = (file.size / (1024 * 1024)).toFixed(1).replace(".", ",").replace(/,0$/, "") + " Mo"; // as page_contract.megabytes
+    var size = (file.size / (1024 * 1024)).toFixed(1).replace(".", ",").replace(/,0$/, "") + " Mo"; // as contract.megabytes
     return fill(this.texts.uploadTooBig, { name: file.name, size: size, limit: this.contract.uploadLimitText });
   };
 
@@ -299,10 +369,6 @@
     clearTimeout(this.slowTimer);
     this.status("connection", "");
     this.root.setAttribute(this.attributes.live, "true");
-  };
-
-  Page.prototype.resultsShown = function () {
-    this.root.removeAttribute(this.attributes.state);
   };
 
   Page.prototype.disconnected = function () {
@@ -361,8 +427,7 @@
   Page.prototype.start = function () {
     var page = this;
     var root = this.root;
-    var restored = this.inVoila && this.restore();
-    if (restored) root.setAttribute(this.attributes.state, "pending"); // scores follow once connected
+    if (this.inVoila) this.restore();
     root.addEventListener("change", function (event) {
       if (event.target.matches("input[type=file]")) return;
       page.changed();
@@ -370,8 +435,11 @@
     root.addEventListener("input", function () { page.changed(); });
     this.part("reset").addEventListener("click", function () { page.reset(); });
     var fileInput = this.part("file");
+    var fileName = this.part("fileName");
     fileInput.addEventListener("change", function () {
-      var message = page.checkFile(fileInput.files && fileInput.files[0]);
+      var file = fileInput.files && fileInput.files[0];
+      if (file) fileName.textContent = file.name; // text, never markup
+      var message = page.checkFile(file);
       if (message) {
         page.notice("import", "error", message);
         fileInput.value = "";
@@ -413,5 +481,6 @@
       return pages[id];
     },
     page: function (id) { return pages[id]; },
+    scoresOf: scoresOf, // the page's own scoring, compared with Python's by the tests
   };
 })();

@@ -1,5 +1,5 @@
-// The page's Voilà context, shared by the tool's pages (inlined by contacts_lib.page and
-// contacts_lib.landing):
+// The page's Voilà context, shared by the tool's pages (inlined by contacts_lib.web.html and
+// contacts_lib.web.landing):
 // - ceInVoila(): whether the page is served by Voilà (elsewhere, in JupyterLab, the notebook's
 //   kernel and page belong to JupyterLab, and the tool's pages leave them alone);
 // - ceReleaseKernel(): gives the page's kernel back to the server, with the request Voilà's own
