@@ -20,18 +20,25 @@ from contacts_lib.autodiagnostic.answers import structure_key
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.logs.practices import DEFAULT_QUESTIONS
 from contacts_lib.logs.reiteration import BREAKDOWNS as REITERATION_BREAKDOWNS
-from contacts_lib.messages import InputError, thousands, visible
+from contacts_lib.messages import InputError, agreed, plural, visible
 
 USER_ERROR = 2
 
 _ARGPARSE_FR = (
-    (r"the following arguments are required: (.*)", r"argument(s) obligatoire(s) manquant(s) : \1"),
-    (r"unrecognized arguments: (.*)", r"argument(s) non reconnu(s) : \1"),
+    (r"the following arguments are required: (.*)",
+     lambda found: f"{agreed(_count(found[1]), 'argument obligatoire manquant', 'arguments obligatoires manquants')} : {found[1]}"),
+    (r"unrecognized arguments: (.*)",
+     lambda found: f"{agreed(_count(found[1], ' '), 'argument non reconnu', 'arguments non reconnus')} : {found[1]}"),
     (r"argument (-\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 : valeur \2 inconnue (au choix : \3)"),
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"commande inconnue \2 (au choix : \3)"),
     (r"argument (\S+): invalid int value: (.*)", r"\1 attend un nombre entier, pas \2"),
     (r"argument (\S+): expected one argument", r"\1 attend une valeur"),
 )
+
+
+def _count(listed: str, separator: str = ", ") -> int:
+    """How many arguments argparse lists in a message."""
+    return len(listed.split(separator))
 
 
 # argparse's own words, in French (it looks them up through gettext each time it prints).
@@ -445,16 +452,10 @@ def _enregistrer(arguments) -> str:
         total = store.count()
     structures = len({structure_key(s.autodiagnostic.structure) for s in saved})
     return (
-        f"{_versions_text(len(saved))} enregistrée{'s' if len(saved) > 1 else ''} "
-        f"({structures} structure{'s' if structures > 1 else ''}) dans {shown_path(store.path)} ; "
+        f"{plural(len(saved), 'version')} {agreed(len(saved), 'enregistrée')} "
+        f"({plural(structures, 'structure')}) dans {shown_path(store.path)} ; "
         f"la base en compte {total}.\n"
     )
-
-
-def _versions_text(number: int) -> str:
-    from contacts_lib.messages import thousands
-
-    return f"{thousands(number)} version{'s' if number > 1 else ''}"
 
 
 def _exporter(arguments) -> str:
@@ -465,8 +466,8 @@ def _exporter(arguments) -> str:
         written = export(store, arguments.target, force=arguments.force)
     where = shown_path(arguments.target)
     if arguments.target.suffix.casefold() == ".csv":
-        return f"{_versions_text(written)} exportée{'s' if written > 1 else ''} : {where}\n"
-    return f"{_versions_text(written)} exportée{'s' if written > 1 else ''} dans {where} (un fichier JSON par version)\n"
+        return f"{plural(written, 'version')} {agreed(written, 'exportée')} : {where}\n"
+    return f"{plural(written, 'version')} {agreed(written, 'exportée')} dans {where} (un fichier JSON par version)\n"
 
 
 _CONSENSUS_FORMATS = (".json", ".csv", ".xlsx")
@@ -527,19 +528,23 @@ def _reiteration(arguments) -> str:
     days = check_window(arguments.fenetre)  # said before a long read
     rows, scan = reiteration_rows_of_files(arguments.files, arguments.par, days, arguments.ignorer_erreurs, _progress_reporter())
     if scan.skipped:
-        print(f"contacts-efficaces : {thousands(scan.skipped)} ligne{'s' if scan.skipped > 1 else ''} illisible{'s' if scan.skipped > 1 else ''} "
-              f"écartée{'s' if scan.skipped > 1 else ''} ; la première : {visible(scan.problems[0])}", file=sys.stderr)
+        print(f"contacts-efficaces : {plural(scan.skipped, 'ligne illisible', 'lignes illisibles')} "
+              f"{agreed(scan.skipped, 'écartée')} ; la première : {visible(scan.problems[0])}", file=sys.stderr)
     if not scan.contacts:
         raise InputError("aucun contact à analyser.")
     if arguments.csv:  # plain rows: the CSV needs no pandas (a sixth of the command's time, to import)
         return _rows_csv([arguments.par, "contacts", "reiterations", "taux"], rows)
     import pandas as pd
 
+    from contacts_lib.logs.log_format import shown_canal
+
     table = pd.DataFrame(rows, columns=[arguments.par, "contacts", "reiterations", "taux"])
+    if arguments.par == "canal":  # the vocabulary's keys in the CSV, their French names in the table
+        table["canal"] = [shown_canal(canal) for canal in table["canal"]]
     headings = {arguments.par: _HEADINGS.get(arguments.par, arguments.par.capitalize()), "contacts": "Contacts",
                 "reiterations": "Réitérations", "taux": "Taux"}
     table = table.assign(taux=[_rate_text(v) for v in table["taux"]])
-    return f"Réitération à {days} jours\n" + _frame_table(table, headings, percents=())
+    return f"Réitération à {plural(days, 'jour')}\n" + _frame_table(table, headings, percents=())
 
 
 def _rate_text(percent: float) -> str:
@@ -565,6 +570,7 @@ def _progress_reporter():
 
 def _couts(arguments) -> str:
     from contacts_lib import costs
+    from contacts_lib.logs.log_format import shown_canal
 
     chosen = costs.unit_costs(arguments.preset, costs.cost_changes(arguments.cout), arguments.devise)
     if not chosen.known():
@@ -602,7 +608,8 @@ def _couts(arguments) -> str:
         except ValueError:
             raise InputError(f"--deplacer : « {parts[2]} » n'est pas un pourcentage.") from None
         table = costs.what_if(volumes, chosen, parts[0].strip().casefold(), parts[1].strip().casefold(), share)
-        title = f"Économie si {share:g} % des contacts {parts[0]} passaient par {parts[1]}".replace(".", ",")
+        title = (f"Économie si {share:g} % des contacts {shown_canal(parts[0].strip().casefold())} passaient par "
+                 f"{shown_canal(parts[1].strip().casefold())}").replace(".", ",")
     else:
         total_users = costs.distinct_users(log) if log is not None else None
         table, title = costs.costs_by_structure(volumes, chosen, total_users), "Coût des contacts par structure"
@@ -628,14 +635,16 @@ def _couts(arguments) -> str:
     if arguments.preset:
         notes += "Chiffres publiés au Royaume-Uni, en livres : des ordres de grandeur, pas des coûts français.\n"
     if missing:
-        notes += f"Sans coût unitaire (laissés hors des totaux) : {', '.join(missing)}.\n"
+        notes += f"Sans coût unitaire (laissés hors des totaux) : {', '.join(map(shown_canal, missing))}.\n"
     shown = table.copy()
+    if "canal" in shown:  # the vocabulary's keys in the CSV, their French names in the table
+        shown["canal"] = [shown_canal(canal) for canal in shown["canal"]]
     for column in shown.columns:
         if column.startswith(("cout", "economie", "deplaces")):
             shown[column] = [_money(v) for v in shown[column]]
     words = {"structure": "Structure", "canal": "Canal", "reiterations": "Réitérations", "cout_unitaire": "Coût unitaire",
              "cout": "Coût", "deplaces": "Contacts déplacés", "economie": "Économie", "cout_total": "Total",
-             "usagers": "Usagers", "cout_par_usager": "Par usager", **{f"cout_{c}": c.capitalize() for c in costs.CANALS}}
+             "usagers": "Usagers", "cout_par_usager": "Par usager", **{f"cout_{c}": shown_canal(c).capitalize() for c in costs.CANALS}}
     money = tuple(c for c in shown.columns if c.startswith(("cout", "economie", "deplaces")))
     return f"{title}\n{notes}" + _frame_table(shown, words, percents=(), right=money)
 

@@ -44,3 +44,24 @@ def show_value(value: object, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[:limit] + f"… ({len(text)} caractères)"
     return f"« {text} »"
+
+
+def plural(number: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 structure », « 2 structures », « 1 réseau », « 15 000 réseaux » : a count and its noun,
+    the noun in the plural from 2 on, as French writes it (``plural_form`` when it is not the
+    singular and an « s »: « réseau » → « réseaux »).
+
+    >>> plural(1, "réseau", "réseaux"), plural(0, "jour"), plural(15000, "structure")
+    ('1 réseau', '0 jour', '15\u202f000 structures')
+    """
+    return f"{thousands(number)} {agreed(number, singular, plural_form)}"
+
+
+def agreed(number: int, singular: str, plural_form: str | None = None) -> str:
+    """The word ``singular`` agreed with ``number`` (for the words after the count:
+    « 3 lignes écartées »).
+
+    >>> agreed(1, "écartée"), agreed(3, "écartée")
+    ('écartée', 'écartées')
+    """
+    return singular if abs(number) < 2 else (plural_form or singular + "s")

@@ -146,13 +146,13 @@ case("csv header only", "f.csv", (_HEADER_LINE + "\n").encode(),
 case("csv header and blank rows", "f.csv", (_HEADER_LINE + "\n,,,\n\n").encode(),
      "f.csv : aucune structure (l'en-tête est là, mais aucune ligne de réponses).")
 case("csv missing questions", "f.csv", b"structure,q01,q02\nCAF,OUI,NON\n",
-     "f.csv : colonne(s) obligatoire(s) manquante(s) : q03, q04, q05, q06, q07, q08, q09, q10 … (séparateur lu : « , »).")
+     "f.csv : colonnes obligatoires manquantes : q03, q04, q05, q06, q07, q08, q09, q10 … (séparateur lu : « , »).")
 case("csv missing structure", "f.csv", (",".join(QUESTION_KEYS) + "\n" + ",".join(["OUI"] * 36) + "\n").encode(),
-     "f.csv : colonne(s) obligatoire(s) manquante(s) : structure (séparateur lu : « , »).")
+     "f.csv : colonne obligatoire manquante : structure (séparateur lu : « , »).")
 case("csv one question missing", "f.csv", (",".join(["structure", *QUESTION_KEYS[:-1]]) + "\nCAF" + ",OUI" * 35 + "\n").encode(),
-     "f.csv : colonne(s) obligatoire(s) manquante(s) : q36 (séparateur lu : « , »).")
+     "f.csv : colonne obligatoire manquante : q36 (séparateur lu : « , »).")
 case("csv wrong declared separator", "f.csv", b"sep=|\n" + csv_bytes(),
-     "f.csv : colonne(s) obligatoire(s) manquante(s) : structure, q01, q02, q03, q04, q05, q06, q07 … (séparateur lu : « | »).")
+     "f.csv : colonnes obligatoires manquantes : structure, q01, q02, q03, q04, q05, q06, q07 … (séparateur lu : « | »).")
 case("csv duplicate column", "f.csv", (_HEADER_LINE + ",q07\n" + _GOOD_ROW + ",OUI\n").encode(),
      "f.csv, ligne 1 : colonne en double : q07.")
 case("csv duplicate column spelled differently", "f.csv", (_HEADER_LINE + ", Q7 \n" + _GOOD_ROW + ",OUI\n").encode(),
@@ -171,7 +171,7 @@ case("csv short row", "f.csv", (_HEADER_LINE + "\nCAF,OUI\n").encode(), "f.csv, 
 case("csv long row", "f.csv", (_HEADER_LINE + "\n" + _GOOD_ROW + ",NON\n").encode(),
      "f.csv, ligne 2 : 40 valeurs pour 39 colonnes d'en-tête.")
 case("csv long row after many blanks", "f.csv", (_HEADER_LINE + "\n" + _GOOD_ROW + "," * 300_000 + "x\n").encode(),
-     "f.csv, ligne 2 : 300039 valeurs pour 39 colonnes d'en-tête.")
+     "f.csv, ligne 2 : 300\u202f039 valeurs pour 39 colonnes d'en-tête.")
 case("csv 99 MB of separators", "f.csv", lambda: (_HEADER_LINE + "\n" + ("," * 999_990 + "\n") * 99).encode(),
      "f.csv : aucune structure (l'en-tête est là, mais aucune ligne de réponses).")
 case("csv unclosed quote", "f.csv", (_HEADER_LINE + '\n"CAF,' + ",".join(["OUI"] * 38) + "\n" + _GOOD_ROW + "\n").encode(),
@@ -404,10 +404,10 @@ case("xlsx text count", "f.xlsx", _edited(_set(GUICHET, "beaucoup")),
 case("xlsx duplicate question", "f.xlsx", _edited(_set(f"A{Q14}", 5)),
      f"{SHEET}, cellule A{Q14} : la question 5 apparaît deux fois.")
 case("xlsx question missing", "f.xlsx", _edited(lambda sheet: sheet.delete_rows(Q14)),
-     "f.xlsx, feuille Autodiagnostic : question(s) 14 introuvable(s) dans les 2000 premières lignes "
+     "f.xlsx, feuille Autodiagnostic : question 14 introuvable dans les 2000 premières lignes "
      "(numéro en colonne A, réponse en colonne D).")
 case("xlsx questions pushed down", "f.xlsx", _edited(lambda sheet: sheet.insert_rows(10, 2000)),
-     "f.xlsx, feuille Autodiagnostic : question(s) 1, 2, 3, 4, 5, 6, 7, 8 … introuvable(s) dans les 2000 premières "
+     "f.xlsx, feuille Autodiagnostic : questions 1, 2, 3, 4, 5, 6, 7, 8 … introuvables dans les 2000 premières "
      "lignes (numéro en colonne A, réponse en colonne D).")
 case("xlsx name line missing", "f.xlsx", _edited(_set("C4", "Nom")),
      "f.xlsx, feuille Autodiagnostic : la ligne « Nom de la structure » est introuvable.")

@@ -51,10 +51,10 @@ def test_template_writes_a_workbook_and_refuses_to_overwrite(tmp_path):
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ((), "argument(s) obligatoire(s) manquant(s)"),
+        ((), "argument obligatoire manquant : COMMANDE"),
         (("noter",), "commande inconnue"),
         (("score",), "donnez au moins un fichier (ou dossier), ou une base avec --base."),
-        (("enregistrer",), "argument(s) obligatoire(s) manquant(s) : FICHIER"),
+        (("enregistrer",), "argument obligatoire manquant : FICHIER"),
         (("app", "--port", "abc"), "--port attend un nombre entier"),
         (("template", "modele.ods"), "donnez un nom en .xlsx"),
         (("template", "/dossier/inexistant/modele.xlsx"), "le dossier /dossier/inexistant n'existe pas"),

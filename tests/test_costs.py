@@ -115,7 +115,7 @@ def test_the_command_compares_the_cost_per_user_of_the_structures_that_apply_a_p
     assert float(rows[0]["ecart"]) == pytest.approx(float(rows[0]["moyenne"]) - float(rows[1]["moyenne"]))
     words = run_cli("couts", str(tmp_path), *money, "--pratiques")
     assert words.returncode == 0 and "Question 14 — Accuser réception" in words.stdout
-    assert "2 structure(s) qui appliquent la pratique" in words.stdout and "EUR" in words.stdout
+    assert "2 structures qui appliquent la pratique" in words.stdout and "EUR" in words.stdout
     assert words.stdout.count("une association observée, pas la preuve d'un effet") == 4
     for arguments, message in [
         (["--pratiques", "14,37"], "« 37 » n'est pas un numéro de question (1 à 36)"),

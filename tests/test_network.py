@@ -167,7 +167,7 @@ def test_bad_files_are_reported_together_and_left_aside_only_when_asked(small_ne
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and all(line.startswith("contacts-efficaces : ") for line in lines)
     assert any("casse.json : JSON invalide" in line for line in lines)
-    assert any("faux.csv : colonne(s) obligatoire(s) manquante(s)" in line for line in lines)
+    assert any("faux.csv : colonnes obligatoires manquantes" in line for line in lines)
     result = run_cli("pratiques", "--csv", "--ignorer-erreurs", str(folder))
     assert result.returncode == 0
     assert sorted(line.split(" : ")[1] for line in result.stderr.splitlines()) == ["fichier ignoré", "fichier ignoré"]

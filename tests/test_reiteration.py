@@ -233,9 +233,14 @@ def test_the_command_gives_the_library_figures_and_never_a_usager(hand_log, tmp_
     assert table.returncode == 0 and table.stdout.splitlines()[0] == "Réitération à 30 jours"
     lines = {line.split()[0]: line.split()[-2:] for line in table.stdout.splitlines()[2:]}
     assert lines["carte"] == ["60,0", "%"] and lines["dossier"] == ["50,0", "%"] and lines["TOTAL"] == ["50,0", "%"]
+    # The vocabulary's keys in the CSV (« telephone »), their French names in the readable table.
+    by_canal = run_cli("reiteration", str(hand_log), "--fenetre", "1", "--par", "canal").stdout
+    assert by_canal.splitlines()[0] == "Réitération à 1 jour"
+    canals = [line.split()[0] for line in by_canal.splitlines()[2:]]
+    assert "téléphone" in canals and "telephone" not in canals and "telephone" in result.stdout
     for arguments, expected in [
         (["--fenetre", "sept", "--par", "canal"], "fenêtre « sept » : un nombre entier de jours est attendu"),
-        (["--fenetre", "0", "--par", "canal"], "fenêtre de 0 jours : entre 1 et 3650 jours"),
+        (["--fenetre", "0", "--par", "canal"], "fenêtre de 0 jour : entre 1 et 3\u202f650 jours"),
         (["--fenetre", "7", "--par", "jour"], "valeur 'jour' inconnue"),
     ]:
         refused = run_cli("reiteration", str(hand_log), *arguments)

@@ -58,7 +58,7 @@ from contacts_lib.autodiagnostic.scoring import (
 )
 from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
 from contacts_lib.formats.files import file_name_for
-from contacts_lib.messages import InputError
+from contacts_lib.messages import InputError, agreed
 from contacts_lib.network.loading import NETWORK_VARIABLE
 from contacts_lib.store import Store, Version, configured_path
 from contacts_lib.web.html import display_first_paint, french_text
@@ -225,7 +225,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                 if difference == 0:
                     changes.append(f"{names[key]} : sans changement ({format_percent(now)})")
                 else:
-                    change = f"{difference:+d}".replace("-", "−") + f" point{'s' if abs(difference) > 1 else ''}"
+                    change = f"{difference:+d}".replace("-", "−") + f" {agreed(difference, 'point')}"
                     changes.append(f"{names[key]} : {change} ({format_percent(then)} → {format_percent(now)})")
             since = (f"Depuis la {previous[1]} : " + " ; ".join(changes)
                      + ". Sur le radar, cette version est en pointillés orange.")

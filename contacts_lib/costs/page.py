@@ -36,7 +36,7 @@ from contacts_lib.costs.analyses import (
     what_if,
 )
 from contacts_lib.logs.reiteration import keep_flags
-from contacts_lib.messages import InputError, thousands
+from contacts_lib.messages import InputError, plural, thousands
 from contacts_lib.network.page import Source, page_source, structures_text
 from contacts_lib.style import AXIS_TEXT, FONT, RADAR_COLOR, SVG
 from contacts_lib.web.browser_memory import BrowserMemory
@@ -110,11 +110,6 @@ def french_message(error: InputError) -> str:
 def percent(value: float) -> str:
     """« 12,3 % »."""
     return f"{value:.1f}".replace(".", ",") + "\u202f%"
-
-
-def plural(number: int, word: str) -> str:
-    """« 1 réitération », « 2 réitérations »."""
-    return f"{thousands(number)} {word}{'s' if number > 1 else ''}"
 
 
 def sentence(message: str) -> str:
@@ -228,7 +223,7 @@ class CostsPage:
         self.download_link = widgets.HTML()
         self.window = widgets.IntSlider(value=DEFAULT_WINDOW, min=1, max=60, description="Fenêtre (jours)", continuous_update=False,
                                         style={"description_width": "initial"}, layout={"width": "420px"})
-        self.windows = widgets.ToggleButtons(options=[(f"{days} jours", days) for days in WINDOW_PRESETS], value=DEFAULT_WINDOW,
+        self.windows = widgets.ToggleButtons(options=[(plural(days, "jour"), days) for days in WINDOW_PRESETS], value=DEFAULT_WINDOW,
                                              style={"button_width": "6em"})
         self.reiteration = widgets.HTML()
         self.memory = CostsMemory()
@@ -660,7 +655,7 @@ class CostsPage:
         repeats = int(total["reiterations"])
         if not self._costs.known():
             self.reiteration.value = tag("p", text(
-                f"{thousands(repeats)} réitérations (fenêtre de {days} jours). Aucun coût unitaire n'est donné : choisissez un "
+                f"{thousands(repeats)} réitérations (fenêtre de {plural(days, 'jour')}). Aucun coût unitaire n'est donné : choisissez un "
                 "préréglage ou saisissez vos coûts pour voir ce qu'elles coûtent."), class_="ce-label", role="status", aria_live="polite")
             return
         cost = 0.0 if pd.isna(total["cout"]) else float(total["cout"])
@@ -669,7 +664,7 @@ class CostsPage:
         contacts = int(volumes["contacts"].sum())
         where = "du journal" if everywhere else f"du réseau {self.reseau.value} dans le journal"
         figures = [
-            (money(cost, currency), f"coût des réitérations (fenêtre de {days} jours), sur la période du journal"),
+            (money(cost, currency), f"coût des réitérations (fenêtre de {plural(days, 'jour')}), sur la période du journal"),
             (percent(share) if share is not None else "—", f"du coût total des contacts {where}"),
             (thousands(repeats), f"réitérations sur {thousands(contacts)} contacts"),
         ]
@@ -693,7 +688,7 @@ class CostsPage:
                        for row in by_canal.itertuples())
         body += tag("tr", tag("th", text("Ensemble"), scope="row") + tag("td", text(thousands(repeats)), class_="ce-num")
                     + tag("td", "") + tag("td", text(money(cost, currency).removesuffix(f"\u00a0{currency}")), class_="ce-num"))
-        caption = tag("caption", text(f"Coût des réitérations par canal, fenêtre de {days} jours, "
+        caption = tag("caption", text(f"Coût des réitérations par canal, fenêtre de {plural(days, 'jour')}, "
                                       + ("ensemble du journal" if everywhere else f"réseau {self.reseau.value}")))
         self.reiteration.value = (tag("div", cards, class_="ce-figures ce-reiteration-figures", role="status", aria_live="polite") + note
                                   + tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ce-structures ce-reiteration"))

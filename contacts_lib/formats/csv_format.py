@@ -31,7 +31,7 @@ from contacts_lib.autodiagnostic.answers import (
     build_autodiagnostic,
 )
 from contacts_lib.formats.files import write_atomically
-from contacts_lib.messages import InputError, thousands, visible
+from contacts_lib.messages import InputError, agreed, plural, thousands, visible
 
 CSV_COLUMNS = HEADER_KEYS + QUESTION_KEYS
 _SEPARATORS = (";", ",", "\t")
@@ -213,7 +213,7 @@ def open_csv(content: bytes, source: str):
     if missing:
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
         raise InputError(
-            f"{source} : colonne(s) obligatoire(s) manquante(s) : {shown} (séparateur lu : « {visible(separator)} »)."
+            f"{source} : {agreed(len(missing), 'colonne obligatoire manquante', 'colonnes obligatoires manquantes')} : {shown} (séparateur lu : « {visible(separator)} »)."
         )
     known = set(CSV_COLUMNS)
     positions = {k: i for i, k in enumerate(keys) if k in known}
@@ -243,7 +243,7 @@ def csv_rows(reader, layout: CsvLayout, source: str, limit: int):
             if length > layout.width or len(row) < layout.width:
                 length = length if length > layout.width else len(row)
                 raise InputError(
-                    f"{source}, ligne {line} : {length} valeur{'s' if length > 1 else ''} "
+                    f"{source}, ligne {line} : {plural(length, 'valeur')} "
                     f"pour {layout.width} colonnes d'en-tête{_quote_hint(row)}."
                 )
             if count == limit:

@@ -32,7 +32,7 @@ from contacts_lib.autodiagnostic.answers import (
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import UNANSWERED_RULE
 from contacts_lib.formats.files import os_reason, shown_path, write_atomically
-from contacts_lib.messages import InputError, show_value, visible
+from contacts_lib.messages import InputError, agreed, show_value, visible
 
 ANSWER_SHEET = "Autodiagnostic"
 RESULTS_SHEET = "Résultats"
@@ -349,8 +349,8 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
     missing = [n for n in range(1, QUESTION_COUNT + 1) if n not in answers]
     if missing:
         raise InputError(
-            f"{source}, feuille {ANSWER_SHEET} : question(s) {', '.join(map(str, missing[:8]))}"
-            f"{' …' if len(missing) > 8 else ''} introuvable(s) dans les {MAX_ROWS} premières lignes "
+            f"{source}, feuille {ANSWER_SHEET} : {agreed(len(missing), 'question')} {', '.join(map(str, missing[:8]))}"
+            f"{' …' if len(missing) > 8 else ''} {agreed(len(missing), 'introuvable')} dans les {MAX_ROWS} premières lignes "
             f"(numéro en colonne A, réponse en colonne {INPUT_COLUMN})."
         )
     if "structure" not in header:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contacts_lib.formats.files import shown_path
-from contacts_lib.messages import InputError, visible
+from contacts_lib.messages import InputError, agreed, plural, thousands, visible
 
 #: The columns a contact log must have.
 COLUMNS = ("structure", "usager", "horodatage", "canal", "motif")
@@ -184,7 +184,7 @@ def _columns(connection, relation: str, path: Path) -> list[str]:
     missing = [column for column in COLUMNS if column not in found]
     if missing:
         raise InputError(
-            f"{shown_path(path)} : colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''} : "
+            f"{shown_path(path)} : {agreed(len(missing), 'colonne')} {agreed(len(missing), 'manquante')} : "
             f"{', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)})."
         )
     return names
@@ -470,8 +470,7 @@ def _problems(connection, numbered: str, bad: int) -> list[str]:
         messages.append(f"{file}, ligne {line} : {reason}.")
     if bad > len(rows):
         others = bad - len(rows)
-        plural = "s" if others > 1 else ""
-        messages.append(f"… et {others} autre{plural} ligne{plural} illisible{plural} ({bad} en tout).")
+        messages.append(f"… et {plural(others, 'autre ligne illisible', 'autres lignes illisibles')} ({thousands(bad)} en tout).")
     return messages
 
 

@@ -30,7 +30,7 @@ from contacts_lib.logs.figures import (
 from contacts_lib.logs.log_format import ContactLog, load_log, shown_canal
 from contacts_lib.logs.practices import association_text, practice_association
 from contacts_lib.logs.reiteration import keep_flags, reiteration_by, reiteration_paths
-from contacts_lib.messages import InputError, thousands
+from contacts_lib.messages import InputError, agreed, plural, thousands
 from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 
 LOG_VARIABLE = "CONTACTS_EFFICACES_JOURNAL"
@@ -76,7 +76,7 @@ def read_log(network, progress: Callable[[float], None] | None = None) -> LogSou
         if not files:
             raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
         log = load_log(files, skip_bad_rows=True, progress=progress)
-        skipped = f" ; {thousands(log.skipped)} ligne(s) illisible(s) écartée(s)" if log.skipped else ""
+        skipped = f" ; {plural(log.skipped, 'ligne illisible', 'lignes illisibles')} {agreed(log.skipped, 'écartée')}" if log.skipped else ""
         return LogSource(log, f"{named} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {practices}",
                          False, diagnostics)
     from contacts_lib.logs.sample import write_sample_log
@@ -150,7 +150,7 @@ class ReiterationPage:
         keep_flags(self.source.log, days)  # one window computation for everything below
         total = reiteration_by(self.source.log, "mois", days).iloc[-1]
         figures = [
-            (rate_text(total["taux"]), f"des contacts sont des réitérations (fenêtre de {days} jours)"),
+            (rate_text(total["taux"]), f"des contacts sont des réitérations (fenêtre de {plural(days, 'jour')})"),
             (thousands(int(total["reiterations"])), "réitérations"),
             (thousands(int(total["contacts"])), "contacts"),
         ]
@@ -197,7 +197,7 @@ class ReiterationPage:
                                 "Aucune structure du journal n'a d'autodiagnostic connu : comparaison impossible.")
 
 
-def association_html(frame, measured: str, empty: str, unit: str = "%", gap_unit: str = "point(s)", decimals: int = 1,
+def association_html(frame, measured: str, empty: str, unit: str = "%", gap_unit: str | None = None, decimals: int = 1,
                      title: str | None = None) -> str:
     """A comparison of :func:`practices.practice_association` as a page shows it: how each
     structure counts (``measured``), the figure, and each practice in words, as an association;

@@ -15,6 +15,7 @@ import math
 
 from contacts_lib.autodiagnostic.answers import structure_key
 from contacts_lib.autodiagnostic.reference import load_catalogue
+from contacts_lib.messages import agreed, plural, thousands
 
 #: The practices of the recueil that bear on repeated contacts (question numbers): accusé de
 #: réception, information proactive, measuring réitération, a shared contact history.
@@ -77,20 +78,23 @@ def practice_association(per_structure, diagnostics, questions=DEFAULT_QUESTIONS
     return frame.astype({c: "Float64" for c in ("moyenne", "ic_bas", "ic_haut", "ecart", "ecart_ic_bas", "ecart_ic_haut")})
 
 
-def association_text(row_applies: dict, row_lacks: dict, unit: str = "%", gap_unit: str = "point(s)", decimals: int = 1) -> str:
-    """The comparison in words, as an association: « 40 structure(s) qui appliquent la pratique :
+def association_text(row_applies: dict, row_lacks: dict, unit: str = "%", gap_unit: str | None = None, decimals: int = 1) -> str:
+    """The comparison in words, as an association: « 40 structures qui appliquent la pratique :
     18,2 % en moyenne (IC 95 % : 16,9–19,5) ; 60 qui ne l'appliquent pas : 27,0 % (…). Écart :
-    −8,8 point(s) (−10,6 à −7,0) — une association observée, pas la preuve d'un effet. » Means in
-    ``unit``, the gap in ``gap_unit`` (for costs: the currency for both)."""
+    −8,8 points (−10,6 à −7,0) — une association observée, pas la preuve d'un effet. » Means in
+    ``unit``, the gap in ``gap_unit`` (for costs: the currency for both; by default « point »,
+    agreed with the gap)."""
     def number(value) -> str:
         return "–" if value is None or value != value else f"{value:.{decimals}f}".replace(".", ",").replace("-", "−")
 
     gap = row_applies["ecart"]
+    if gap_unit is None:
+        gap_unit = agreed(int(abs(gap)) if gap is not None and gap == gap else 0, "point")
     interval = (f" ({number(row_applies['ecart_ic_bas'])} à {number(row_applies['ecart_ic_haut'])})"
                 if row_applies["ecart_ic_bas"] is not None and row_applies["ecart_ic_bas"] == row_applies["ecart_ic_bas"] else "")
     return (
-        f"{row_applies['structures']} structure(s) qui appliquent la pratique : {number(row_applies['moyenne'])} {unit} en moyenne "
-        f"(IC 95 % : {number(row_applies['ic_bas'])}–{number(row_applies['ic_haut'])}) ; {row_lacks['structures']} qui ne "
-        f"l'appliquent pas : {number(row_lacks['moyenne'])} {unit} ({number(row_lacks['ic_bas'])}–{number(row_lacks['ic_haut'])}). "
+        f"{plural(row_applies['structures'], 'structure')} qui {agreed(row_applies['structures'], 'applique', 'appliquent')} la pratique : {number(row_applies['moyenne'])} {unit} en moyenne "
+        f"(IC 95 % : {number(row_applies['ic_bas'])}–{number(row_applies['ic_haut'])}) ; {thousands(row_lacks['structures'])} qui ne "
+        f"l'{agreed(row_lacks['structures'], 'applique', 'appliquent')} pas : {number(row_lacks['moyenne'])} {unit} ({number(row_lacks['ic_bas'])}–{number(row_lacks['ic_haut'])}). "
         f"Écart : {number(gap)} {gap_unit}{interval} — une association observée, pas la preuve d'un effet."
     )

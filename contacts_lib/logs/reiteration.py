@@ -16,7 +16,7 @@ motif)``: see :func:`flags_sql`. Breakdowns and paths are plain ``GROUP BY`` que
 from __future__ import annotations
 
 from contacts_lib.logs.log_format import scan_log
-from contacts_lib.messages import InputError
+from contacts_lib.messages import InputError, plural
 
 #: The columns a breakdown may be « par ».
 BREAKDOWNS = ("canal", "motif", "structure", "mois")
@@ -45,7 +45,7 @@ def check_window(days: object) -> int:
         except ValueError:
             raise InputError(f"fenêtre « {days} » : un nombre entier de jours est attendu (7, 15, 30…).") from None
     if not 1 <= days <= MAX_WINDOW:
-        raise InputError(f"fenêtre de {days} jours : entre 1 et {MAX_WINDOW} jours.")
+        raise InputError(f"fenêtre de {plural(days, 'jour')} : entre 1 et {plural(MAX_WINDOW, 'jour')}.")
     return days
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from contacts_lib.autodiagnostic.figures import radar_svg
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.autodiagnostic.scoring import lever_names, score
-from contacts_lib.messages import InputError, thousands
+from contacts_lib.messages import InputError, agreed, plural, thousands
 from contacts_lib.network.analyses import (
     adoption,
     campaigns_of,
@@ -48,7 +48,7 @@ LATEST = "__dernier__"
 
 
 def structures_text(number: int) -> str:
-    return f"{thousands(number)} structure{'s' if number > 1 else ''}"
+    return plural(number, "structure")
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def page_source() -> Source:
         if network is not None and len(network):
             structures = network.structures["cle_structure"].nunique()
             return Source(network, f"base des autodiagnostics {base} ({structures_text(structures)}, "
-                          f"{thousands(len(network))} version{'s' if len(network) > 1 else ''} enregistrée{'s' if len(network) > 1 else ''})", False, stamp)
+                          f"{plural(len(network), 'version')} {agreed(len(network), 'enregistrée')})", False, stamp)
         if stamp is not None:
             note = f"La base {base} ne contient encore aucun autodiagnostic ; "
     path = os.environ.get(NETWORK_VARIABLE, "").strip()

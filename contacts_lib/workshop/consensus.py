@@ -38,7 +38,7 @@ from contacts_lib.autodiagnostic.answers import (
     build_autodiagnostic,
 )
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.messages import InputError, thousands
+from contacts_lib.messages import InputError, plural
 
 #: The extra column (CSV) or key (JSON) that names a participant, compared without case.
 #: A consensus answer: OUI, NON, or None (no answer: to be settled by the group).
@@ -416,7 +416,7 @@ Consensus proposé : la majorité des réponses données ; une égalité reste s
 
 def participants_text(number: int) -> str:
     """« 5 participants »."""
-    return f"{thousands(number)} participant{'s' if number > 1 else ''}"
+    return plural(number, "participant")
 
 
 def consensus_file_name(autodiagnostic: Autodiagnostic, suffix: str) -> str:

@@ -23,7 +23,7 @@ import traitlets
 from contacts_lib.autodiagnostic.answers import NO, YES, Autodiagnostic
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import format_percent, lever_names, score
-from contacts_lib.messages import InputError
+from contacts_lib.messages import InputError, agreed, plural
 from contacts_lib.web.browser_memory import BrowserMemory
 from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 from contacts_lib.workshop.consensus import (
@@ -219,7 +219,7 @@ class WorkshopPage:
             self._kept[digest] = (content, list(range(len(found))))
             added += len(found)
         if added:
-            messages.insert(0, tag("p", text(f"{participants_text(added)} ajouté{'s' if added > 1 else ''}."), class_="ce-meta"))
+            messages.insert(0, tag("p", text(f"{plural(added, 'participant')} {agreed(added, 'ajouté')}."), class_="ce-meta"))
         self.file_messages.value = tag("div", "".join(messages), role="status", aria_live="polite")
         self._refresh()
 
@@ -356,8 +356,8 @@ class WorkshopPage:
         divided = int((~self.counts["unanime"]).sum())
         chosen = len(self.overrides)
         self.questions_summary.value = tag("p", text(
-            f"{divided} question{'s' if divided > 1 else ''} sans unanimité sur {QUESTION_COUNT}"
-            + (f" ; {chosen} réponse{'s' if chosen > 1 else ''} du consensus choisie{'s' if chosen > 1 else ''} par l'animateur." if chosen else ".")
+            f"{plural(divided, 'question')} sans unanimité sur {QUESTION_COUNT}"
+            + (f" ; {plural(chosen, 'réponse')} du consensus {agreed(chosen, 'choisie')} par l'animateur." if chosen else ".")
         ), role="status")
         self._updating = True
         try:
