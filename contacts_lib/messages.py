@@ -65,3 +65,29 @@ def agreed(number: int, singular: str, plural_form: str | None = None) -> str:
     ('écartée', 'écartées')
     """
     return singular if abs(number) < 2 else (plural_form or singular + "s")
+
+
+def without_path(message: str, path: object, words: str) -> str:
+    """``message`` as a visitor of a page may read it: the server's ``path`` (a file or a folder
+    the server was given) is not shown — a file inside the folder is named from the folder on,
+    the path itself is said in ``words`` (« la base de l'application »). The whole message belongs
+    in the server's log (:func:`server_log`), for whoever runs it.
+
+    >>> without_path("/srv/reseau/caf.csv, ligne 3 : réponse « bof »", "/srv/reseau", "le dossier du réseau")
+    'caf.csv, ligne 3 : réponse « bof »'
+    >>> without_path("/srv/base.sqlite : base en lecture seule", "/srv/base.sqlite", "la base de l'application")
+    "la base de l'application : base en lecture seule"
+    """
+    shown = visible(str(path)).rstrip("/")
+    if not shown:
+        return message
+    return message.replace(shown + "/", "").replace(shown, words)
+
+
+def server_log(message: str) -> None:
+    """Write ``message`` to the server's log (the process's own error output: in a kernel,
+    ``sys.stderr`` is the page's output, ``sys.__stderr__`` the server's log)."""
+    import sys
+
+    stream = sys.__stderr__ or sys.stderr
+    print(f"contacts-efficaces : {visible(message)}", file=stream, flush=True)

@@ -64,6 +64,10 @@ CREATE INDEX IF NOT EXISTS versions_by_structure ON versions (structure_id, date
 _ORDER = "ORDER BY v.date IS NOT NULL, v.date, v.saved_at, v.id"
 
 
+#: How pages name the store to their visitors (its path stays in the server's log).
+STORE_NAME = "base de l'application"
+
+
 def default_path() -> Path:
     """``CONTACTS_EFFICACES_BASE``, else a per-user data folder outside the repository."""
     named = os.environ.get(BASE_VARIABLE, "").strip()

@@ -394,7 +394,7 @@ def test_a_named_log_counts_people_once_and_never_shows_them(tmp_path, monkeypat
     page = CostsPage(Source(Network(tuple(diagnostics), ("x",) * len(diagnostics)), "réseau de test", True))
     page.preset.value = "pwc-londres"
     page.volume_choice.value = "journal"
-    assert _plain(page.volume_note.value).startswith(f"Journal : {tmp_path / 'journal.csv'} (12 contacts)")
+    assert _plain(page.volume_note.value).startswith("Journal : journal de contacts du serveur (12 contacts)")
     assert "ce-synthetic" not in page.volume_note.value
     # SECRET-A wrote to both structures: 2 + 3 usagers by structure, 4 people.
     assert list(page.table_for_download()["usagers"]) == [2, 3, 4]
@@ -421,6 +421,7 @@ def test_an_unreadable_log_is_said_and_the_autodiagnostics_stay(tmp_path, monkey
     note = _plain(page.volume_note.value)
     assert "Le journal de contacts n'a pas pu être lu" in note and "colonnes manquantes" in note
     assert "Les volumes restent ceux des autodiagnostics." in note and 'role="alert"' in page.volume_note.value
+    assert str(tmp_path) not in note  # the server's paths stay in its log
     assert page.headline.value == before and page.reiteration_box.layout.display == "none"
     page.part.value = 30
     assert "GBP par an" in _plain(page.saving.value)

@@ -118,9 +118,11 @@ def test_the_page_reads_the_network_the_variable_names(tmp_path, monkeypatch):
     (tmp_path / "casse.json").write_text("{", encoding="utf-8")
     monkeypatch.setenv(NETWORK_VARIABLE, str(tmp_path))
     source = page_source()
-    assert not source.synthetic and str(tmp_path) in source.description
+    # Where the data come from, in words: the server's paths stay in its log.
+    assert not source.synthetic and source.description == "dossier du réseau, 1 fichier (20 structures)"
     page = NetworkPage(source)
-    assert "casse.json : JSON invalide" in _plain(page.widget.children[1].value)  # said, not silent
+    shown = _plain(page.widget.children[1].value)
+    assert "Fichier écarté : casse.json : JSON invalide" in shown and str(tmp_path) not in shown  # said, not silent
     monkeypatch.delenv(NETWORK_VARIABLE)
     assert page_source().synthetic
 
@@ -137,7 +139,8 @@ def test_on_a_store_the_page_shows_each_structures_latest_version_and_is_read_ag
     monkeypatch.setenv(BASE_VARIABLE, str(base))
     monkeypatch.delenv(NETWORK_VARIABLE, raising=False)
     source = page_source()  # an empty store: said, and the sample shown
-    assert source.synthetic and source.description.startswith(f"La base {base} ne contient encore aucun autodiagnostic ; ")
+    assert source.synthetic and source.description.startswith("La base de l'application ne contient encore aucun autodiagnostic ; ")
+    assert "CONTACTS_EFFICACES" not in source.description and str(base) not in source.description
     diagnostics = sample_network(30, seed=4)
     empty = network_page().widget  # prepared while the store is empty: read again once it is not
     with Store(base) as store:
@@ -145,7 +148,7 @@ def test_on_a_store_the_page_shows_each_structures_latest_version_and_is_read_ag
     empty.children[-1]._handle_custom_msg({"type": "shown"}, [])
     assert "30 structures" in _plain(empty.children[0].children[1].value)
     source = page_source()
-    assert not source.synthetic and f"base des autodiagnostics {base} (30 structures, {len(diagnostics)} versions enregistrées)" == source.description
+    assert not source.synthetic and f"base de l'application (30 structures, {len(diagnostics)} versions enregistrées)" == source.description
     assert sorted(source.network.latest().diagnostics, key=lambda d: d.structure) == sorted(
         {d.structure: d for d in sorted(diagnostics, key=lambda d: d.date)}.values(), key=lambda d: d.structure)
 

@@ -26,7 +26,9 @@ def test_the_page_on_a_named_log(tmp_path, monkeypatch):
     monkeypatch.setenv("CONTACTS_EFFICACES_CLE", "clé")
     monkeypatch.setenv(LOG_VARIABLE, str(_write_csv(tmp_path / "journal.csv", HAND_LOG)))
     source = log_source()
-    assert not source.synthetic and source.description.startswith(f"{tmp_path / 'journal.csv'} (12 contacts)")
+    # Where the data come from, in words: the server's paths stay in its log.
+    assert not source.synthetic and source.description.startswith("journal de contacts du serveur (12 contacts)")
+    assert str(tmp_path) not in source.description
     page = ReiterationPage(source)
     assert "41,7 %" in _plain(page.headline.value) and "fenêtre de 15 jours" in _plain(page.headline.value)  # 5 of 12
     page.presets.value = 30
@@ -70,6 +72,7 @@ def test_an_unreadable_network_or_log_is_said_on_the_page(tmp_path, monkeypatch)
     failed = read_log_or_error(network)
     shown = reiteration_page(failed).widget.value.replace("\xa0", " ")
     assert "Le journal de contacts n&#x27;a pas pu être lu" in shown and "absent.csv : fichier introuvable" in shown
+    assert str(tmp_path) not in shown  # the server's paths stay in its log
 
 
 def _large_log(path, rows: int):

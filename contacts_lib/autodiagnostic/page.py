@@ -58,9 +58,9 @@ from contacts_lib.autodiagnostic.scoring import (
 )
 from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
 from contacts_lib.formats.files import file_name_for
-from contacts_lib.messages import InputError, agreed
+from contacts_lib.messages import InputError, agreed, server_log, without_path
 from contacts_lib.network.loading import NETWORK_VARIABLE
-from contacts_lib.store import Store, Version, configured_path
+from contacts_lib.store import STORE_NAME, Store, Version, configured_path
 from contacts_lib.web.html import display_first_paint, french_text
 
 
@@ -312,13 +312,19 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                         self._history = store.history(name)
             except InputError as error:
                 self._history = []
-                self.say("save", "error", f"Versions enregistrées illisibles : {error}")
+                self.say("save", "error", f"Versions enregistrées illisibles : {self._store_message(error)}")
             self._history_key = key
         self.versions = [
             {"id": v.id, "label": f"Version {v.number} · {v.saved_at_text().replace(' à ', ' ')} · moyenne "
                                   f"{format_percent(score(v.autodiagnostic).moyenne)}"}
             for v in reversed(self._history)
         ]
+
+    def _store_message(self, error: InputError) -> str:
+        """A store's message as the visitor reads it: the store named in words, its path in the
+        server's log only."""
+        server_log(f"application : {error}")
+        return without_path(str(error), self.store_path, f"la {STORE_NAME}")
 
     @staticmethod
     def _version_name(version: Version) -> str:
@@ -365,7 +371,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             with Store(self.store_path, wait_seconds=10) as store:
                 saved = store.save([autodiagnostic], source="application")[0]
         except InputError as error:
-            self.say("save", "error", f"Enregistrement impossible : {error} Vos réponses restent dans le formulaire.")
+            self.say("save", "error", f"Enregistrement impossible : {self._store_message(error)} Vos réponses restent dans le formulaire.")
             return None
         self._history_key = None  # read again: other people may have saved versions meanwhile
         self._read_history()

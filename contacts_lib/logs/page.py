@@ -30,7 +30,14 @@ from contacts_lib.logs.figures import (
 from contacts_lib.logs.log_format import ContactLog, load_log, shown_canal
 from contacts_lib.logs.practices import association_text, practice_association
 from contacts_lib.logs.reiteration import keep_flags, reiteration_by, reiteration_paths
-from contacts_lib.messages import InputError, agreed, plural, thousands
+from contacts_lib.messages import (
+    InputError,
+    agreed,
+    plural,
+    server_log,
+    thousands,
+    without_path,
+)
 from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 
 LOG_VARIABLE = "CONTACTS_EFFICACES_JOURNAL"
@@ -73,11 +80,17 @@ def read_log(network, progress: Callable[[float], None] | None = None) -> LogSou
     if named:
         path = Path(named)
         files = sorted(p for p in path.rglob("*") if p.suffix.casefold() in (".csv", ".parquet")) if path.is_dir() else [path]
-        if not files:
-            raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
-        log = load_log(files, skip_bad_rows=True, progress=progress)
+        words = "le dossier du journal" if path.is_dir() else path.name
+        try:
+            if not files:
+                raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
+            log = load_log(files, skip_bad_rows=True, progress=progress)
+        except InputError as error:  # said on the page without the server's paths, whole in its log
+            server_log(f"journal de contacts : {error}")
+            raise InputError(without_path(str(error), path, words)) from None
         skipped = f" ; {plural(log.skipped, 'ligne illisible', 'lignes illisibles')} {agreed(log.skipped, 'écartée')}" if log.skipped else ""
-        return LogSource(log, f"{named} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {practices}",
+        where = f"dossier du journal, {plural(len(files), 'fichier')}" if path.is_dir() else "journal de contacts du serveur"
+        return LogSource(log, f"{where} ({plural(log.rows, 'contact')}{skipped}) ; pratiques : {practices}",
                          False, diagnostics)
     from contacts_lib.logs.sample import write_sample_log
 
@@ -90,8 +103,8 @@ def read_log(network, progress: Callable[[float], None] | None = None) -> LogSou
         path = write_sample_log(Path(folder) / "journal.parquet", list(diagnostics), SAMPLE_CONTACTS)
         log = load_log(path, progress=progress)
     return LogSource(log, f"journal synthétique de {thousands(log.rows)} contacts (usagers fictifs) des structures fictives "
-                     f"du réseau synthétique ; pour analyser votre journal, donnez-le dans la variable d'environnement "
-                     f"{LOG_VARIABLE}", True, diagnostics)
+                     "du réseau synthétique ; le journal d'un réseau s'y substitue quand l'application est lancée avec lui "
+                     "(voir le guide d'installation)", True, diagnostics)
 
 
 def log_source(progress: Callable[[float], None] | None = None) -> LogSource:

@@ -11,6 +11,7 @@ connection); every text from a file is escaped. The analyses are those of
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from dataclasses import dataclass
@@ -23,7 +24,14 @@ import pandas as pd
 from contacts_lib.autodiagnostic.figures import radar_svg
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.autodiagnostic.scoring import lever_names, score
-from contacts_lib.messages import InputError, agreed, plural, thousands
+from contacts_lib.messages import (
+    InputError,
+    agreed,
+    plural,
+    server_log,
+    thousands,
+    without_path,
+)
 from contacts_lib.network.analyses import (
     adoption,
     campaigns_of,
@@ -66,7 +74,7 @@ def page_source() -> Source:
     """The store named by ``CONTACTS_EFFICACES_BASE`` (each structure's versions), else the files
     named by ``CONTACTS_EFFICACES_RESEAU``, else the synthetic sample. A store that is empty or
     cannot be read is said, and the files or the sample are shown instead."""
-    from contacts_lib.store import Store, configured_path
+    from contacts_lib.store import STORE_NAME, Store, configured_path
 
     note, stamp = "", None
     base = configured_path()
@@ -79,22 +87,34 @@ def page_source() -> Source:
             else:
                 stamp = (0, 0)
         except InputError as error:
-            note = f"{error} "
+            server_log(f"page Réseau : {error}")
+            note = f"{without_path(str(error), base, 'la ' + STORE_NAME)} "
         if network is not None and len(network):
             structures = network.structures["cle_structure"].nunique()
-            return Source(network, f"base des autodiagnostics {base} ({structures_text(structures)}, "
+            return Source(network, f"{STORE_NAME} ({structures_text(structures)}, "
                           f"{plural(len(network), 'version')} {agreed(len(network), 'enregistrée')})", False, stamp)
         if stamp is not None:
-            note = f"La base {base} ne contient encore aucun autodiagnostic ; "
+            note = f"La {STORE_NAME} ne contient encore aucun autodiagnostic ; "
     path = os.environ.get(NETWORK_VARIABLE, "").strip()
     if not path:
         diagnostics = sample_network(DEFAULT_STRUCTURES)
         network = Network(tuple(diagnostics), ("réseau synthétique",) * len(diagnostics))
         return Source(network, f"{note}réseau synthétique de {DEFAULT_STRUCTURES} structures fictives (données de démonstration, "
-                      f"aucune ne décrit une structure réelle) ; pour analyser vos fichiers, donnez leur dossier dans la "
-                      f"variable d'environnement {NETWORK_VARIABLE}", True, stamp)
-    network = load_network(Path(path), ignore_errors=True)
-    return Source(network, f"{note}{path} ({structures_text(network.structures['cle_structure'].nunique())})", False, stamp)
+                      "aucune ne décrit une structure réelle) ; les autodiagnostics d'un réseau s'y ajoutent quand "
+                      "l'application est lancée avec eux (voir le guide d'installation)", True, stamp)
+    try:
+        network = load_network(Path(path), ignore_errors=True)
+    except InputError as error:  # said on the page without the server's paths, whole in its log
+        server_log(f"page Réseau : {error}")
+        raise InputError(without_path(str(error), path, "le dossier du réseau" if Path(path).is_dir() else Path(path).name)) from None
+    files = len(set(network.sources))
+    where = f"dossier du réseau, {plural(files, 'fichier')}" if Path(path).is_dir() else "fichier du réseau"
+    words = "le dossier du réseau" if Path(path).is_dir() else Path(path).name
+    problems = tuple(without_path(problem, path, words) for problem in network.problems)
+    for problem in network.problems:
+        server_log(f"page Réseau, fichier écarté : {problem}")
+    network = dataclasses.replace(network, problems=problems)
+    return Source(network, f"{note}{where} ({structures_text(network.structures['cle_structure'].nunique())})", False, stamp)
 
 
 class NetworkPage:
