@@ -36,38 +36,86 @@ class NetworkError(InputError):
 
 @dataclass(frozen=True)
 class Network:
-    """Autodiagnostics of many structures, the file each came from, and its tidy tables."""
+    """Autodiagnostics of many structures, the file each came from, and its tidy tables.
+
+    Each autodiagnostic has an **identifier** (column ``autodiagnostic`` of every table): its
+    position in the loaded input (0 … N-1) unless ``identifiers`` are given (a store gives its
+    version ids). Every view keeps them: :meth:`latest`, :meth:`latest_by_campaign` and
+    :meth:`select` return the same identifiers for the same autodiagnostics, so an identifier
+    read in one view is good in any other.
+
+    >>> from contacts_lib.network import load_network
+    >>> network = load_network("data/reseau-synthetique/")   # two campaigns of 300 structures
+    >>> len(network), len(network.latest())
+    (550, 300)
+    >>> network.diagnostic(278).structure, network.latest().diagnostic(278).campaign
+    ('CAF fictive n° 00004 — Nouvelle-Aquitaine', '2017')
+    """
 
     diagnostics: tuple[Autodiagnostic, ...]
     sources: tuple[str, ...]
     #: Messages about the files left aside (only when loading was asked to go on).
     problems: tuple[str, ...] = field(default=())
+    #: One identifier per autodiagnostic (unique whole numbers); None: positions 0 … N-1.
+    identifiers: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.identifiers is None:
+            object.__setattr__(self, "identifiers", tuple(range(len(self.diagnostics))))
+        else:
+            object.__setattr__(self, "identifiers", tuple(int(i) for i in self.identifiers))
+        if len(self.identifiers) != len(self.diagnostics) or len(set(self.identifiers)) != len(self.identifiers):
+            raise ValueError("a network needs one identifier per autodiagnostic, all different")
 
     @cached_property
     def structures(self) -> pd.DataFrame:
-        return structures_frame(self.diagnostics, self.sources)
+        """One row per autodiagnostic (:func:`tables.structures_frame`)."""
+        return structures_frame(self.diagnostics, self.sources, self.identifiers)
 
     @cached_property
     def answers(self) -> pd.DataFrame:
+        """One row per autodiagnostic × question (:func:`tables.answers_frame`)."""
         return answers_frame(self.diagnostics, self.structures)
 
     @cached_property
     def scores(self) -> pd.DataFrame:
+        """One row per autodiagnostic × lever and moyenne (:func:`tables.scores_frame`)."""
         return scores_frame(self.diagnostics, self.structures)
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {identifier: position for position, identifier in enumerate(self.identifiers)}
 
     def __len__(self) -> int:
         return len(self.diagnostics)
 
+    def diagnostic(self, identifier: int) -> Autodiagnostic:
+        """The autodiagnostic of an identifier (the ``autodiagnostic`` column of the tables)."""
+        from contacts_lib.frames import unknown_identifier
+
+        position = self._positions.get(_whole(identifier))
+        if position is None:
+            raise unknown_identifier("Network.diagnostic", "identifier", identifier, self.identifiers)
+        return self.diagnostics[position]
+
     def select(self, autodiagnostics: Iterable[int]) -> Network:
-        """The network reduced to some autodiagnostics (numbered again from 0, in input order)."""
-        chosen = sorted(set(autodiagnostics))
+        """The network reduced to some autodiagnostics, given by identifier; they keep their
+        identifiers and the input order."""
+        from contacts_lib.frames import unknown_identifier
+
+        wanted = {_whole(identifier) for identifier in autodiagnostics}
+        unknown = wanted - self._positions.keys()
+        if unknown:
+            raise unknown_identifier("Network.select", "autodiagnostics", min(unknown), self.identifiers)
+        chosen = sorted(self._positions[identifier] for identifier in wanted)
         return Network(
-            tuple(self.diagnostics[i] for i in chosen), tuple(self.sources[i] for i in chosen), self.problems
+            tuple(self.diagnostics[i] for i in chosen), tuple(self.sources[i] for i in chosen), self.problems,
+            tuple(self.identifiers[i] for i in chosen),
         )
 
     def latest(self, campagne: str | None = None) -> Network:
         """Each structure once: its latest autodiagnostic (by date, then position in the input),
-        among those of ``campagne`` if one is given."""
+        among those of ``campagne`` if one is given. Identifiers are kept."""
         from contacts_lib.network.analyses import latest
 
         structures = self.structures
@@ -77,13 +125,22 @@ class Network:
 
     def latest_by_campaign(self) -> Network:
         """Each structure once per campaign (its latest autodiagnostic of that campaign): the
-        view in which campaigns are compared."""
+        view in which campaigns are compared. Identifiers are kept."""
         from contacts_lib.network.analyses import latest
 
         chosen = []
         for _, structures in self.structures.groupby(self.structures["campagne"].fillna(""), sort=False):
             chosen += list(latest(structures))
         return self.select(chosen)
+
+
+def _whole(identifier: object) -> object:
+    """An identifier as the tables hold it (numpy integers and whole floats taken as ints)."""
+    try:
+        number = int(identifier)
+    except (TypeError, ValueError):
+        return identifier
+    return number if number == identifier else identifier
 
 
 def network_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[str]]:
