@@ -576,8 +576,7 @@ def _couts(arguments) -> str:
     if questions is not None and (arguments.journal or arguments.fenetre is not None or arguments.deplacer):
         raise InputError("--pratiques compare les structures de leurs autodiagnostics (fichiers ou --base), "
                          "sans --journal, --fenetre ni --deplacer.")
-    log = None
-    diagnostics = ()
+    log = network = None
     if arguments.journal:
         from contacts_lib.logs import load_log
 
@@ -586,7 +585,7 @@ def _couts(arguments) -> str:
     else:
         arguments.par, arguments.ignorer_erreurs = None, False
         network = _network(arguments)
-        volumes, diagnostics = costs.volumes_from_autodiagnostics(network.structures), network.diagnostics
+        volumes = costs.volumes_from_autodiagnostics(network.structures)
     if arguments.fenetre is not None:
         if log is None:
             raise InputError("--fenetre demande un journal de contacts (--journal).")
@@ -609,7 +608,7 @@ def _couts(arguments) -> str:
     if questions is not None:
         from contacts_lib.logs.practices import association_text, practice_association
 
-        table = practice_association(table.iloc[:-1], diagnostics, questions, value="cout_par_usager")
+        table = practice_association(table.iloc[:-1], network.answers, questions, value="cout_par_usager")
         if arguments.csv:
             return _frame_csv(table)
         rows = table.to_dict("records")

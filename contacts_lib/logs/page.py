@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -49,7 +50,15 @@ class LogSource:
     log: ContactLog
     description: str
     synthetic: bool
+    #: Each structure's latest autodiagnostic.
     diagnostics: tuple
+
+    @cached_property
+    def answers(self) -> pd.DataFrame:
+        """The tidy answers of :attr:`diagnostics` (what :func:`practice_association` reads)."""
+        from contacts_lib.network.tables import answers_frame
+
+        return answers_frame(self.diagnostics)
 
 
 def practices_network():
@@ -192,7 +201,7 @@ class ReiterationPage:
                                                      "text/csv", class_="ce-download"))
 
     def _practices_html(self, days: int) -> str:
-        frame = practice_association(reiteration_by(self.source.log, "structure", days), self.source.diagnostics)
+        frame = practice_association(reiteration_by(self.source.log, "structure", days), self.source.answers)
         return association_html(frame, "son taux sur ses contacts du journal",
                                 "Aucune structure du journal n'a d'autodiagnostic connu : comparaison impossible.")
 
