@@ -12,7 +12,15 @@ import re
 
 
 class InputError(ValueError):
-    """A user's file or value cannot be used; ``str(error)`` is the French message to show."""
+    """A user's file or value cannot be used; ``str(error)`` is the French message to show.
+
+    >>> from contacts_lib import InputError, read_autodiagnostics
+    >>> try:
+    ...     read_autodiagnostics("absent.json")
+    ... except InputError as error:
+    ...     print(error)
+    absent.json : fichier introuvable.
+    """
 
 
 #: Control characters (tab and line breaks included), lone surrogates (not text), and the

@@ -192,7 +192,7 @@ def volumes_from_log(log):
 
     >>> from contacts_lib.costs import volumes_from_log
     >>> from contacts_lib.logs import load_log
-    >>> volumes_from_log(load_log("data/exemples/journal-exemple.csv")).head(3)
+    >>> volumes_from_log(load_log("data/journal-synthetique/journal.csv")).head(3)
                                        structure     canal  contacts  usagers
     0  CAF fictive n° 00004 — Nouvelle-Aquitaine  courrier         2        1
     1  CAF fictive n° 00014 — Nouvelle-Aquitaine  courriel         3        5
@@ -213,7 +213,7 @@ def distinct_users(log, structures: list[str] | None = None) -> int:
 
     >>> from contacts_lib.costs import distinct_users
     >>> from contacts_lib.logs import load_log
-    >>> log = load_log("data/exemples/journal-exemple.csv")
+    >>> log = load_log("data/journal-synthetique/journal.csv")
     >>> distinct_users(log), distinct_users(log, ["CAF fictive n° 00004 — Nouvelle-Aquitaine"])
     (744, 1)
     """
@@ -296,7 +296,7 @@ def reiteration_costs(log, days: int, costs: UnitCosts, structures=None):
 
     >>> from contacts_lib.costs import reiteration_costs, unit_costs
     >>> from contacts_lib.logs import load_log
-    >>> reiteration_costs(load_log("data/exemples/journal-exemple.csv"), 15, unit_costs("socitm-2010")).round(2)
+    >>> reiteration_costs(load_log("data/journal-synthetique/journal.csv"), 15, unit_costs("socitm-2010")).round(2)
            canal  reiterations  cout_unitaire     cout
     0   courriel            63           <NA>     <NA>
     1   courrier            74           <NA>     <NA>

@@ -49,7 +49,19 @@ def _parser_for(name: str):
 
 
 def parse_file(content: bytes, name: str) -> list[Autodiagnostic]:
-    """Autodiagnostics in the bytes of a file called ``name`` (an upload, say)."""
+    """Autodiagnostics in the bytes of a file called ``name`` (an upload, say); its extension
+    chooses the format, and messages name the file.
+
+    >>> from pathlib import Path
+    >>> from contacts_lib import parse_file
+    >>> content = Path("data/exemples/exemple-recueil.json").read_bytes()
+    >>> [d.structure for d in parse_file(content, "envoi.json")]
+    ['Exemple du recueil (SGMAP, 2015)']
+    >>> parse_file(b"structure,q01\\nCAF,OUI\\n", "envoi.csv")   # a CSV needs q01 … q36
+    Traceback (most recent call last):
+    ...
+    contacts_lib.messages.InputError: envoi.csv : colonne(s) obligatoire(s) manquante(s) : q02, q03, q04, q05, q06, q07, q08, q09 … (séparateur lu : « , »).
+    """
     parser = _parser_for(name)
     limit = SIZE_LIMITS[Path(name).suffix.casefold()]
     if len(content) > limit:
@@ -66,7 +78,12 @@ def worked_example() -> Autodiagnostic:
 
 
 def read_autodiagnostics(path: Path | str) -> list[Autodiagnostic]:
-    """Every autodiagnostic in a JSON, CSV or XLSX file (a CSV may hold several structures)."""
+    """Every autodiagnostic in a JSON, CSV or XLSX file (a CSV may hold several structures).
+
+    >>> from contacts_lib import read_autodiagnostics
+    >>> [d.structure for d in read_autodiagnostics("data/exemples/reseau-exemple.csv")]
+    ['Exemple du recueil (SGMAP, 2015)', 'CAF de Ville-Exemple (fictive)', 'Préfecture de Département-Exemple (fictive)']
+    """
     path = Path(path)
     _parser_for(str(path))  # an unknown extension is said before the file is even opened
     return parse_file(read_user_file(path, SIZE_LIMITS[path.suffix.casefold()]), str(path))

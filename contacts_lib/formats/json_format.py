@@ -128,11 +128,27 @@ def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
 
 
 def dumps_json(autodiagnostic: Autodiagnostic) -> str:
-    """An autodiagnostic as the JSON text of the format, its scores written for information."""
+    """An autodiagnostic as the JSON text of the format, its scores written for information.
+
+    >>> import json
+    >>> from contacts_lib import dumps_json, read_autodiagnostics
+    >>> document = json.loads(dumps_json(read_autodiagnostics("data/exemples/exemple-recueil.json")[0]))
+    >>> document["resultats"]
+    {'orientation': 40, 'excellence': 27, 'pilotage': 88, 'innovation': 100, 'moyenne': 64, 'reponses': 36}
+    """
     return json.dumps(to_json_document(autodiagnostic), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_json(autodiagnostic: Autodiagnostic, path: Path) -> None:
-    """Write an autodiagnostic as a JSON file, in one step (nothing half-written)."""
+    """Write an autodiagnostic as a JSON file, in one step (nothing half-written).
+
+    >>> import pathlib, tempfile
+    >>> from contacts_lib import read_autodiagnostics, write_json
+    >>> example = read_autodiagnostics("data/exemples/exemple-recueil.json")[0]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_json(example, pathlib.Path(folder) / "exemple.json")
+    ...     read_autodiagnostics(pathlib.Path(folder) / "exemple.json")[0].answers == example.answers
+    True
+    """
     text = dumps_json(autodiagnostic)
     write_atomically(Path(path), text.encode("utf-8"))

@@ -54,7 +54,7 @@ def practice_association(per_structure, answers, questions=DEFAULT_QUESTIONS, va
 
     >>> from contacts_lib.logs import load_log, practice_association, reiteration_by
     >>> from contacts_lib.network import load_network
-    >>> rates = reiteration_by(load_log("data/exemples/journal-exemple.csv"), "structure", 15)
+    >>> rates = reiteration_by(load_log("data/journal-synthetique/journal.csv"), "structure", 15)
     >>> network = load_network("data/reseau-synthetique/").latest()
     >>> table = practice_association(rates, network.answers, questions=[14])
     >>> table[["question", "pratique", "groupe", "structures", "moyenne", "ecart"]].round(1)

@@ -27,7 +27,15 @@ NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
 
 
 class NetworkError(InputError):
-    """Files of a network could not be read: ``problems`` holds one French message per file."""
+    """Files of a network could not be read: ``problems`` holds one French message per file.
+
+    >>> from contacts_lib.network import NetworkError, load_network
+    >>> try:
+    ...     load_network(["data/exemples/", "absent.csv"])
+    ... except NetworkError as error:
+    ...     print(error.problems)
+    ['absent.csv : fichier introuvable.']
+    """
 
     def __init__(self, problems: Sequence[str]) -> None:
         super().__init__("\n".join(problems))
@@ -168,7 +176,19 @@ def load_network(paths: Iterable[Path | str] | Path | str, ignore_errors: bool =
     """Read every autodiagnostic of the given files and folders (a CSV may hold many structures).
 
     If files cannot be read, :class:`NetworkError` lists them all (file, place, value); with
-    ``ignore_errors``, the others are loaded and the messages kept in ``Network.problems``."""
+    ``ignore_errors``, the others are loaded and the messages kept in ``Network.problems``.
+    Autodiagnostics are identified by their position in the input (files in the order given,
+    a folder's files sorted by name, a CSV's rows in order).
+
+    >>> from contacts_lib.network import load_network
+    >>> network = load_network(["data/exemples/", "data/reseau-synthetique/"])
+    >>> len(network), network.structures["fichier"].nunique()
+    (554, 4)
+    >>> network.structures[["autodiagnostic", "structure", "fichier"]].head(2)
+       autodiagnostic                         structure                             fichier
+    0               0  Exemple du recueil (SGMAP, 2015)  data/exemples/exemple-recueil.json
+    1               1  Exemple du recueil (SGMAP, 2015)    data/exemples/reseau-exemple.csv
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files, problems = network_files(paths)
