@@ -70,10 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.required = True
 
     score = _command(
-        commands, "score", help="calculer les scores de fichiers JSON, CSV ou XLSX",
+        commands, "score", help="calculer les scores de fichiers JSON, CSV ou XLSX (ou de dossiers)",
         description="Calcule la couverture des quatre leviers et la moyenne, comme l'outil d'origine.",
     )
-    score.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx")
+    score.add_argument("files", nargs="*", metavar="FICHIER", type=Path,
+                       help="fichiers .json, .csv ou .xlsx, ou dossiers (tous leurs fichiers de ces formats)")
     score.add_argument("--base", type=Path, metavar="BASE", help="la dernière version de chaque structure de la base, au lieu de fichiers")
     score.add_argument(
         "--csv", action="store_true",
@@ -254,6 +255,7 @@ def _csv(paths: list[Path], stored: list | None = None) -> str:
     from contacts_lib.formats import SIZE_LIMITS, read_autodiagnostics, read_user_file
     from contacts_lib.formats.csv_format import neutralised
     from contacts_lib.formats.csv_scores import score_lines
+    from contacts_lib.formats.files import shown_path
 
     levers = load_catalogue().levers
     lines = [",".join(["structure", *(lever.key for lever in levers), "moyenne", "reponses"])]
@@ -266,8 +268,8 @@ def _csv(paths: list[Path], stored: list | None = None) -> str:
         if path.suffix.casefold() == ".csv":
             content = read_user_file(path, SIZE_LIMITS[".csv"])
             if not content or content.isspace():
-                raise InputError(f"{path} : le fichier est vide.")
-            lines += score_lines(content, str(path))
+                raise InputError(f"{shown_path(path)} : le fichier est vide.")
+            lines += score_lines(content, shown_path(path))
             continue
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -432,7 +434,20 @@ def _score(arguments) -> str:
     if arguments.base is not None:
         latest = list(_stored(arguments).latest().diagnostics)
         return _csv([], latest) if arguments.csv else _table(latest)
-    return _csv(arguments.files) if arguments.csv else _table(read_all(arguments.files))
+    files = _files_of(arguments.files)
+    return _csv(files) if arguments.csv else _table(read_all(files))
+
+
+def _files_of(paths: list[Path]) -> list[Path]:
+    """The files that files and folders stand for, as ``pratiques`` and ``reseau`` read them (a
+    folder: its JSON, CSV and XLSX files, subfolders included, sorted); a folder without any, or
+    a missing path, is said — all of them, one line each."""
+    from contacts_lib.network.loading import NetworkError, network_files
+
+    files, problems = network_files(paths)
+    if problems:
+        raise NetworkError(problems)
+    return files
 
 
 def _enregistrer(arguments) -> str:

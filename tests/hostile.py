@@ -521,7 +521,10 @@ case("link to /dev/null", "f.json", _link("/dev/null"),
      "f.json : ce n'est pas un fichier ordinaire (périphérique) ; donnez un fichier .json, .csv ou .xlsx.", upload=False)
 case("dangling link", "f.csv", _link("ailleurs.csv"), "f.csv : lien vers un fichier introuvable.", upload=False)
 case("link loop", "f.csv", _link("f.csv"), "f.csv : lien symbolique qui boucle sur lui-même.", upload=False)
-case("folder", "f.csv", lambda path: path.mkdir(), "f.csv : c'est un dossier, pas un fichier.", upload=False)
+case("folder", "f.csv", lambda path: path.mkdir(), "f.csv : c'est un dossier, pas un fichier.", upload=False,
+     command=("consensus", "--sortie", "consensus.json"))  # the workshop reads files only
+case("empty folder", "f.csv", lambda path: path.mkdir(), "f.csv : aucun fichier .json, .csv, .xlsx dans ce dossier.",
+     upload=False)  # score, like pratiques and reseau, reads a folder's files
 case("missing", "f.csv", lambda path: None, "f.csv : fichier introuvable.", upload=False)
 case("missing json", "f.json", lambda path: None, "f.json : fichier introuvable.", upload=False)
 case("missing xlsx", "f.xlsx", lambda path: None, "f.xlsx : fichier introuvable.", upload=False)
@@ -529,6 +532,8 @@ case("missing folder", "f/dans.csv", lambda path: None, "f/dans.csv : fichier in
 case("path through a file", "f.csv/dans.csv", lambda path: path.parent.write_text("x"),
      "f.csv/dans.csv : fichier introuvable (une partie du chemin n'est pas un dossier).", upload=False)
 case("name too long", "f" * 300 + ".csv", lambda path: None, "f" * 300 + ".csv : nom de fichier trop long pour le système.", upload=False)
+case("name too long for pratiques", "f" * 300 + ".csv", lambda path: None, "f" * 300 + ".csv : nom de fichier trop long pour le système.",
+     upload=False, command=("pratiques", "--csv"))  # folders are looked for first: a name the system refuses is no folder
 case("escape codes in name", "f\x1b[2J\x1b[31m.csv", lambda path: None, "f\\x1b[2J\\x1b[31m.csv : fichier introuvable.", upload=False)
 case("bidi in name", "f\u202egpj.csv", lambda path: None, "f\\u202egpj.csv : fichier introuvable.", upload=False)
 case("too big csv", "f.csv", _sparse(101 * 1024 * 1024), "f.csv : fichier trop volumineux (101 Mo ; 100 Mo au plus).", upload=False)

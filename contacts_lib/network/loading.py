@@ -8,6 +8,7 @@ read are all reported together, and the rest is loaded only when the user asks f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -152,11 +153,14 @@ def _whole(identifier: object) -> object:
 
 
 def network_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[str]]:
-    """The files a list of files and folders stands for, and messages for the paths that hold none."""
+    """The files a list of files and folders stands for, and messages for the paths that hold none.
+
+    A path that is not a folder is kept as a file (its reader says what is wrong with it), unless
+    nothing is there and its name is not a format's: then it is said missing here."""
     files: list[Path] = []
     problems: list[str] = []
     for path in map(Path, paths):
-        if path.is_dir():
+        if os.path.isdir(path):  # False for a name the system refuses (too long, a loop): the reader says why
             found = sorted(
                 p for p in path.rglob("*")
                 if p.suffix.casefold() in EXTENSIONS and p.is_file()
@@ -165,7 +169,7 @@ def network_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[str]]:
             if not found:
                 problems.append(f"{shown_path(path)} : aucun fichier {', '.join(EXTENSIONS)} dans ce dossier.")
             files += found
-        elif not path.exists() and not path.is_symlink() and path.suffix.casefold() not in EXTENSIONS:
+        elif not os.path.lexists(path) and path.suffix.casefold() not in EXTENSIONS:
             problems.append(f"{shown_path(path)} : fichier ou dossier introuvable.")
         else:
             files.append(path)
