@@ -20,7 +20,7 @@ from contacts_lib.autodiagnostic.answers import structure_key
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.logs.practices import DEFAULT_QUESTIONS
 from contacts_lib.logs.reiteration import BREAKDOWNS as REITERATION_BREAKDOWNS
-from contacts_lib.messages import InputError, thousands, visible
+from contacts_lib.messages import InputError, show_value, thousands, visible
 
 USER_ERROR = 2
 
@@ -610,11 +610,11 @@ def _couts(arguments) -> str:
     elif arguments.deplacer:
         parts = arguments.deplacer.split(":")
         if len(parts) != 3:
-            raise InputError(f"--deplacer « {arguments.deplacer} » : écrivez DEPUIS:VERS:POURCENT (par exemple guichet:web:20).")
+            raise InputError(f"--deplacer {show_value(arguments.deplacer)} : écrivez DEPUIS:VERS:POURCENT (par exemple guichet:web:20).")
         try:
             share = float(parts[2].replace(",", ".").rstrip("% "))
         except ValueError:
-            raise InputError(f"--deplacer : « {parts[2]} » n'est pas un pourcentage.") from None
+            raise InputError(f"--deplacer : {show_value(parts[2])} n'est pas un pourcentage.") from None
         table = costs.what_if(volumes, chosen, parts[0].strip().casefold(), parts[1].strip().casefold(), share)
         title = f"Économie si {share:g} % des contacts {parts[0]} passaient par {parts[1]}".replace(".", ",")
     else:

@@ -341,7 +341,7 @@ def what_if(volumes, costs: UnitCosts, depuis: str, vers: str, part: float):
 
     for canal in (depuis, vers):
         if canal not in CANALS:
-            raise InputError(f"canal « {canal} » inconnu (au choix : {', '.join(CANALS)}).")
+            raise InputError(f"canal {show_value(canal)} inconnu (au choix : {', '.join(CANALS)}).")
         if costs.values.get(canal) is None:
             raise InputError(f"le coût unitaire du canal {canal} n'est pas renseigné : donnez-le pour simuler ce déplacement.")
     if depuis == vers:

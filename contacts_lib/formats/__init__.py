@@ -13,7 +13,7 @@ from pathlib import Path
 from contacts_lib.autodiagnostic.answers import Autodiagnostic
 from contacts_lib.autodiagnostic.reference import example_path
 from contacts_lib.formats.csv_format import dumps_csv, parse_csv, write_csv
-from contacts_lib.formats.files import MAX_FILE_BYTES, read_user_file, too_big
+from contacts_lib.formats.files import MAX_FILE_BYTES, read_user_file, shown_path, too_big
 from contacts_lib.formats.json_format import dumps_json, parse_json, write_json
 from contacts_lib.formats.xlsx_format import (
     build_workbook,
@@ -21,7 +21,7 @@ from contacts_lib.formats.xlsx_format import (
     workbook_bytes,
     write_workbook,
 )
-from contacts_lib.messages import InputError
+from contacts_lib.messages import InputError, visible
 
 _PARSERS = {
     ".json": lambda content, name: [parse_json(content, name)],
@@ -35,6 +35,7 @@ SIZE_LIMITS = {".json": 1024 * 1024, ".xlsx": 20 * 1024 * 1024, ".csv": MAX_FILE
 
 
 def _parser_for(name: str):
+    """The parser of a file's name (``name`` as messages show it: see :func:`parse_file`)."""
     extension = Path(name).suffix.casefold()
     if extension in _PARSERS:
         return _PARSERS[extension]
@@ -62,6 +63,7 @@ def parse_file(content: bytes, name: str) -> list[Autodiagnostic]:
     ...
     contacts_lib.messages.InputError: envoi.csv : colonne(s) obligatoire(s) manquante(s) : q02, q03, q04, q05, q06, q07, q08, q09 … (séparateur lu : « , »).
     """
+    name = visible(name)  # every message names the file on one line, whatever its name holds
     parser = _parser_for(name)
     limit = SIZE_LIMITS[Path(name).suffix.casefold()]
     if len(content) > limit:
@@ -85,7 +87,7 @@ def read_autodiagnostics(path: Path | str) -> list[Autodiagnostic]:
     ['Exemple du recueil (SGMAP, 2015)', 'CAF de Ville-Exemple (fictive)', 'Préfecture de Département-Exemple (fictive)']
     """
     path = Path(path)
-    _parser_for(str(path))  # an unknown extension is said before the file is even opened
+    _parser_for(shown_path(path))  # an unknown extension is said before the file is even opened
     return parse_file(read_user_file(path, SIZE_LIMITS[path.suffix.casefold()]), str(path))
 
 

@@ -49,6 +49,7 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
         raise InputError(f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno}.") from None
     except (ValueError, RecursionError):  # a number of thousands of digits, [[[[…
         raise InputError(f"{source} : JSON illisible (nombre trop long ou imbrication trop profonde).") from None
+    _refuse_non_finite(document, source)
     if not isinstance(document, dict):
         raise InputError(
             f"{source} : un fichier JSON d'autodiagnostic contient un seul objet "
@@ -99,8 +100,31 @@ def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, obj
     return document
 
 
+class _NonFinite(str):
+    """Where ``NaN``, ``Infinity`` or ``-Infinity`` stood in the document (they are no JSON
+    numbers): kept while reading, so that the message can name the key they stand under."""
+
+
 def _no_constant(name: str) -> object:
-    raise InputError(f"valeur {name} refusée (ce n'est pas un nombre JSON).")
+    return _NonFinite(name)
+
+
+def _refuse_non_finite(document: object, source: str) -> None:
+    """Refuse the first ``NaN`` / ``Infinity`` of the document (in its order), naming its key:
+    « reponses.q07 », « note[2] » (a list's position)."""
+    pending: list[tuple[str, object]] = [("", document)]
+    while pending:
+        key, value = pending.pop()
+        if isinstance(value, _NonFinite):
+            where = f"{source}, clé {show_value(key)}" if key else source
+            raise InputError(f"{where} : nombre non fini « {value} » refusé (ce n'est pas un nombre JSON).")
+        if isinstance(value, dict):
+            items = [(f"{key}.{name}" if key else name, item) for name, item in value.items()]
+        elif isinstance(value, list):
+            items = [(f"{key}[{index}]", item) for index, item in enumerate(value)]
+        else:
+            continue
+        pending += reversed(items)  # the first in the document is looked at first
 
 
 def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:

@@ -31,6 +31,7 @@ from contacts_lib.logs.figures import (
 from contacts_lib.logs.log_format import ContactLog, load_log, shown_canal
 from contacts_lib.logs.practices import association_text, practice_association
 from contacts_lib.logs.reiteration import keep_flags, reiteration_by, reiteration_paths
+from contacts_lib.formats.files import shown_path
 from contacts_lib.messages import InputError, thousands
 from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 
@@ -83,10 +84,10 @@ def read_log(network, progress: Callable[[float], None] | None = None) -> LogSou
         path = Path(named)
         files = sorted(p for p in path.rglob("*") if p.suffix.casefold() in (".csv", ".parquet")) if path.is_dir() else [path]
         if not files:
-            raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
+            raise InputError(f"{shown_path(named)} : aucun fichier .csv ou .parquet dans ce dossier.")
         log = load_log(files, skip_bad_rows=True, progress=progress)
         skipped = f" ; {thousands(log.skipped)} ligne(s) illisible(s) écartée(s)" if log.skipped else ""
-        return LogSource(log, f"{named} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {practices}",
+        return LogSource(log, f"{shown_path(named)} ({thousands(log.rows)} contacts{skipped}) ; pratiques : {practices}",
                          False, diagnostics)
     from contacts_lib.logs.sample import write_sample_log
 

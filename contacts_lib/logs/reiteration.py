@@ -16,7 +16,7 @@ motif)``: see :func:`flags_sql`. Breakdowns and paths are plain ``GROUP BY`` que
 from __future__ import annotations
 
 from contacts_lib.logs.log_format import scan_log
-from contacts_lib.messages import InputError
+from contacts_lib.messages import InputError, show_value, visible
 
 #: The columns a breakdown may be « par ».
 BREAKDOWNS = ("canal", "motif", "structure", "mois")
@@ -43,7 +43,7 @@ def check_window(days: object) -> int:
         try:
             days = int(str(days).strip())
         except ValueError:
-            raise InputError(f"fenêtre « {days} » : un nombre entier de jours est attendu (7, 15, 30…).") from None
+            raise InputError(f"fenêtre {show_value(str(days))} : un nombre entier de jours est attendu (7, 15, 30…).") from None
     if not 1 <= days <= MAX_WINDOW:
         raise InputError(f"fenêtre de {days} jours : entre 1 et {MAX_WINDOW} jours.")
     return days
@@ -92,7 +92,7 @@ def forget_flags(log) -> None:
 
 def _group_sql(by: str, table: str, structures=None) -> str:
     if by not in BREAKDOWNS:
-        raise InputError(f"--par : {by} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
+        raise InputError(f"--par : {visible(str(by))} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
     value = "strftime(horodatage, '%Y-%m')" if by == "mois" else f"CAST({by} AS VARCHAR)"
     where = ""
     if structures is not None:

@@ -23,6 +23,7 @@ import pandas as pd
 from contacts_lib.autodiagnostic.figures import radar_svg
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.autodiagnostic.scoring import lever_names, score
+from contacts_lib.formats.files import shown_path
 from contacts_lib.messages import InputError, thousands
 from contacts_lib.network.analyses import (
     adoption,
@@ -82,10 +83,10 @@ def page_source() -> Source:
             note = f"{error} "
         if network is not None and len(network):
             structures = network.structures["cle_structure"].nunique()
-            return Source(network, f"base des autodiagnostics {base} ({structures_text(structures)}, "
+            return Source(network, f"base des autodiagnostics {shown_path(base)} ({structures_text(structures)}, "
                           f"{thousands(len(network))} version{'s' if len(network) > 1 else ''} enregistrée{'s' if len(network) > 1 else ''})", False, stamp)
         if stamp is not None:
-            note = f"La base {base} ne contient encore aucun autodiagnostic ; "
+            note = f"La base {shown_path(base)} ne contient encore aucun autodiagnostic ; "
     path = os.environ.get(NETWORK_VARIABLE, "").strip()
     if not path:
         diagnostics = sample_network(DEFAULT_STRUCTURES)
@@ -94,7 +95,7 @@ def page_source() -> Source:
                       f"aucune ne décrit une structure réelle) ; pour analyser vos fichiers, donnez leur dossier dans la "
                       f"variable d'environnement {NETWORK_VARIABLE}", True, stamp)
     network = load_network(Path(path), ignore_errors=True)
-    return Source(network, f"{note}{path} ({structures_text(network.structures['cle_structure'].nunique())})", False, stamp)
+    return Source(network, f"{note}{shown_path(path)} ({structures_text(network.structures['cle_structure'].nunique())})", False, stamp)
 
 
 class NetworkPage:

@@ -38,7 +38,7 @@ from contacts_lib.autodiagnostic.answers import (
     build_autodiagnostic,
 )
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.messages import InputError, thousands
+from contacts_lib.messages import InputError, show_value, thousands
 
 #: The extra column (CSV) or key (JSON) that names a participant, compared without case.
 PARTICIPANT_FIELD = "participant"
@@ -524,7 +524,7 @@ def consensus_bytes(autodiagnostic: Autodiagnostic, extension: str) -> bytes:
         return dumps_csv([autodiagnostic]).encode("utf-8")
     if extension == ".xlsx":
         return workbook_bytes(autodiagnostic)
-    raise InputError(f"format « {extension or '(aucun)'} » inconnu ; formats possibles : .json, .csv, .xlsx.")
+    raise InputError(f"format {show_value(extension) if extension else '« (aucun) »'} inconnu ; formats possibles : .json, .csv, .xlsx.")
 
 
 __all__ = [
