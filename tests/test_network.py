@@ -302,21 +302,3 @@ def test_the_committed_sample_is_what_the_generator_makes(tmp_path):
 
     for path in write_sample_network(tmp_path):
         assert path.read_bytes() == (ROOT / "data" / "reseau-synthetique" / path.name).read_bytes()
-
-
-def test_the_readme_goes_from_a_folder_to_the_heatmap_in_three_lines(monkeypatch):
-    """The analysts' example of the README, run as written from the repository's folder."""
-    import re
-
-    from tests.samples import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = next(block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "adoption_heatmap_svg" in block)
-    lines = [line for line in example.splitlines() if line.strip()]
-    assert len(lines) == 3
-    monkeypatch.chdir(ROOT)
-    namespace: dict = {}
-    exec("\n".join(lines[:-1]), namespace)
-    figure = eval(lines[-1].split("#")[0], namespace)
-    svg = figure._repr_svg_()
-    assert svg.startswith("<svg") and len(re.findall(r"<title>\d+\. ", svg)) == 36 and ">CAF<" in svg  # 36 practices, each titled
