@@ -20,7 +20,13 @@ from contacts_lib.autodiagnostic.answers import structure_key
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.logs.practices import DEFAULT_QUESTIONS
 from contacts_lib.logs.reiteration import BREAKDOWNS as REITERATION_BREAKDOWNS
-from contacts_lib.messages import InputError, agreed, plural, visible
+from contacts_lib.messages import (
+    InputError,
+    agreed,
+    plural,
+    show_value,
+    visible,
+)
 
 USER_ERROR = 2
 
@@ -77,10 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.required = True
 
     score = _command(
-        commands, "score", help="calculer les scores de fichiers JSON, CSV ou XLSX",
+        commands, "score", help="calculer les scores de fichiers JSON, CSV ou XLSX (ou de dossiers)",
         description="Calcule la couverture des quatre leviers et la moyenne, comme l'outil d'origine.",
     )
-    score.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers .json, .csv ou .xlsx")
+    score.add_argument("files", nargs="*", metavar="FICHIER", type=Path,
+                       help="fichiers .json, .csv ou .xlsx, ou dossiers (tous leurs fichiers de ces formats)")
     score.add_argument("--base", type=Path, metavar="BASE", help="la dernière version de chaque structure de la base, au lieu de fichiers")
     score.add_argument(
         "--csv", action="store_true",
@@ -261,6 +268,7 @@ def _csv(paths: list[Path], stored: list | None = None) -> str:
     from contacts_lib.formats import SIZE_LIMITS, read_autodiagnostics, read_user_file
     from contacts_lib.formats.csv_format import neutralised
     from contacts_lib.formats.csv_scores import score_lines
+    from contacts_lib.formats.files import shown_path
 
     levers = load_catalogue().levers
     lines = [",".join(["structure", *(lever.key for lever in levers), "moyenne", "reponses"])]
@@ -273,8 +281,8 @@ def _csv(paths: list[Path], stored: list | None = None) -> str:
         if path.suffix.casefold() == ".csv":
             content = read_user_file(path, SIZE_LIMITS[".csv"])
             if not content or content.isspace():
-                raise InputError(f"{path} : le fichier est vide.")
-            lines += score_lines(content, str(path))
+                raise InputError(f"{shown_path(path)} : le fichier est vide.")
+            lines += score_lines(content, shown_path(path))
             continue
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -439,7 +447,20 @@ def _score(arguments) -> str:
     if arguments.base is not None:
         latest = list(_stored(arguments).latest().diagnostics)
         return _csv([], latest) if arguments.csv else _table(latest)
-    return _csv(arguments.files) if arguments.csv else _table(read_all(arguments.files))
+    files = _files_of(arguments.files)
+    return _csv(files) if arguments.csv else _table(read_all(files))
+
+
+def _files_of(paths: list[Path]) -> list[Path]:
+    """The files that files and folders stand for, as ``pratiques`` and ``reseau`` read them (a
+    folder: its JSON, CSV and XLSX files, subfolders included, sorted); a folder without any, or
+    a missing path, is said — all of them, one line each."""
+    from contacts_lib.network.loading import NetworkError, network_files
+
+    files, problems = network_files(paths)
+    if problems:
+        raise NetworkError(problems)
+    return files
 
 
 def _enregistrer(arguments) -> str:
@@ -582,8 +603,7 @@ def _couts(arguments) -> str:
     if questions is not None and (arguments.journal or arguments.fenetre is not None or arguments.deplacer):
         raise InputError("--pratiques compare les structures de leurs autodiagnostics (fichiers ou --base), "
                          "sans --journal, --fenetre ni --deplacer.")
-    log = None
-    diagnostics = ()
+    log = network = None
     if arguments.journal:
         from contacts_lib.logs import load_log
 
@@ -592,7 +612,7 @@ def _couts(arguments) -> str:
     else:
         arguments.par, arguments.ignorer_erreurs = None, False
         network = _network(arguments)
-        volumes, diagnostics = costs.volumes_from_autodiagnostics(network.structures), network.diagnostics
+        volumes = costs.volumes_from_autodiagnostics(network.structures)
     if arguments.fenetre is not None:
         if log is None:
             raise InputError("--fenetre demande un journal de contacts (--journal).")
@@ -602,11 +622,11 @@ def _couts(arguments) -> str:
     elif arguments.deplacer:
         parts = arguments.deplacer.split(":")
         if len(parts) != 3:
-            raise InputError(f"--deplacer « {arguments.deplacer} » : écrivez DEPUIS:VERS:POURCENT (par exemple guichet:web:20).")
+            raise InputError(f"--deplacer {show_value(arguments.deplacer)} : écrivez DEPUIS:VERS:POURCENT (par exemple guichet:web:20).")
         try:
             share = float(parts[2].replace(",", ".").rstrip("% "))
         except ValueError:
-            raise InputError(f"--deplacer : « {parts[2]} » n'est pas un pourcentage.") from None
+            raise InputError(f"--deplacer : {show_value(parts[2])} n'est pas un pourcentage.") from None
         table = costs.what_if(volumes, chosen, parts[0].strip().casefold(), parts[1].strip().casefold(), share)
         title = (f"Économie si {share:g} % des contacts {shown_canal(parts[0].strip().casefold())} passaient par "
                  f"{shown_canal(parts[1].strip().casefold())}").replace(".", ",")
@@ -616,7 +636,7 @@ def _couts(arguments) -> str:
     if questions is not None:
         from contacts_lib.logs.practices import association_text, practice_association
 
-        table = practice_association(table.iloc[:-1], diagnostics, questions, value="cout_par_usager")
+        table = practice_association(table.iloc[:-1], network.answers, questions, value="cout_par_usager")
         if arguments.csv:
             return _frame_csv(table)
         rows = table.to_dict("records")

@@ -12,25 +12,46 @@ import re
 
 
 class InputError(ValueError):
-    """A user's file or value cannot be used; ``str(error)`` is the French message to show."""
+    """A user's file or value cannot be used; ``str(error)`` is the French message to show.
+
+    >>> from contacts_lib import InputError, read_autodiagnostics
+    >>> try:
+    ...     read_autodiagnostics("absent.json")
+    ... except InputError as error:
+    ...     print(error)
+    absent.json : fichier introuvable.
+    """
 
 
 #: Control characters (tab and line breaks included), lone surrogates (not text), and the
 #: bidirectional overrides that reorder what is shown: a character class's body.
 CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
 
-#: What :func:`visible` writes as an escape: the characters above and the invisible ones
-#: (zero-width spaces and joiners, word joiner, byte order mark).
-_INVISIBLE = re.compile(f"[{CONTROL_CHARACTERS}\u200b-\u200f\u2060-\u2064\ufeff]")
+#: What :func:`visible` writes as an escape: the characters above, the invisible ones
+#: (zero-width spaces and joiners, word joiner, byte order mark) and the line and paragraph
+#: separators (which end a line as ``str.splitlines`` reads it).
+_INVISIBLE = re.compile(f"[{CONTROL_CHARACTERS}\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]")
+
+
+#: The escapes a reader knows, for the line breaks and the tab.
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return _SHORT_ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def visible(text: str) -> str:
-    """``text`` safe to print or show: control characters, lone surrogates and bidirectional
-    overrides written as escapes (``\\x1b``, ``\\ud800``), so a file name or a value can neither
-    drive a terminal nor break an encoder."""
-    return _INVISIBLE.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
+    """``text`` safe to print or show on one line: control characters, lone surrogates and
+    bidirectional overrides written as escapes (``\\n``, ``\\t``, ``\\x1b``, ``\\ud800``), so a
+    file name or a value can neither drive a terminal, nor break a message's line, nor an encoder.
+
+    >>> from contacts_lib.messages import visible
+    >>> print(visible("réseau\\n2026\\x1b[31m.csv"))
+    réseau\\n2026\\x1b[31m.csv
+    """
+    return _INVISIBLE.sub(lambda m: _escape(m.group()), text)
 
 
 def thousands(number: int) -> str:

@@ -279,11 +279,14 @@ class Store:
 
     def network(self):
         """Every version as a :class:`network.Network` (oldest first, so that its ``latest()``
-        is each structure's latest version by date, then save time)."""
+        is each structure's latest version by date, then save time), each autodiagnostic
+        identified by its version id (column ``autodiagnostic`` of the tables): the same
+        identifier in every view and every session."""
         from contacts_lib.network.loading import Network
 
         versions = self.versions()
-        return Network(tuple(v.autodiagnostic for v in versions), tuple(f"base, version {v.id}" for v in versions))
+        return Network(tuple(v.autodiagnostic for v in versions), tuple(f"base, version {v.id}" for v in versions),
+                       identifiers=tuple(v.id for v in versions))
 
     def latest(self, campagne: str | None = None) -> list[Autodiagnostic]:
         """Each structure once: its latest version by date, then save time (of ``campagne`` if

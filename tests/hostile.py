@@ -239,11 +239,16 @@ case("json duplicate answer", "f.json", b'{"structure": "CAF", "reponses": {"q01
      "f.json : clé « q01 » en double ; on ne peut pas savoir laquelle des deux valeurs retenir.")
 case("json duplicate nested", "f.json", b'{"structure": "CAF", "note": {"a": 1, "a": 2}, "reponses": {}}',
      "f.json : clé « a » en double ; on ne peut pas savoir laquelle des deux valeurs retenir.")
-for constant in ("NaN", "Infinity", "-Infinity"):
+for constant in ("NaN", "Infinity", "-Infinity"):  # not JSON numbers: refused, and the key they stand under named
     case(f"json {constant}", "f.json", f'{{"structure": "CAF", "usagers": {constant}, "reponses": {{}}}}'.encode(),
-         f"f.json : valeur {constant} refusée (ce n'est pas un nombre JSON).")
-case("json NaN answer", "f.json", b'{"structure": "CAF", "reponses": {"q02": NaN}}',
-     "f.json : valeur NaN refusée (ce n'est pas un nombre JSON).")
+         f"f.json, clé « usagers » : nombre non fini « {constant} » refusé (ce n'est pas un nombre JSON).")
+case("json NaN answer", "f.json", b'{"structure": "CAF", "reponses": {"q01": "OUI", "q02": NaN}}',
+     "f.json, clé « reponses.q02 » : nombre non fini « NaN » refusé (ce n'est pas un nombre JSON).")
+case("json Infinity in a list", "f.json", b'{"structure": "CAF", "note": [1, {"a": -Infinity}], "reponses": {}}',
+     "f.json, clé « note[1].a » : nombre non fini « -Infinity » refusé (ce n'est pas un nombre JSON).")
+case("json NaN under a key with a line break", "f.json", b'{"structure": "CAF", "a\\nb": NaN, "reponses": {}}',
+     "f.json, clé « a\\nb » : nombre non fini « NaN » refusé (ce n'est pas un nombre JSON).")
+case("json NaN alone", "f.json", b"NaN", "f.json : nombre non fini « NaN » refusé (ce n'est pas un nombre JSON).")
 case("json invalid", "f.json", b'{"structure": "CAF", ', "f.json : JSON invalide ligne 1, colonne 22.")
 case("json trailing comma", "f.json", b'{"structure": "CAF", "reponses": {},}', "f.json : JSON invalide ligne 1, colonne 37.")
 case("json single quotes", "f.json", b"{'structure': 'CAF'}", "f.json : JSON invalide ligne 1, colonne 2.")
@@ -521,7 +526,10 @@ case("link to /dev/null", "f.json", _link("/dev/null"),
      "f.json : ce n'est pas un fichier ordinaire (périphérique) ; donnez un fichier .json, .csv ou .xlsx.", upload=False)
 case("dangling link", "f.csv", _link("ailleurs.csv"), "f.csv : lien vers un fichier introuvable.", upload=False)
 case("link loop", "f.csv", _link("f.csv"), "f.csv : lien symbolique qui boucle sur lui-même.", upload=False)
-case("folder", "f.csv", lambda path: path.mkdir(), "f.csv : c'est un dossier, pas un fichier.", upload=False)
+case("folder", "f.csv", lambda path: path.mkdir(), "f.csv : c'est un dossier, pas un fichier.", upload=False,
+     command=("consensus", "--sortie", "consensus.json"))  # the workshop reads files only
+case("empty folder", "f.csv", lambda path: path.mkdir(), "f.csv : aucun fichier .json, .csv, .xlsx dans ce dossier.",
+     upload=False)  # score, like pratiques and reseau, reads a folder's files
 case("missing", "f.csv", lambda path: None, "f.csv : fichier introuvable.", upload=False)
 case("missing json", "f.json", lambda path: None, "f.json : fichier introuvable.", upload=False)
 case("missing xlsx", "f.xlsx", lambda path: None, "f.xlsx : fichier introuvable.", upload=False)
@@ -529,8 +537,22 @@ case("missing folder", "f/dans.csv", lambda path: None, "f/dans.csv : fichier in
 case("path through a file", "f.csv/dans.csv", lambda path: path.parent.write_text("x"),
      "f.csv/dans.csv : fichier introuvable (une partie du chemin n'est pas un dossier).", upload=False)
 case("name too long", "f" * 300 + ".csv", lambda path: None, "f" * 300 + ".csv : nom de fichier trop long pour le système.", upload=False)
+case("name too long for pratiques", "f" * 300 + ".csv", lambda path: None, "f" * 300 + ".csv : nom de fichier trop long pour le système.",
+     upload=False, command=("pratiques", "--csv"))  # folders are looked for first: a name the system refuses is no folder
 case("escape codes in name", "f\x1b[2J\x1b[31m.csv", lambda path: None, "f\\x1b[2J\\x1b[31m.csv : fichier introuvable.", upload=False)
 case("bidi in name", "f\u202egpj.csv", lambda path: None, "f\\u202egpj.csv : fichier introuvable.", upload=False)
+# A file name holding a line break or a tab stays on the message's one line, escaped as a reader writes it.
+case("line break in name", "f\nx.json", b'{"structure": "CAF", ', "f\\nx.json : JSON invalide ligne 1, colonne 22.")
+for command in (("pratiques", "--csv"), ("reseau",), ("consensus", "--sortie", "consensus.json"), ("enregistrer", "--base", "base.sqlite")):
+    case(f"line break in name for {command[0]}", "f\nx.json", b'{"structure": "CAF", ', "f\\nx.json : JSON invalide ligne 1, colonne 22.",
+         upload=False, command=command)
+case("line break in a missing name", "f\r\n.csv", lambda path: None, "f\\r\\n.csv : fichier introuvable.", upload=False)
+case("tab in name", "f\tx.csv", (_HEADER_LINE + "\nCAF,OUI\n").encode(), "f\\tx.csv, ligne 2 : 2 valeurs pour 39 colonnes d'en-tête.")
+case("tab in name row by row", "f\tx.csv", (_HEADER_LINE + "\nCAF,OUI\n").encode(), "f\\tx.csv, ligne 2 : 2 valeurs pour 39 colonnes d'en-tête.",
+     command=("score",))
+case("line separator in name", "f\u2028x.xlsx", b"PK\x03\x04",
+     "f\\u2028x.xlsx : classeur illisible (fichier tronqué ou qui n'est pas au format XLSX) ; enregistrez-le à nouveau au format Excel .xlsx.")
+case("line break in an unknown extension", "f.t\nxt", b"hello", "f.t\\nxt : extension « .t\\nxt » non reconnue ; formats acceptés : .json, .csv, .xlsx.")
 case("too big csv", "f.csv", _sparse(101 * 1024 * 1024), "f.csv : fichier trop volumineux (101 Mo ; 100 Mo au plus).", upload=False)
 case("too big json", "f.json", _sparse(3 * 1024 * 1024), "f.json : fichier trop volumineux (3 Mo ; 1 Mo au plus).", upload=False)
 case("too big xlsx", "f.xlsx", _sparse(25 * 1024 * 1024), "f.xlsx : fichier trop volumineux (25 Mo ; 20 Mo au plus).", upload=False)

@@ -75,3 +75,46 @@ def test_help_is_in_french():
     assert "fichiers .json, .csv ou .xlsx" in result.stdout
     app = run_cli("app", "--help")
     assert "--ip ADRESSE" in app.stdout and "sans authentification" in " ".join(app.stdout.split())
+
+
+def test_score_reads_folders_as_pratiques_and_reseau_do(tmp_path, capsys):
+    """``score DOSSIER``: the folder's JSON, CSV and XLSX files, subfolders included, sorted (hidden
+    files and other extensions left aside), in the readable table and with --csv alike; a bad
+    file in a folder gets the message it gets when named."""
+    from contacts_lib import cli
+
+    folder = tmp_path / "reseau"
+    (folder / "sous-dossier").mkdir(parents=True)
+    samples = [random_autodiagnostic(seed) for seed in range(4)]
+    write_csv(samples[:2], folder / "b.csv")
+    write_json(samples[2], folder / "sous-dossier" / "a.json")
+    write_workbook(samples[3], folder / "c.xlsx")
+    write_json(samples[0], folder / ".cachee.json")
+    (folder / "notes.txt").write_text("pas un autodiagnostic", encoding="utf-8")
+    expected = [samples[0].structure, samples[1].structure, samples[3].structure, samples[2].structure]
+
+    def run(*arguments):
+        status = cli.main(list(arguments))
+        return status, capsys.readouterr()
+
+    status, output = run("score", "--csv", str(folder))
+    assert status == 0 and output.err == ""
+    rows = list(csv.reader(io.StringIO(output.out)))
+    assert [row[0] for row in rows[1:]] == expected
+    named = run("score", "--csv", str(folder / "b.csv"), str(folder / "c.xlsx"), str(folder / "sous-dossier" / "a.json"))
+    assert named == (0, output)  # the same as the files named one by one
+    status, table = run("score", str(folder), str(example_path()))
+    assert status == 0 and table.err == ""
+    assert [line[:15] for line in table.out.splitlines()[1:]] == [name[:15] for name in [*expected, "Exemple du recueil (SGMAP, 2015)"]]
+
+    (folder / "d.json").write_text('{"structure": "CAF", ', encoding="utf-8")
+    for csv_option in ([], ["--csv"]):
+        status, output = run("score", *csv_option, str(folder))
+        assert (status, output.out) == (2, "")
+        assert output.err == f"contacts-efficaces : {folder}/d.json : JSON invalide ligne 1, colonne 22.\n"
+    (tmp_path / "vide").mkdir()
+    status, output = run("score", str(tmp_path / "vide"), str(tmp_path / "absent"))
+    assert status == 2 and output.err.splitlines() == [
+        f"contacts-efficaces : {tmp_path}/vide : aucun fichier .json, .csv, .xlsx dans ce dossier.",
+        f"contacts-efficaces : {tmp_path}/absent : fichier ou dossier introuvable.",
+    ]

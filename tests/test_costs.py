@@ -15,7 +15,7 @@ from contacts_lib.autodiagnostic.answers import Autodiagnostic
 from contacts_lib.formats import write_csv
 from contacts_lib.logs.practices import practice_association
 from contacts_lib.messages import InputError
-from contacts_lib.network import load_network
+from contacts_lib.network import answers_frame, load_network
 from tests.samples import run_cli
 
 
@@ -137,7 +137,7 @@ def test_practice_association_means_intervals_and_gap_by_hand():
     diagnostics = [_structure(f"S{i}", yes if i < 3 else no) for i in range(6)] + [_structure("S6")]  # S6: blank
     rates = pd.DataFrame({"structure": [f"s{i}" for i in range(7)] + ["TOTAL"],  # names compared without case
                           "taux": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 99.0, 0.0]})
-    frame = practice_association(rates, diagnostics, questions=(14,))
+    frame = practice_association(rates, answers_frame(diagnostics), questions=(14,))
     applies, lacks = frame.to_dict("records")
     assert (applies["groupe"], applies["structures"], applies["moyenne"]) == ("applique", 3, 20.0)
     assert (lacks["structures"], lacks["moyenne"]) == (3, 50.0)

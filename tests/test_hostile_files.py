@@ -211,3 +211,11 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
 def test_the_table_covers_every_kind_of_file():
     assert len(CASES) >= 200
     assert {Path(case.name).suffix for case in CASES} >= {".csv", ".json", ".xlsx", ".txt", ".xls", ".ods", ""}
+
+
+def test_a_shown_name_or_value_is_one_line_whatever_it_holds():
+    from contacts_lib.messages import show_value
+
+    assert visible("a\nb\tc\rd\u2028e\x1bf") == "a\\nb\\tc\\rd\\u2028e\\x1bf"
+    for text in ("réseau\n2026.csv", "CAF\r\nIsère", "x\u2029y", "\x85z"):
+        assert len(visible(text).splitlines()) == 1 and len(show_value(text).splitlines()) == 1

@@ -15,6 +15,7 @@ import pytest
 from contacts_lib import Autodiagnostic, score
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.formats import write_csv, write_json, write_workbook
+from contacts_lib.frames import FrameError, UnknownAutodiagnostic
 from contacts_lib.network import (
     Network,
     NetworkError,
@@ -98,6 +99,43 @@ def test_a_structure_counts_once_its_latest_autodiagnostic(small_network):
     assert set(latest.structures["campagne"].dropna()) == {"2016", "2017", "2017-bis"}
     # Comparing campaigns: each structure once per campaign.
     assert len(network.latest_by_campaign()) == 6
+
+
+def test_every_view_keeps_the_identifiers_of_its_autodiagnostics(small_network):
+    """``latest()`` does not number again: an identifier read in one view is good in any other."""
+    folder, _ = small_network
+    network = load_network(folder)
+    assert list(network.structures["autodiagnostic"]) == list(range(6))  # positions in the input
+    latest = network.latest()
+    ids = list(latest.structures["autodiagnostic"])
+    assert ids == sorted(ids) and len(ids) == 5 and set(ids) < set(range(6))
+    full = network.structures.set_index("autodiagnostic")
+    for row in latest.structures.itertuples():
+        assert full.loc[row.autodiagnostic, "structure"] == row.structure
+        assert latest.diagnostic(row.autodiagnostic) is network.diagnostic(row.autodiagnostic)
+    assert set(latest.answers["autodiagnostic"]) == set(ids) == set(latest.scores["autodiagnostic"])
+    assert set(network.latest_by_campaign().structures["autodiagnostic"]) == set(range(6))
+    part = latest.select([ids[-1], ids[0]])  # identifiers, not positions; kept in input order
+    assert list(part.structures["autodiagnostic"]) == [ids[0], ids[-1]] and part.latest().identifiers == part.identifiers
+    isere = int(campaigns_of(network.structures, "CAF de l'Isère")["autodiagnostic"].iloc[-1])  # read in the full network
+    assert isere in ids
+    assert peer_standing(latest.scores, isere)["structures_ensemble"].iloc[0] == 5
+    assert len(weakest_practices(latest.answers, isere, latest.answers)) == 36 - latest.diagnostic(isere).answers.count(True)
+    earlier = int(campaigns_of(network.structures, "CAF de l'Isère")["autodiagnostic"].iloc[0])
+    with pytest.raises(UnknownAutodiagnostic) as caught:  # not in the latest view
+        peer_standing(latest.scores, earlier)
+    assert str(caught.value) == (
+        f"peer_standing, argument « autodiagnostic » : aucun autodiagnostic d'identifiant « {earlier} » (identifiants "
+        f"présents : {', '.join(map(str, ids))}) ; l'identifiant est la colonne « autodiagnostic » des tables du réseau.")
+    assert isinstance(caught.value, KeyError) and isinstance(caught.value, FrameError)
+    with pytest.raises(UnknownAutodiagnostic, match="Network.select, argument « autodiagnostics » : aucun autodiagnostic d'identifiant « 99 »"):
+        latest.select([99])
+    with pytest.raises(UnknownAutodiagnostic, match="Network.diagnostic"):
+        latest.diagnostic(earlier)
+    given = Network(network.diagnostics, network.sources, identifiers=(10, 20, 30, 40, 50, 60))
+    assert list(given.latest().structures["autodiagnostic"]) == [10 * (i + 1) for i in ids]  # same rule, own identifiers
+    with pytest.raises(ValueError):
+        Network(network.diagnostics, network.sources, identifiers=(1, 1, 2, 3, 4, 5))
 
 
 def _independent_adoption(diagnostics, by):
@@ -264,21 +302,3 @@ def test_the_committed_sample_is_what_the_generator_makes(tmp_path):
 
     for path in write_sample_network(tmp_path):
         assert path.read_bytes() == (ROOT / "data" / "reseau-synthetique" / path.name).read_bytes()
-
-
-def test_the_readme_goes_from_a_folder_to_the_heatmap_in_three_lines(monkeypatch):
-    """The analysts' example of the README, run as written from the repository's folder."""
-    import re
-
-    from tests.samples import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = next(block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "adoption_heatmap_svg" in block)
-    lines = [line for line in example.splitlines() if line.strip()]
-    assert len(lines) == 3
-    monkeypatch.chdir(ROOT)
-    namespace: dict = {}
-    exec("\n".join(lines[:-1]), namespace)
-    figure = eval(lines[-1].split("#")[0], namespace)
-    svg = figure._repr_svg_()
-    assert svg.startswith("<svg") and len(re.findall(r"<title>\d+\. ", svg)) == 36 and ">CAF<" in svg  # 36 practices, each titled

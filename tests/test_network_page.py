@@ -165,3 +165,21 @@ def test_on_a_store_the_page_shows_each_structures_latest_version_and_is_read_ag
     arrival._handle_custom_msg({"type": "shown"}, [])
     assert box.children[0] is not first and box.children[-1] is arrival
     assert "31 structures" in _plain(box.children[0].children[1].value)
+
+
+def test_a_structure_in_detail_when_identifiers_are_not_positions():
+    """A store's network names its autodiagnostics by version id: the page keeps them throughout."""
+    diagnostics = sample_network(40)
+    network = Network(tuple(diagnostics), ("x",) * len(diagnostics), identifiers=tuple(1000 + 7 * k for k in range(len(diagnostics))))
+    page = NetworkPage(Source(network, "base de test", False))
+    structures = network.structures
+    both = structures.groupby("cle_structure")["campagne"].nunique()
+    name = structures.set_index("cle_structure").loc[both[both == 2].index[0], "structure"].iloc[0]
+    page.search.value = name
+    [(label, value)] = page.pick.options[1:]
+    assert label == name and value >= 1000 and (value - 1000) % 7 == 0
+    page.pick.value = value
+    detail = _plain(page.detail.value)
+    assert name in detail and "Évolution depuis la campagne 2016" in detail
+    page.reseau.value = page.reseau.options[1][1]  # a filtered view keeps the same identifiers
+    assert set(page.view().structures["autodiagnostic"]) <= set(page.peers().structures["autodiagnostic"])

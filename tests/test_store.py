@@ -71,6 +71,14 @@ def test_every_save_is_a_new_version_and_the_latest_is_by_date_then_save_time(tm
         # The network views read the store with the same rule.
         network = store.network().latest()
         assert sorted(network.diagnostics, key=lambda d: d.structure) == sorted(store.latest(), key=lambda d: d.structure)
+        # Each autodiagnostic is named by its version id, in every view and every session.
+        versions = {v.id: v.autodiagnostic for v in store.versions()}
+        assert set(store.network().structures["autodiagnostic"]) == set(versions)
+        for identifier in network.structures["autodiagnostic"]:
+            assert network.diagnostic(identifier) == versions[identifier]
+        assert saved[0].id in set(network.structures["autodiagnostic"])
+    with Store(tmp_path / "base.sqlite", read_only=True) as store:
+        assert list(store.network().latest().structures["autodiagnostic"]) == list(network.structures["autodiagnostic"])
 
 
 def _participant_files(folder: Path, count: int) -> dict[str, object]:

@@ -50,7 +50,12 @@ HEADER_KEYS = tuple(f.key for f in HEADER_FIELDS)
 
 def structure_key(name: str) -> str:
     """How names are compared to say « the same structure »: Unicode compatibility form, case
-    folded, runs of spaces made one (« CAF  de l'Isère » = « caf de l'isère »)."""
+    folded, runs of spaces made one (« CAF  de l'Isère » = « caf de l'isère »).
+
+    >>> from contacts_lib.network import structure_key
+    >>> structure_key("  CAF  de l'Isère ") == structure_key("caf de l'isère")
+    True
+    """
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
 QUESTION_KEYS = tuple(f"q{n:02d}" for n in range(1, QUESTION_COUNT + 1))
 
@@ -90,7 +95,13 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 @dataclass(frozen=True)
 class Autodiagnostic:
-    """One structure's filled autodiagnostic. ``answers[i]`` is question i+1: True, False or None."""
+    """One structure's filled autodiagnostic. ``answers[i]`` is question i+1: True, False or None.
+
+    >>> from contacts_lib import Autodiagnostic, format_percent, score
+    >>> diagnostic = Autodiagnostic("CAF de Ville-Exemple", (True,) * 10 + (None,) * 26, reseau="CAF")
+    >>> diagnostic.answered, diagnostic.campaign, format_percent(score(diagnostic).moyenne)
+    (10, None, '25 %')
+    """
 
     structure: str
     answers: tuple[bool | None, ...]
@@ -152,7 +163,16 @@ _ANSWER_CACHE: dict[str | None, bool | None] = {None: None}
 
 def parse_answer(value: object, where: str) -> bool | None:
     """Read an answer as a person means it (see :func:`answer_word`); blank is unanswered.
-    ``where`` locates it for errors."""
+    ``where`` locates it for errors.
+
+    >>> from contacts_lib import parse_answer
+    >>> parse_answer(" oui ", "q01"), parse_answer("N", "q02"), parse_answer("", "q03")
+    (True, False, None)
+    >>> parse_answer("peut-être", "f.csv, ligne 2, colonne q04")
+    Traceback (most recent call last):
+    ...
+    contacts_lib.messages.InputError: f.csv, ligne 2, colonne q04 : réponse « peut-être » non reconnue ; attendu OUI ou NON (ou vide si la question n'a pas encore de réponse).
+    """
     if value is None:
         return None
     if isinstance(value, str):

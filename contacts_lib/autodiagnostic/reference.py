@@ -96,7 +96,15 @@ def _optional_int(text: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    """Load and check the catalogue: 36 questions, 10/11/8/7 per lever, every practice once."""
+    """Load and check the catalogue: 36 questions, 10/11/8/7 per lever, every practice once.
+
+    >>> from contacts_lib import load_catalogue
+    >>> catalogue = load_catalogue()
+    >>> [lever.short_name for lever in catalogue.levers], len(catalogue.questions)
+    (['Orientation', 'Excellence', 'Pilotage', 'Innovation'], 36)
+    >>> catalogue.questions[24].practice.number, catalogue.questions[24].lever.key   # question 25
+    (11, 'pilotage')
+    """
     levers = tuple(
         Lever(int(row["lever"]), row["key"], row["short_name"], row["title"])
         for row in _read("levers.csv")

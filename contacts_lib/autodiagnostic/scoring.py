@@ -35,7 +35,13 @@ UNANSWERED_RULE = "une question sans réponse compte comme une pratique non mise
 
 @dataclass(frozen=True)
 class Scores:
-    """Coverage of each lever (keyed by lever key), the moyenne, and how many questions are answered."""
+    """Coverage of each lever (keyed by lever key), the moyenne, and how many questions are answered.
+
+    >>> from contacts_lib import read_autodiagnostics, score
+    >>> scores = score(read_autodiagnostics("data/exemples/exemple-recueil.json")[0])
+    >>> scores.coverage["pilotage"], scores.percent("pilotage"), scores.answered
+    (Fraction(7, 8), 87.5, 36)
+    """
 
     coverage: dict[str, Fraction]
     moyenne: Fraction
@@ -55,7 +61,15 @@ class Scores:
 
 
 def score_answers(answers: Sequence[bool | None], catalogue: Catalogue | None = None) -> Scores:
-    """Score 36 answers (True = OUI, False = NON, None = unanswered)."""
+    """Score 36 answers (True = OUI, False = NON, None = unanswered).
+
+    >>> from contacts_lib import format_percent, score_answers
+    >>> scores = score_answers([True] * 18 + [False] * 18)
+    >>> {lever: format_percent(share) for lever, share in scores.coverage.items()}
+    {'orientation': '100 %', 'excellence': '73 %', 'pilotage': '0 %', 'innovation': '0 %'}
+    >>> format_percent(scores.moyenne)
+    '43 %'
+    """
     catalogue = catalogue or load_catalogue()
     if len(answers) != QUESTION_COUNT:
         raise ValueError(f"expected {QUESTION_COUNT} answers, got {len(answers)}")
@@ -70,7 +84,14 @@ def score_answers(answers: Sequence[bool | None], catalogue: Catalogue | None = 
 
 
 def score(autodiagnostic: Autodiagnostic) -> Scores:
-    """The four lever coverages, the moyenne and the number of answers of an autodiagnostic."""
+    """The four lever coverages, the moyenne and the number of answers of an autodiagnostic,
+    exactly as the original tool computes them.
+
+    >>> from contacts_lib import format_percent, read_autodiagnostics, score
+    >>> scores = score(read_autodiagnostics("data/exemples/exemple-recueil.json")[0])
+    >>> [format_percent(share) for share in scores.coverage.values()], format_percent(scores.moyenne)
+    (['40 %', '27 %', '88 %', '100 %'], '64 %')
+    """
     return score_answers(autodiagnostic.answers)
 
 
@@ -152,14 +173,27 @@ def _lever_positions() -> tuple[tuple[int, ...], ...]:
 
 
 def rounded_percent(share: Fraction) -> int:
-    """A share (0–1) as a whole percentage, rounded half away from zero like the spreadsheet."""
+    """A share (0–1) as a whole percentage, rounded half away from zero like the spreadsheet
+    (Python's ``round`` would give 62 for 62.5).
+
+    >>> from fractions import Fraction
+    >>> from contacts_lib import rounded_percent
+    >>> rounded_percent(Fraction(5, 8)), rounded_percent(Fraction(7, 8))
+    (63, 88)
+    """
     hundredths = share * 100
     magnitude = math.floor(abs(hundredths) + Fraction(1, 2))
     return magnitude if hundredths >= 0 else -magnitude
 
 
 def format_percent(share: Fraction) -> str:
-    """A share as the original tool shows it: ``64 %`` (French spacing)."""
+    """A share as the original tool shows it: ``64 %`` (French spacing).
+
+    >>> from fractions import Fraction
+    >>> from contacts_lib import format_percent
+    >>> format_percent(Fraction(3, 11))
+    '27 %'
+    """
     return f"{rounded_percent(share)} %"
 
 

@@ -178,7 +178,8 @@ class CostsPage:
         user first chooses the log, telling ``progress`` the share read now and then (default:
         :func:`logs.page.log_source`)."""
         self.source = source
-        self.structures = source.network.latest().structures
+        self.latest = source.network.latest()  # each structure once
+        self.structures = self.latest.structures
         self._volumes = {AUTODIAGNOSTICS: volumes_from_autodiagnostics(self.structures)}
         self.volumes = self._volumes[AUTODIAGNOSTICS]
         self._reseau_of = self.structures.drop_duplicates("structure").set_index("structure")["reseau"].astype("string")
@@ -493,7 +494,7 @@ class CostsPage:
         """:func:`logs.practices.practice_association` of the cost per user of the structures shown."""
         from contacts_lib.logs.practices import practice_association
 
-        return practice_association(self._table.iloc[:-1], self.source.network.latest().diagnostics, value="cout_par_usager")
+        return practice_association(self._table.iloc[:-1], self.latest.answers, value="cout_par_usager")
 
     def _show_practices(self) -> None:
         from contacts_lib.logs.page import association_html

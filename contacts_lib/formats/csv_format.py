@@ -311,7 +311,13 @@ def _unneutralised(cell: str) -> str:
 
 def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
     """Autodiagnostics as CSV text, one row per structure (header fields, q01 … q36, extra columns);
-    a field not always written (``participant``) is a column only when some row fills it."""
+    a field not always written (``participant``) is a column only when some row fills it.
+
+    >>> from contacts_lib import dumps_csv, read_autodiagnostics
+    >>> lines = dumps_csv(read_autodiagnostics("data/exemples/reseau-exemple.csv")).splitlines()
+    >>> len(lines), lines[0].split(",")[:4]
+    (4, ['structure', 'date', 'campagne', 'reseau'])
+    """
     diagnostics = list(diagnostics)
     extra_columns: list[str] = []
     for diagnostic in diagnostics:
@@ -345,6 +351,15 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
 
 
 def write_csv(diagnostics: Iterable[Autodiagnostic], path: Path) -> None:
-    """Write autodiagnostics as a CSV file, in one step (nothing half-written)."""
+    """Write autodiagnostics as a CSV file, in one step (nothing half-written).
+
+    >>> import pathlib, tempfile
+    >>> from contacts_lib import read_autodiagnostics, write_csv
+    >>> network = read_autodiagnostics("data/exemples/reseau-exemple.csv")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_csv(network, pathlib.Path(folder) / "copie.csv")
+    ...     [d.structure for d in read_autodiagnostics(pathlib.Path(folder) / "copie.csv")] == [d.structure for d in network]
+    True
+    """
     text = dumps_csv(diagnostics)
     write_atomically(Path(path), text.encode("utf-8"))

@@ -49,6 +49,7 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
         raise InputError(f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno}.") from None
     except (ValueError, RecursionError):  # a number of thousands of digits, [[[[…
         raise InputError(f"{source} : JSON illisible (nombre trop long ou imbrication trop profonde).") from None
+    _refuse_non_finite(document, source)
     if not isinstance(document, dict):
         raise InputError(
             f"{source} : un fichier JSON d'autodiagnostic contient un seul objet "
@@ -99,8 +100,31 @@ def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, obj
     return document
 
 
+class _NonFinite(str):
+    """Where ``NaN``, ``Infinity`` or ``-Infinity`` stood in the document (they are no JSON
+    numbers): kept while reading, so that the message can name the key they stand under."""
+
+
 def _no_constant(name: str) -> object:
-    raise InputError(f"valeur {name} refusée (ce n'est pas un nombre JSON).")
+    return _NonFinite(name)
+
+
+def _refuse_non_finite(document: object, source: str) -> None:
+    """Refuse the first ``NaN`` / ``Infinity`` of the document (in its order), naming its key:
+    « reponses.q07 », « note[2] » (a list's position)."""
+    pending: list[tuple[str, object]] = [("", document)]
+    while pending:
+        key, value = pending.pop()
+        if isinstance(value, _NonFinite):
+            where = f"{source}, clé {show_value(key)}" if key else source
+            raise InputError(f"{where} : nombre non fini « {value} » refusé (ce n'est pas un nombre JSON).")
+        if isinstance(value, dict):
+            items = [(f"{key}.{name}" if key else name, item) for name, item in value.items()]
+        elif isinstance(value, list):
+            items = [(f"{key}[{index}]", item) for index, item in enumerate(value)]
+        else:
+            continue
+        pending += reversed(items)  # the first in the document is looked at first
 
 
 def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
@@ -130,11 +154,27 @@ def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
 
 
 def dumps_json(autodiagnostic: Autodiagnostic) -> str:
-    """An autodiagnostic as the JSON text of the format, its scores written for information."""
+    """An autodiagnostic as the JSON text of the format, its scores written for information.
+
+    >>> import json
+    >>> from contacts_lib import dumps_json, read_autodiagnostics
+    >>> document = json.loads(dumps_json(read_autodiagnostics("data/exemples/exemple-recueil.json")[0]))
+    >>> document["resultats"]
+    {'orientation': 40, 'excellence': 27, 'pilotage': 88, 'innovation': 100, 'moyenne': 64, 'reponses': 36}
+    """
     return json.dumps(to_json_document(autodiagnostic), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_json(autodiagnostic: Autodiagnostic, path: Path) -> None:
-    """Write an autodiagnostic as a JSON file, in one step (nothing half-written)."""
+    """Write an autodiagnostic as a JSON file, in one step (nothing half-written).
+
+    >>> import pathlib, tempfile
+    >>> from contacts_lib import read_autodiagnostics, write_json
+    >>> example = read_autodiagnostics("data/exemples/exemple-recueil.json")[0]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_json(example, pathlib.Path(folder) / "exemple.json")
+    ...     read_autodiagnostics(pathlib.Path(folder) / "exemple.json")[0].answers == example.answers
+    True
+    """
     text = dumps_json(autodiagnostic)
     write_atomically(Path(path), text.encode("utf-8"))

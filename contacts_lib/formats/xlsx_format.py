@@ -283,7 +283,16 @@ def _build_results_sheet(sheet) -> None:
 
 
 def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:
-    """Write the filled workbook of ``autodiagnostic``, or the blank template if it is None."""
+    """Write the filled workbook of ``autodiagnostic``, or the blank template if it is None.
+
+    >>> import pathlib, tempfile
+    >>> from contacts_lib import format_percent, read_autodiagnostics, score, write_workbook
+    >>> example = read_autodiagnostics("data/exemples/exemple-recueil.json")[0]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_workbook(example, pathlib.Path(folder) / "exemple.xlsx")
+    ...     format_percent(score(read_autodiagnostics(pathlib.Path(folder) / "exemple.xlsx")[0]).moyenne)
+    '64 %'
+    """
     try:
         content = workbook_bytes(autodiagnostic)
     except OSError as error:  # openpyxl writes each sheet through a temporary file first

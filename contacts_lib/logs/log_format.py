@@ -70,7 +70,12 @@ def spelling_key(text: str) -> str:
 
 
 def canal_of(text: str) -> str:
-    """The vocabulary's channel for a spelling, else the text as written (trimmed)."""
+    """The vocabulary's channel for a spelling, else the text as written (trimmed).
+
+    >>> from contacts_lib.logs import canal_of
+    >>> canal_of("Tél."), canal_of("e-mail"), canal_of("Accueil physique"), canal_of(" Fax ")
+    ('telephone', 'courriel', 'guichet', 'Fax')
+    """
     key = spelling_key(text)
     for canal, spellings in CANALS.items():
         if key in {spelling_key(s) for s in spellings}:
@@ -103,7 +108,22 @@ def pseudonymisation_key() -> str:
 class ContactLog:
     """Contacts read from logs: the DuckDB connection holds table ``contacts`` (``structure``,
     ``usager`` — the pseudonym, an integer —, ``horodatage`` TIMESTAMP, ``canal``, ``motif`` —
-    structure, canal and motif as enums —, ``fichier`` and the other columns as text)."""
+    structure, canal and motif as enums —, ``fichier`` and the other columns as text): the logs'
+    tidy input, which every analysis of :mod:`contacts_lib.logs` and :mod:`contacts_lib.costs`
+    takes; :meth:`frame` gives any query's result as a pandas frame.
+
+    >>> from contacts_lib.logs import load_log
+    >>> log = load_log("data/journal-synthetique/journal.csv")
+    >>> log.rows, log.skipped
+    (2006, 0)
+    >>> log.frame("SELECT canal, count(*) AS contacts FROM contacts GROUP BY canal ORDER BY canal")
+           canal  contacts
+    0   courriel       262
+    1   courrier       405
+    2    guichet       238
+    3  telephone      1021
+    4        web        80
+    """
 
     connection: object
     rows: int
@@ -315,7 +335,16 @@ def load_log(
     Three passes over the data: the files read once into a table of trimmed texts and parsed
     timestamps; one aggregate of (structure, canal, motif) that gives the bad rows' count, the
     channels to read and the values of the enums; then table ``contacts``. Line numbers are only
-    worked out when there are bad rows to name."""
+    worked out when there are bad rows to name.
+
+    >>> from contacts_lib.logs import load_log
+    >>> journal = load_log("data/journal-synthetique/journal.csv")   # or a list: ["a.csv", "b.parquet"]
+    >>> journal.rows
+    2006
+    >>> journal.frame("SELECT typeof(usager) AS usager, typeof(horodatage) AS horodatage FROM contacts LIMIT 1")
+        usager horodatage
+    0  UBIGINT  TIMESTAMP
+    """
     import duckdb
 
     paths = _checked(paths)

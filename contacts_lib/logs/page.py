@@ -15,11 +15,13 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
 
+from contacts_lib.formats.files import shown_path
 from contacts_lib.logs.figures import (
     RECUEIL_REFERENCE,
     association_svg,
@@ -56,7 +58,15 @@ class LogSource:
     log: ContactLog
     description: str
     synthetic: bool
+    #: Each structure's latest autodiagnostic.
     diagnostics: tuple
+
+    @cached_property
+    def answers(self) -> pd.DataFrame:
+        """The tidy answers of :attr:`diagnostics` (what :func:`practice_association` reads)."""
+        from contacts_lib.network.tables import answers_frame
+
+        return answers_frame(self.diagnostics)
 
 
 def practices_network():
@@ -83,7 +93,7 @@ def read_log(network, progress: Callable[[float], None] | None = None) -> LogSou
         words = "le dossier du journal" if path.is_dir() else path.name
         try:
             if not files:
-                raise InputError(f"{named} : aucun fichier .csv ou .parquet dans ce dossier.")
+                raise InputError(f"{shown_path(named)} : aucun fichier .csv ou .parquet dans ce dossier.")
             log = load_log(files, skip_bad_rows=True, progress=progress)
         except InputError as error:  # said on the page without the server's paths, whole in its log
             server_log(f"journal de contacts : {error}")
@@ -205,7 +215,7 @@ class ReiterationPage:
                                                      "text/csv", class_="ce-download"))
 
     def _practices_html(self, days: int) -> str:
-        frame = practice_association(reiteration_by(self.source.log, "structure", days), self.source.diagnostics)
+        frame = practice_association(reiteration_by(self.source.log, "structure", days), self.source.answers)
         return association_html(frame, "son taux sur ses contacts du journal",
                                 "Aucune structure du journal n'a d'autodiagnostic connu : comparaison impossible.")
 

@@ -16,7 +16,7 @@ motif)``: see :func:`flags_sql`. Breakdowns and paths are plain ``GROUP BY`` que
 from __future__ import annotations
 
 from contacts_lib.logs.log_format import scan_log
-from contacts_lib.messages import InputError, plural
+from contacts_lib.messages import InputError, plural, show_value, visible
 
 #: The columns a breakdown may be « par ».
 BREAKDOWNS = ("canal", "motif", "structure", "mois")
@@ -43,14 +43,26 @@ def check_window(days: object) -> int:
         try:
             days = int(str(days).strip())
         except ValueError:
-            raise InputError(f"fenêtre « {days} » : un nombre entier de jours est attendu (7, 15, 30…).") from None
+            raise InputError(f"fenêtre {show_value(str(days))} : un nombre entier de jours est attendu (7, 15, 30…).") from None
     if not 1 <= days <= MAX_WINDOW:
         raise InputError(f"fenêtre de {plural(days, 'jour')} : entre 1 et {plural(MAX_WINDOW, 'jour')}.")
     return days
 
 
 def flags_sql(days: int, contacts: str = "contacts") -> str:
-    """The réitération query for a window of ``days`` days, on the table ``contacts``."""
+    """The réitération query for a window of ``days`` days, on the table ``contacts`` (standard
+    SQL: the same text runs on Spark SQL or Trino).
+
+    >>> from contacts_lib.logs import flags_sql
+    >>> print(flags_sql(15))
+    <BLANKLINE>
+    SELECT
+        structure, usager, motif, canal, horodatage,
+        LAG(canal) OVER par_cle AS canal_precedent,
+        CASE WHEN LAG(horodatage) OVER par_cle >= horodatage - INTERVAL '15' DAY THEN 1 ELSE 0 END AS reiteration
+    FROM contacts
+    WINDOW par_cle AS (PARTITION BY structure, usager, motif ORDER BY horodatage, canal)
+    """
     return FLAGS_SQL.format(fenetre=check_window(days), contacts=contacts)
 
 
@@ -80,7 +92,7 @@ def forget_flags(log) -> None:
 
 def _group_sql(by: str, table: str, structures=None) -> str:
     if by not in BREAKDOWNS:
-        raise InputError(f"--par : {by} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
+        raise InputError(f"--par : {visible(str(by))} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
     value = "strftime(horodatage, '%Y-%m')" if by == "mois" else f"CAST({by} AS VARCHAR)"
     where = ""
     if structures is not None:
@@ -96,14 +108,40 @@ def reiteration_by(log, by: str, days: int, structures=None):
     """One row per value of ``by`` (sorted) with ``contacts``, ``reiterations`` and ``taux``
     (percent, unrounded), then a last row ``TOTAL``: a pandas frame. ``structures``: only the
     contacts of these structures (names as in the log; a réitération never crosses structures,
-    so this is exact)."""
+    so this is exact). ``log``: a :class:`log_format.ContactLog` (:func:`load_log`).
+
+    >>> from contacts_lib.logs import load_log, reiteration_by
+    >>> journal = load_log("data/journal-synthetique/journal.csv")
+    >>> reiteration_by(journal, "canal", 15)
+           canal  contacts  reiterations       taux
+    0   courriel       262            63  24.045802
+    1   courrier       405            74  18.271605
+    2    guichet       238            55  23.109244
+    3  telephone      1021           253  24.779628
+    4        web        80            21  26.250000
+    5      TOTAL      2006           466  23.230309
+    >>> reiteration_by(journal, "mois", 30).tail(2)
+           mois  contacts  reiterations       taux
+    12  2018-01        11            10  90.909091
+    13    TOTAL      2006           503  25.074776
+    """
+    _expect_log(log, "reiteration_by")
     return _frame(_with_total(log.connection.execute(_group_sql(by, flagged(log, days), structures)).fetchall()), by)
 
 
 def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
     """:func:`reiteration_by` of log files scanned by one statement and kept nowhere (2 ×
     faster than loading the log first, see :func:`log_format.scan_log`). The frame, and the
-    :class:`log_format.Scan` that says which rows were left aside."""
+    :class:`log_format.Scan` that says which rows were left aside.
+
+    >>> from contacts_lib.logs import reiteration_of_files
+    >>> table, scan = reiteration_of_files("data/journal-synthetique/journal.csv", "canal", 15)
+    >>> scan.contacts, scan.skipped
+    (2006, 0)
+    >>> table.tail(1)
+       canal  contacts  reiterations       taux
+    5  TOTAL      2006           466  23.230309
+    """
     rows, scan = reiteration_rows_of_files(paths, by, days, skip_bad_rows, progress)
     return _frame(rows, by), scan
 
@@ -134,8 +172,24 @@ def _frame(rows: list[tuple], by: str):
 
 def reiteration_paths(log, days: int):
     """Where people come back: one row per (channel of the first contact, channel of the
-    repeat) with the number of réitérations."""
+    repeat) with the number of réitérations.
+
+    >>> from contacts_lib.logs import load_log, reiteration_paths
+    >>> reiteration_paths(load_log("data/journal-synthetique/journal.csv"), 15).head(3)
+         depuis      vers  reiterations
+    0  courriel  courriel            37
+    1  courriel  courrier             7
+    2  courriel   guichet             3
+    """
+    _expect_log(log, "reiteration_paths")
     return log.frame(
         f"SELECT CAST(canal_precedent AS VARCHAR) AS depuis, CAST(canal AS VARCHAR) AS vers, count(*) AS reiterations "
         f"FROM {flagged(log, days)} WHERE reiteration = 1 GROUP BY 1, 2 ORDER BY 1, 2"
     ).astype({"reiterations": "int64"})
+
+
+def _expect_log(log, function: str) -> None:
+    from contacts_lib.frames import expect_kind
+    from contacts_lib.logs.log_format import ContactLog
+
+    expect_kind(log, ContactLog, "un journal de contacts (load_log)", function, "log")

@@ -4,6 +4,11 @@
     network = load_network("dossier-des-autodiagnostics/").latest()
     adoption(network.answers, by="reseau")
 
+Each autodiagnostic is named by its identifier, the ``autodiagnostic`` column of every table (its
+position in the input, or a store's version id), which every view of a :class:`Network` keeps.
+Every analysis checks the table it is given (:mod:`contacts_lib.frames`) and says in French what
+it expected.
+
 ``tables`` builds the frames, ``analyses`` turns frames into frames, ``figures`` draws them (SVG),
 ``loading`` reads files and folders, ``sample`` makes the synthetic network of the demonstrations,
 ``page`` is the network page and ``comparison`` places one structure among its network.

@@ -13,18 +13,34 @@ import pandas as pd
 
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.autodiagnostic.scoring import format_percentage, lever_names
+from contacts_lib.frames import expect
+from contacts_lib.network.analyses import ADOPTION, DISTRIBUTION
 from contacts_lib.network.tables import lever_order
 from contacts_lib.style import AXIS_TEXT, POLAR_BACKGROUND, RADAR_COLOR, SVG, svg_figure
 
 
 def percent_text(value: float) -> str:
-    """A percentage as the tool shows it (:func:`format_percentage`), its space unbreakable."""
+    """A percentage as the tool shows it (:func:`format_percentage`), its space unbreakable.
+
+    >>> from contacts_lib.network.figures import percent_text
+    >>> percent_text(87.5)
+    '88\\u202f%'
+    """
     return format_percentage(value).replace(" ", "\u202f")
 
 
 def lever_boxes_svg(distribution: pd.DataFrame, width: int = 640) -> SVG:
     """Box plots of each lever and the moyenne (minimum, quartiles, median, maximum) from
-    :func:`lever_distribution` without grouping, on a 0–100 % scale."""
+    :func:`lever_distribution` without grouping, on a 0–100 % scale: an :class:`style.SVG`, the
+    markup as a ``str`` that Jupyter shows as a picture.
+
+    >>> from contacts_lib.network import lever_boxes_svg, lever_distribution, load_network
+    >>> network = load_network("data/reseau-synthetique/").latest()
+    >>> figure = lever_boxes_svg(lever_distribution(network.scores))   # shown by Jupyter
+    >>> figure[:40], "Orientation : médiane 60\u202f%" in figure
+    ('<svg xmlns="http://www.w3.org/2000/svg" ', True)
+    """
+    expect(distribution, DISTRIBUTION, "lever_boxes_svg", "distribution")
     rows = distribution.set_index("levier").reindex(lever_order()).dropna(subset=["structures"])
     left, right, top, step = 110, 30, 24, 44
     height = top + step * len(rows) + 30
@@ -76,7 +92,15 @@ def _two_lines(name: str, width: int) -> list[str]:
 def adoption_heatmap_svg(table: pd.DataFrame, by: str = "reseau", title_width: int = 58) -> SVG:
     """The practices × groups adoption heatmap from :func:`adoption` grouped ``by``: one row per
     practice (number and title, the whole title on hover), one column per group, the rate in
-    each cell."""
+    each cell.
+
+    >>> from contacts_lib.network import adoption, adoption_heatmap_svg, load_network
+    >>> network = load_network("data/reseau-synthetique/").latest()
+    >>> figure = adoption_heatmap_svg(adoption(network.answers, by="reseau"))   # shown by Jupyter
+    >>> figure.count("<title>CAF, pratique "), ">France Travail<" in figure
+    (36, True)
+    """
+    expect(table, ADOPTION, "adoption_heatmap_svg", "table", [by])
     titles = {p.number: p.title for p in load_catalogue().practices}
     rates = table.pivot(index="pratique", columns=by, values="taux").sort_index()
     counts = table.groupby(by)["structures"].max()

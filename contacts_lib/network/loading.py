@@ -8,6 +8,7 @@ read are all reported together, and the rest is loaded only when the user asks f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,7 +28,15 @@ NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
 
 
 class NetworkError(InputError):
-    """Files of a network could not be read: ``problems`` holds one French message per file."""
+    """Files of a network could not be read: ``problems`` holds one French message per file.
+
+    >>> from contacts_lib.network import NetworkError, load_network
+    >>> try:
+    ...     load_network(["data/exemples/", "absent.csv"])
+    ... except NetworkError as error:
+    ...     print(error.problems)
+    ['absent.csv : fichier introuvable.']
+    """
 
     def __init__(self, problems: Sequence[str]) -> None:
         super().__init__("\n".join(problems))
@@ -36,38 +45,86 @@ class NetworkError(InputError):
 
 @dataclass(frozen=True)
 class Network:
-    """Autodiagnostics of many structures, the file each came from, and its tidy tables."""
+    """Autodiagnostics of many structures, the file each came from, and its tidy tables.
+
+    Each autodiagnostic has an **identifier** (column ``autodiagnostic`` of every table): its
+    position in the loaded input (0 … N-1) unless ``identifiers`` are given (a store gives its
+    version ids). Every view keeps them: :meth:`latest`, :meth:`latest_by_campaign` and
+    :meth:`select` return the same identifiers for the same autodiagnostics, so an identifier
+    read in one view is good in any other.
+
+    >>> from contacts_lib.network import load_network
+    >>> network = load_network("data/reseau-synthetique/")   # two campaigns of 300 structures
+    >>> len(network), len(network.latest())
+    (550, 300)
+    >>> network.diagnostic(278).structure, network.latest().diagnostic(278).campaign
+    ('CAF fictive n° 00004 — Nouvelle-Aquitaine', '2017')
+    """
 
     diagnostics: tuple[Autodiagnostic, ...]
     sources: tuple[str, ...]
     #: Messages about the files left aside (only when loading was asked to go on).
     problems: tuple[str, ...] = field(default=())
+    #: One identifier per autodiagnostic (unique whole numbers); None: positions 0 … N-1.
+    identifiers: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.identifiers is None:
+            object.__setattr__(self, "identifiers", tuple(range(len(self.diagnostics))))
+        else:
+            object.__setattr__(self, "identifiers", tuple(int(i) for i in self.identifiers))
+        if len(self.identifiers) != len(self.diagnostics) or len(set(self.identifiers)) != len(self.identifiers):
+            raise ValueError("a network needs one identifier per autodiagnostic, all different")
 
     @cached_property
     def structures(self) -> pd.DataFrame:
-        return structures_frame(self.diagnostics, self.sources)
+        """One row per autodiagnostic (:func:`tables.structures_frame`)."""
+        return structures_frame(self.diagnostics, self.sources, self.identifiers)
 
     @cached_property
     def answers(self) -> pd.DataFrame:
+        """One row per autodiagnostic × question (:func:`tables.answers_frame`)."""
         return answers_frame(self.diagnostics, self.structures)
 
     @cached_property
     def scores(self) -> pd.DataFrame:
+        """One row per autodiagnostic × lever and moyenne (:func:`tables.scores_frame`)."""
         return scores_frame(self.diagnostics, self.structures)
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {identifier: position for position, identifier in enumerate(self.identifiers)}
 
     def __len__(self) -> int:
         return len(self.diagnostics)
 
+    def diagnostic(self, identifier: int) -> Autodiagnostic:
+        """The autodiagnostic of an identifier (the ``autodiagnostic`` column of the tables)."""
+        from contacts_lib.frames import unknown_identifier
+
+        position = self._positions.get(_whole(identifier))
+        if position is None:
+            raise unknown_identifier("Network.diagnostic", "identifier", identifier, self.identifiers)
+        return self.diagnostics[position]
+
     def select(self, autodiagnostics: Iterable[int]) -> Network:
-        """The network reduced to some autodiagnostics (numbered again from 0, in input order)."""
-        chosen = sorted(set(autodiagnostics))
+        """The network reduced to some autodiagnostics, given by identifier; they keep their
+        identifiers and the input order."""
+        from contacts_lib.frames import unknown_identifier
+
+        wanted = {_whole(identifier) for identifier in autodiagnostics}
+        unknown = wanted - self._positions.keys()
+        if unknown:
+            raise unknown_identifier("Network.select", "autodiagnostics", min(unknown), self.identifiers)
+        chosen = sorted(self._positions[identifier] for identifier in wanted)
         return Network(
-            tuple(self.diagnostics[i] for i in chosen), tuple(self.sources[i] for i in chosen), self.problems
+            tuple(self.diagnostics[i] for i in chosen), tuple(self.sources[i] for i in chosen), self.problems,
+            tuple(self.identifiers[i] for i in chosen),
         )
 
     def latest(self, campagne: str | None = None) -> Network:
         """Each structure once: its latest autodiagnostic (by date, then position in the input),
-        among those of ``campagne`` if one is given."""
+        among those of ``campagne`` if one is given. Identifiers are kept."""
         from contacts_lib.network.analyses import latest
 
         structures = self.structures
@@ -77,7 +134,7 @@ class Network:
 
     def latest_by_campaign(self) -> Network:
         """Each structure once per campaign (its latest autodiagnostic of that campaign): the
-        view in which campaigns are compared."""
+        view in which campaigns are compared. Identifiers are kept."""
         from contacts_lib.network.analyses import latest
 
         chosen = []
@@ -86,12 +143,24 @@ class Network:
         return self.select(chosen)
 
 
+def _whole(identifier: object) -> object:
+    """An identifier as the tables hold it (numpy integers and whole floats taken as ints)."""
+    try:
+        number = int(identifier)
+    except (TypeError, ValueError):
+        return identifier
+    return number if number == identifier else identifier
+
+
 def network_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[str]]:
-    """The files a list of files and folders stands for, and messages for the paths that hold none."""
+    """The files a list of files and folders stands for, and messages for the paths that hold none.
+
+    A path that is not a folder is kept as a file (its reader says what is wrong with it), unless
+    nothing is there and its name is not a format's: then it is said missing here."""
     files: list[Path] = []
     problems: list[str] = []
     for path in map(Path, paths):
-        if path.is_dir():
+        if os.path.isdir(path):  # False for a name the system refuses (too long, a loop): the reader says why
             found = sorted(
                 p for p in path.rglob("*")
                 if p.suffix.casefold() in EXTENSIONS and p.is_file()
@@ -100,7 +169,7 @@ def network_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[str]]:
             if not found:
                 problems.append(f"{shown_path(path)} : aucun fichier {', '.join(EXTENSIONS)} dans ce dossier.")
             files += found
-        elif not path.exists() and not path.is_symlink() and path.suffix.casefold() not in EXTENSIONS:
+        elif not os.path.lexists(path) and path.suffix.casefold() not in EXTENSIONS:
             problems.append(f"{shown_path(path)} : fichier ou dossier introuvable.")
         else:
             files.append(path)
@@ -111,7 +180,19 @@ def load_network(paths: Iterable[Path | str] | Path | str, ignore_errors: bool =
     """Read every autodiagnostic of the given files and folders (a CSV may hold many structures).
 
     If files cannot be read, :class:`NetworkError` lists them all (file, place, value); with
-    ``ignore_errors``, the others are loaded and the messages kept in ``Network.problems``."""
+    ``ignore_errors``, the others are loaded and the messages kept in ``Network.problems``.
+    Autodiagnostics are identified by their position in the input (files in the order given,
+    a folder's files sorted by name, a CSV's rows in order).
+
+    >>> from contacts_lib.network import load_network
+    >>> network = load_network(["data/exemples/", "data/reseau-synthetique/"])
+    >>> len(network), network.structures["fichier"].nunique()
+    (554, 4)
+    >>> network.structures[["autodiagnostic", "structure", "fichier"]].head(2)
+       autodiagnostic                         structure                             fichier
+    0               0  Exemple du recueil (SGMAP, 2015)  data/exemples/exemple-recueil.json
+    1               1  Exemple du recueil (SGMAP, 2015)    data/exemples/reseau-exemple.csv
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files, problems = network_files(paths)

@@ -326,11 +326,9 @@ class NetworkPage:
     def structure_detail(self, autodiagnostic: int) -> str:
         """One structure of the current view against its peers: the whole network (each
         structure once, the chosen campaign) and its own réseau in it."""
-        key = self._current.structures.set_index("autodiagnostic").loc[autodiagnostic, "cle_structure"]
-        view = self.peers()
-        autodiagnostic = int(view.structures.loc[view.structures["cle_structure"] == key, "autodiagnostic"].iloc[0])
+        view = self.peers()  # the current view is a part of it: the same identifiers
         mine = view.structures.set_index("autodiagnostic").loc[autodiagnostic]
-        diagnostic = view.diagnostics[autodiagnostic]
+        diagnostic = view.diagnostic(autodiagnostic)
         distribution = lever_distribution(view.scores).set_index("levier")
         levers = [lever.key for lever in load_catalogue().levers]
         band = tuple(list(distribution.loc[levers, column]) for column in ("q1", "mediane", "q3"))

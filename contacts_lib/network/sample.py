@@ -53,7 +53,16 @@ def _logit(p: float) -> float:
 
 def sample_network(structures: int = DEFAULT_STRUCTURES, seed: int = DEFAULT_SEED) -> list[Autodiagnostic]:
     """The autodiagnostics of a synthetic network of ``structures`` structures over two campaigns
-    (``FIRST_CAMPAIGN`` and the next year), first campaign first."""
+    (``FIRST_CAMPAIGN`` and the next year), first campaign first: fictive structures (their
+    names say so), the same for the same seed.
+
+    >>> from contacts_lib.network import Network, sample_network
+    >>> diagnostics = sample_network(20)
+    >>> len(diagnostics), diagnostics[0].structure
+    (38, 'Finances publiques fictive n° 00001 — Hauts-de-France')
+    >>> len(Network(tuple(diagnostics), ("synthétique",) * len(diagnostics)).latest())
+    20
+    """
     if not 1 <= structures <= MAX_STRUCTURES:
         raise ValueError(f"structures must be between 1 and {MAX_STRUCTURES}")
     rng = random.Random(seed)
@@ -120,7 +129,15 @@ def _volumes(rng: random.Random, typical_users: int) -> dict[str, int | None]:
 
 
 def write_sample_network(folder: Path, structures: int = DEFAULT_STRUCTURES, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the synthetic network as one CSV per campaign in ``folder`` (created if needed)."""
+    """Write the synthetic network as one CSV per campaign in ``folder`` (created if needed);
+    the defaults make ``data/reseau-synthetique/``.
+
+    >>> import tempfile
+    >>> from contacts_lib.network import write_sample_network
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path.name for path in write_sample_network(folder, structures=20)]
+    ['reseau-synthetique-2016.csv', 'reseau-synthetique-2017.csv']
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     diagnostics = sample_network(structures, seed)

@@ -38,7 +38,7 @@ from contacts_lib.autodiagnostic.answers import (
     build_autodiagnostic,
 )
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
-from contacts_lib.messages import InputError, plural
+from contacts_lib.messages import InputError, plural, show_value
 
 #: The extra column (CSV) or key (JSON) that names a participant, compared without case.
 #: A consensus answer: OUI, NON, or None (no answer: to be settled by the group).
@@ -46,7 +46,13 @@ Answer = bool | None
 
 
 class Participant(NamedTuple):
-    """One participant: a label (unique in the workshop), its autodiagnostic, and its file's name."""
+    """One participant: a label (unique in the workshop), its autodiagnostic, and its file's name.
+
+    >>> from contacts_lib.workshop import participants
+    >>> first = participants(["data/exemples/exemple-recueil.json"])[0]
+    >>> first.label, first.autodiagnostic.structure, first.file
+    ('exemple-recueil', 'Exemple du recueil (SGMAP, 2015)', 'data/exemples/exemple-recueil.json')
+    """
 
     label: str
     autodiagnostic: Autodiagnostic
@@ -88,7 +94,14 @@ def _named_participant(diagnostic: Autodiagnostic) -> str | None:
 
 def label_participants(entries: Iterable[tuple[str, Autodiagnostic, str]]) -> list[Participant]:
     """Participants from (label, autodiagnostic, file) in input order, labels made unique
-    (« Anne », « Anne (2) »): a label once given never changes when participants are added."""
+    (« Anne », « Anne (2) »): a label once given never changes when participants are added.
+
+    >>> from contacts_lib import read_autodiagnostics
+    >>> from contacts_lib.workshop import label_participants
+    >>> example = read_autodiagnostics("data/exemples/exemple-recueil.json")[0]
+    >>> [p.label for p in label_participants([("Anne", example, "a.json"), ("anne", example, "b.json")])]
+    ['Anne', 'anne (2)']
+    """
     seen: collections.Counter[str] = collections.Counter()
     taken: set[str] = set()
     result = []
@@ -107,7 +120,16 @@ def participants(files: Iterable[Path | str | tuple[str, bytes]], problems: list
 
     Every file is read. A file that cannot be read is reported: appended to ``problems`` (and
     left aside) when a list is given, else an :class:`InputError` names every such file, one
-    line each, and nothing is returned."""
+    line each, and nothing is returned.
+
+    >>> from contacts_lib.workshop import participants
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> [p.label for p in group]
+    ['exemple-recueil', 'reseau-exemple ligne 2', 'reseau-exemple ligne 3', 'reseau-exemple ligne 4']
+    >>> problems = []
+    >>> len(participants(["data/exemples/exemple-recueil.json", "absent.json"], problems)), problems
+    (1, ['absent.json : fichier introuvable.'])
+    """
     from contacts_lib.formats import SIZE_LIMITS, read_user_file
     from contacts_lib.formats.files import shown_path
 
@@ -136,7 +158,12 @@ def participants(files: Iterable[Path | str | tuple[str, bytes]], problems: list
 
 def majority(answers: Iterable[Answer]) -> Answer:
     """The proposed consensus of one question: the majority of the answers given (OUI against NON,
-    unanswered left out); a tie, and no answer at all, give no answer (the group settles it)."""
+    unanswered left out); a tie, and no answer at all, give no answer (the group settles it).
+
+    >>> from contacts_lib.workshop import majority
+    >>> majority([True, True, False, None]), majority([True, False]), majority([None, None])
+    (True, None, None)
+    """
     counts = collections.Counter(answer for answer in answers if answer is not None)
     if counts[True] == counts[False]:
         return None
@@ -167,7 +194,17 @@ def answer_counts(participants: Sequence[Participant], overrides: Mapping[int, A
     number → True, False or None); ``modifiee``: whether the facilitator chose it;
     ``unanime``: every participant gave the same answer, OUI or NON (a question someone left
     unanswered is not unanimous); ``desaccord``: the labels of the participants whose answer
-    (no answer included) differs from the consensus, in input order (a tuple)."""
+    (no answer included) differs from the consensus, in input order (a tuple).
+
+    >>> from contacts_lib.workshop import answer_counts, participants
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> counts = answer_counts(group)
+    >>> counts.loc[:2, ["question", "oui", "non", "sans_reponse", "proposition", "unanime", "desaccord"]]
+       question  oui  non  sans_reponse proposition  unanime                  desaccord
+    0         1    4    0             0         OUI     True                         ()
+    1         2    1    3             0         NON    False  (reseau-exemple ligne 3,)
+    2         3    3    1             0         OUI    False  (reseau-exemple ligne 3,)
+    """
     overrides = _checked_overrides(overrides)
     rows = []
     for question, given, proposed, chosen in _questions(participants, overrides):
@@ -211,7 +248,13 @@ def disagreement_text(participants: Sequence[Participant], question: int, labels
 
 def structure_names(participants: Sequence[Participant]) -> list[str]:
     """The distinct structures the participants name (compared as the network tables compare
-    names), each as first spelled, in input order: more than one is worth a warning."""
+    names), each as first spelled, in input order: more than one is worth a warning.
+
+    >>> from contacts_lib.workshop import participants, structure_names
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> structure_names(group)
+    ['Exemple du recueil (SGMAP, 2015)', 'CAF de Ville-Exemple (fictive)', 'Préfecture de Département-Exemple (fictive)']
+    """
     from contacts_lib.network.tables import structure_key
 
     names: dict[str, str] = {}
@@ -242,7 +285,15 @@ def consensus_header(participants: Sequence[Participant]) -> dict[str, object]:
 
 def consensus_autodiagnostic(participants: Sequence[Participant], overrides: Mapping[int, Answer] | None = None) -> Autodiagnostic:
     """The group's autodiagnostic: :func:`consensus_header` and the ``consensus`` answers of
-    :func:`answer_counts` (the majority, or the facilitator's choices in ``overrides``)."""
+    :func:`answer_counts` (the majority, or the facilitator's choices in ``overrides``).
+
+    >>> from contacts_lib import format_percent, score
+    >>> from contacts_lib.workshop import consensus_autodiagnostic, participants
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> consensus = consensus_autodiagnostic(group, overrides={1: False})   # the group settled question 1
+    >>> consensus.structure, consensus.answers[0], format_percent(score(consensus).moyenne)
+    ('Exemple du recueil (SGMAP, 2015)', False, '44 %')
+    """
     if not participants:
         raise InputError("aucun participant : ajoutez au moins un fichier d'autodiagnostic.")
     answers: list[object] = [_word(chosen) for *_, chosen in _questions(participants, overrides)]
@@ -256,7 +307,18 @@ def consensus_autodiagnostic(participants: Sequence[Participant], overrides: Map
 def participant_scores(participants: Sequence[Participant]) -> pd.DataFrame:
     """One row per participant × lever, then its moyenne: ``participant``, ``fichier``,
     ``structure``, ``levier``, ``questions``, ``appliquees``, ``repondues``, ``pourcentage``
-    (unrounded, 0–100) and ``arrondi`` (as the tool shows it) — the network tables' scores."""
+    (unrounded, 0–100) and ``arrondi`` (as the tool shows it) — the network tables' scores.
+
+    >>> from contacts_lib.workshop import participant_scores, participants
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> scores = participant_scores(group)
+    >>> scores[scores["levier"] == "moyenne"][["participant", "arrondi"]]
+                   participant  arrondi
+    4          exemple-recueil       64
+    9   reseau-exemple ligne 2       64
+    14  reseau-exemple ligne 3       59
+    19  reseau-exemple ligne 4       33
+    """
     from contacts_lib.network.tables import scores_frame
 
     frame = scores_frame([p.autodiagnostic for p in participants])
@@ -270,7 +332,18 @@ def participant_scores(participants: Sequence[Participant]) -> pd.DataFrame:
 
 def score_spread(participants: Sequence[Participant]) -> pd.DataFrame:
     """Per lever (then the moyenne), the participants' ``minimum``, ``mediane`` and ``maximum``
-    percentages (unrounded, 0–100), in the catalogue's order."""
+    percentages (unrounded, 0–100), in the catalogue's order.
+
+    >>> from contacts_lib.workshop import participants, score_spread
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> score_spread(group).round(1)
+            levier  minimum  mediane  maximum
+    0  orientation     40.0     40.0     60.0
+    1   excellence     27.3     27.3     54.5
+    2     pilotage     37.5     75.0     87.5
+    3   innovation     28.6     78.6    100.0
+    4      moyenne     33.3     61.1     63.7
+    """
     scores = participant_scores(participants)
     order = list(dict.fromkeys(scores["levier"]))
     spread = scores.groupby("levier", sort=False)["pourcentage"].agg(minimum="min", mediane="median", maximum="max")
@@ -279,7 +352,13 @@ def score_spread(participants: Sequence[Participant]) -> pd.DataFrame:
 
 def consensus_radar_svg(participants: Sequence[Participant], overrides: Mapping[int, Answer] | None = None) -> str:
     """The consensus radar over the band of the participants' scores (lowest to highest on each
-    lever, their median dashed), as SVG."""
+    lever, their median dashed), as SVG.
+
+    >>> from contacts_lib.workshop import consensus_radar_svg, participants
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> consensus_radar_svg(group)[:4]
+    '<svg'
+    """
     from contacts_lib.autodiagnostic.figures import radar_svg
     from contacts_lib.autodiagnostic.scoring import score
 
@@ -328,7 +407,15 @@ def summary_html(
     participants, the consensus scores and radar over the participants' band, and the questions
     without unanimity with their counts and who disagrees (one page up to about twenty such
     questions with five participants; more go on to a second page, the table's head repeated).
-    Every text from a file is escaped. A consensus answer chosen by the group is marked so."""
+    Every text from a file is escaped. A consensus answer chosen by the group is marked so.
+
+    >>> import datetime
+    >>> from contacts_lib.workshop import participants, summary_html
+    >>> group = participants(["data/exemples/exemple-recueil.json", "data/exemples/reseau-exemple.csv"])
+    >>> html = summary_html(group, generated=datetime.date(2026, 12, 3))
+    >>> html.startswith("<!DOCTYPE html>"), "Synthèse générée le 03/12/2026" in html
+    (True, True)
+    """
     from contacts_lib.autodiagnostic.figures import radar_summary
     from contacts_lib.autodiagnostic.report import DOCUMENT_STYLE as REPORT_STYLE
     from contacts_lib.autodiagnostic.scoring import (
@@ -438,7 +525,7 @@ def consensus_bytes(autodiagnostic: Autodiagnostic, extension: str) -> bytes:
         return dumps_csv([autodiagnostic]).encode("utf-8")
     if extension == ".xlsx":
         return workbook_bytes(autodiagnostic)
-    raise InputError(f"format « {extension or '(aucun)'} » inconnu ; formats possibles : .json, .csv, .xlsx.")
+    raise InputError(f"format {show_value(extension) if extension else '« (aucun) »'} inconnu ; formats possibles : .json, .csv, .xlsx.")
 
 
 __all__ = [

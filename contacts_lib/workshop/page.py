@@ -23,7 +23,7 @@ import traitlets
 from contacts_lib.autodiagnostic.answers import NO, YES, Autodiagnostic
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import format_percent, lever_names, score
-from contacts_lib.messages import InputError, agreed, plural
+from contacts_lib.messages import InputError, agreed, plural, visible
 from contacts_lib.web.browser_memory import BrowserMemory
 from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 from contacts_lib.workshop.consensus import (
@@ -208,7 +208,7 @@ class WorkshopPage:
         for name, content in files:
             digest = hashlib.sha256(content).hexdigest()
             if any(digest == seen for _, seen, _ in self._files):
-                messages.append(tag("p", text(f"{name} : déjà ajouté (même contenu) ; ignoré."), class_="ce-meta"))
+                messages.append(tag("p", text(f"{visible(name)} : déjà ajouté (même contenu) ; ignoré."), class_="ce-meta"))
                 continue
             try:
                 found = file_participants(name, content)
