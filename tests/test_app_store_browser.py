@@ -83,6 +83,6 @@ def test_save_reload_shows_the_version_and_the_progress_since_it(browser, tmp_pa
 
         network = new_page(browser)
         network.goto(server.url + page_path("reseau.ipynb"), timeout=180_000)
-        expect(network.locator(".ce-source")).to_contain_text(f"base des autodiagnostics {base} (41 structures", timeout=180_000)
+        expect(network.locator(".ce-source")).to_contain_text("base de l'application (41 structures", timeout=180_000)
         expect(network.locator(".ce-figures")).to_contain_text("41 structures")
         network.context.close()
