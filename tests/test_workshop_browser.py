@@ -5,6 +5,7 @@ tests/artifacts/ (atelier-*.png)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -52,13 +53,15 @@ def _answers(name: str) -> tuple[bool | None, ...]:
 
 
 def _files(folder: Path) -> list[Path]:
-    """Five files: two JSON, two workbooks, one CSV whose row names its participant."""
+    """Five files: two JSON, two workbooks, one CSV; three of them name their participant in the
+    app's « Participant » field (a workbook's row, a JSON key, a CSV column), the others are
+    named after their file."""
     diagnostics = {name: Autodiagnostic(structure=STRUCTURE, answers=_answers(name), reseau="CAF") for name in SPECIFIC}
     write_json(diagnostics["Anne"], folder / "anne.json")
     write_workbook(diagnostics["Bruno"], folder / "bruno.xlsx")
-    write_workbook(diagnostics["Chloé"], folder / "chloe.xlsx")
-    write_json(diagnostics["David"], folder / "david.json")
-    emilie = Autodiagnostic(structure=STRUCTURE, answers=_answers("Émilie"), extra={"participant": "Émilie R."})
+    write_workbook(dataclasses.replace(diagnostics["Chloé"], participant="Chloé B."), folder / "chloe.xlsx")
+    write_json(dataclasses.replace(diagnostics["David"], participant="David K."), folder / "david.json")
+    emilie = Autodiagnostic(structure=STRUCTURE, answers=_answers("Émilie"), participant="Émilie R.")
     write_csv([emilie], folder / "emilie.csv")
     return [folder / name for name in ("anne.json", "bruno.xlsx", "chloe.xlsx", "david.json", "emilie.csv")]
 
@@ -91,8 +94,9 @@ def test_a_workshop_from_five_files_to_the_consensus(browser, tmp_path_factory):
 
         _upload(page, files)
         expect(page.locator(".ce-workshop h2", has_text="Participants : 5")).to_be_visible()
+        expect(page.locator(".ce-file-status")).to_have_text("5 fichiers ajoutés (5 participants)")  # the counter counts
         table = page.locator("table.ce-structures tbody")
-        assert [plain(t) for t in table.locator("tr td:first-child").all_inner_texts()] == ["anne", "bruno", "chloe", "david", "Émilie R."]
+        assert [plain(t) for t in table.locator("tr td:first-child").all_inner_texts()] == ["anne", "bruno", "Chloé B.", "David K.", "Émilie R."]
 
         row_2 = page.locator(".ce-q-2")
         expect(row_2).to_contain_text("OUI 2 · NON 2 · sans réponse 1")
@@ -201,3 +205,40 @@ def _majority(answers: list[bool | None]) -> bool | None:
 
 def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))
+
+
+@pytest.mark.parametrize(
+    ("people", "divided", "name_length"),
+    [(5, 36, 8), (20, 36, 40), (5, 12, 8), (12, 24, 20)],
+    ids=["5-participants-all-divided", "20-long-names-all-divided", "5-participants-12-divided", "12-participants-24-divided"],
+)
+def test_the_summary_is_one_a4_page_or_splits_on_purpose_as_it_says(browser, tmp_path, people, divided, name_length):
+    """Printed in Chromium, the summary has exactly the pages it announces: one when the questions
+    without unanimity fit, else split on purpose, each page holding what was put on it."""
+    from contacts_lib.workshop.consensus import answer_counts, label_participants, summary_html
+
+    def answers(index):  # questions 1…divided split the group, the others unanimous
+        return tuple((index + number) % 2 == 0 if number <= divided else True for number in range(1, 37))
+
+    group = label_participants(
+        (f"{'Participante-' * 4}{index:02d}"[-name_length:], Autodiagnostic(structure=STRUCTURE, answers=answers(index)), "f.json")
+        for index in range(people)
+    )
+    counts = answer_counts(group)
+    assert int((~counts["unanime"]).sum()) == divided
+    path = tmp_path / "synthese.html"
+    path.write_text(summary_html(group), encoding="utf-8")
+    document = browser.new_page()
+    document.goto(path.as_uri())
+    text = plain(document.inner_text("body"))
+    pdf = document.pdf(format="A4")
+    (ARTIFACTS / f"atelier-synthese-{people}-{divided}.pdf").write_bytes(pdf)
+    document.close()
+    said = re.search(r"La liste continue en page 2 \((\d+) pages en tout\)\.", text)
+    announced = int(said.group(1)) if said else 1
+    assert _pages(pdf) == announced  # no page overflows onto one it did not announce
+    for number in range(2, announced + 1):
+        assert f"Questions sans unanimité (suite, page {number} sur {announced})" in text
+    assert text.count("Bonne pratique") == announced  # the table's head on every page
+    if people == 5:
+        assert announced == (1 if divided == 12 else 2)

@@ -25,6 +25,8 @@ class FilePicker(anywidget.AnyWidget):
         const input = document.createElement("input");
         input.type = "file";
         input.className = "ce-hidden-input";
+        input.tabIndex = -1; // the button is the control, for the keyboard and screen readers alike
+        input.setAttribute("aria-hidden", "true");
         const button = document.createElement("button");
         button.type = "button";
         button.className = "jupyter-button ce-file-button";
@@ -35,7 +37,6 @@ class FilePicker(anywidget.AnyWidget):
           button.textContent = model.get("label");
           input.accept = model.get("accept");
           input.multiple = model.get("multiple");
-          input.setAttribute("aria-label", model.get("label"));
           status.textContent = model.get("status"); // text, never markup
         };
         button.addEventListener("click", () => { input.value = ""; input.click(); });
@@ -54,7 +55,7 @@ class FilePicker(anywidget.AnyWidget):
     };
     """
     _css = """
-    .ce-file-picker { display: flex; flex-wrap: wrap; gap: 0.4em 0.8em; align-items: center; }
+    .ce-file-picker { display: flex; flex-wrap: wrap; gap: 0.4em 0.8em; align-items: center; margin-right: 1em; }
     .ce-file-picker .ce-hidden-input { position: absolute; width: 1px; height: 1px; margin: 0; opacity: 0; clip-path: inset(50%); }
     .ce-file-picker .ce-file-status { color: #4a4a4a; overflow-wrap: anywhere; }
     """

@@ -22,6 +22,8 @@ it); nothing here scores anything itself.
 from __future__ import annotations
 
 import collections
+import math
+import textwrap
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -237,10 +239,14 @@ def _questions(participants: Sequence[Participant], overrides: Mapping[int, Answ
         yield question, given, proposed, overrides.get(question.number, proposed)
 
 
-def disagreement_text(participants: Sequence[Participant], question: int, labels: Iterable[str]) -> str:
-    """« Bob (NON), Carol (sans réponse) »: who disagrees on a question, with their answers."""
+def disagreement_text(participants: Sequence[Participant], question: int, labels: Iterable[str], limit: int | None = None) -> str:
+    """« Bob (NON), Carol (sans réponse) »: who disagrees on a question, with their answers;
+    with ``limit``, the first ``limit`` of them, then « et 14 autres » (the printed summary)."""
     answers = {p.label: p.autodiagnostic.answers[question - 1] for p in participants}
-    return ", ".join(f"{label} ({answer_text(answers[label]) or 'sans réponse'})" for label in labels)
+    labels = list(labels)
+    shown = labels if limit is None or len(labels) <= limit else labels[:limit]
+    listed = ", ".join(f"{label} ({answer_text(answers[label]) or 'sans réponse'})" for label in shown)
+    return listed + (f" et {plural(len(labels) - len(shown), 'autre')}" if len(shown) < len(labels) else "")
 
 
 # --------------------------------------------------------------------------- the consensus
@@ -393,11 +399,61 @@ _SUMMARY_STYLE = """
 .workshop table.questions { font-size: 7.5pt; line-height: 1.25; }
 .workshop table.questions th, .workshop table.questions td { padding: 0.3mm 1mm; }
 .workshop table.questions td.num, .workshop table.questions td.answer { white-space: nowrap; }
-.workshop table.questions td.names { width: 30%; }
+.workshop table.questions td.names { width: 36%; }
 .workshop table.questions td.answer { width: 14mm; }
 .workshop table.questions tr { break-inside: avoid; }
 .workshop footer { margin-top: 2mm; font-size: 8pt; }
+.workshop .continued { break-before: page; }
+.workshop .next-page { font-size: 8pt; font-style: italic; }
 """
+
+#: How many lines of the questions' table a page of the summary holds (7.5 pt lines of about
+#: 3.3 mm): the first page after the header, the scores and the radar, the next pages whole.
+#: A row counts the lines its practice's title and its names take (at the widths below, in
+#: characters), so that a page is never overfilled, whatever the names' length.
+FIRST_PAGE_LINES = 44
+NEXT_PAGE_LINES = 68
+#: Names in disagreement listed on a row of the summary (the others counted: « et 14 autres »).
+SUMMARY_NAMES = 4
+#: A row's padding and border, in lines.
+ROW_PADDING = 0.35
+TITLE_CHARACTERS = 44
+NAMES_CHARACTERS = 38
+#: The participants' line of the header (8.5 pt), in characters, and its height in table lines.
+HEADER_CHARACTERS = 110
+HEADER_LINE = 1.2
+
+
+def _lines(text_: str, width: int) -> int:
+    """Lines a text takes in a column ``width`` characters wide, wrapped at spaces and hyphens
+    as the browser wraps it."""
+    return max(1, len(textwrap.wrap(text_, width, break_on_hyphens=True)))
+
+
+def _row_lines(title: str, names: str) -> float:
+    return max(_lines(title, TITLE_CHARACTERS), _lines(names, NAMES_CHARACTERS)) + ROW_PADDING
+
+
+def summary_pages(rows: Sequence[tuple[str, str]], header: str = "") -> list[int]:
+    """How the questions without unanimity (their practice's title and names in disagreement)
+    are split across the summary's pages: the number of rows on each page, on purpose, so that
+    no page overflows (one page when they fit on the first). ``header``: the participants' line
+    of the first page, which takes room from the table when it is long.
+
+    >>> from contacts_lib.workshop.consensus import summary_pages
+    >>> summary_pages([("Titre court", "Anne (NON)")] * 12), summary_pages([("Titre court", "Anne (NON)")] * 36)
+    ([12], [20, 16])
+    """
+    pages, lines = [0], 0
+    budget = FIRST_PAGE_LINES - HEADER_LINE * (_lines(header, HEADER_CHARACTERS) - 1)
+    for title, names in rows:
+        needed = _row_lines(title, names)
+        if pages[-1] and lines + needed > budget:
+            pages.append(0)
+            lines, budget = 0, NEXT_PAGE_LINES
+        pages[-1] += 1
+        lines += needed
+    return pages
 
 
 def summary_html(
@@ -405,8 +461,9 @@ def summary_html(
 ) -> str:
     """The one-page workshop summary (HTML that prints on A4, no script): the structure, the
     participants, the consensus scores and radar over the participants' band, and the questions
-    without unanimity with their counts and who disagrees (one page up to about twenty such
-    questions with five participants; more go on to a second page, the table's head repeated).
+    without unanimity with their counts and who disagrees: on one A4 page when they fit, else
+    split on purpose (:func:`summary_pages`), the first page saying so and each next page with its
+    heading and the table's head again.
     Every text from a file is escaped. A consensus answer chosen by the group is marked so.
 
     >>> import datetime
@@ -441,27 +498,36 @@ def summary_html(
         f"<td class=num>{text(format_percentage(spread.loc['moyenne', 'minimum']))} – {text(format_percentage(spread.loc['moyenne', 'maximum']))}</td></tr>"
     )
     divided = counts[~counts["unanime"]]
-    question_rows = "".join(
+    rows = [(row, disagreement_text(participants, row.question, row.desaccord, SUMMARY_NAMES) or "—")
+            for row in divided.itertuples()]
+    question_rows = [
         f"<tr><td>{row.question}</td><td>{text(row.intitule)}</td><td class=num>{row.oui}</td><td class=num>{row.non}</td>"
         f"<td class=num>{row.sans_reponse}</td><td class=answer>{text(row.consensus or 'sans réponse')}"
-        f"{'<br>' + text('(groupe)') if row.modifiee else ''}</td>"
-        f"<td class=names>{text(disagreement_text(participants, row.question, row.desaccord) or '—')}</td></tr>"
-        for row in divided.itertuples()
-    )
-    questions = (
-        f"""<table class="questions">
-<thead><tr><th scope="col">N°</th><th scope="col">Bonne pratique</th><th scope="col">OUI</th><th scope="col">NON</th>
-<th scope="col">Sans rép.</th><th scope="col">Consensus</th><th scope="col">En désaccord</th></tr></thead>
-<tbody>{question_rows}</tbody></table>"""
-        if len(divided) else "<p>Toutes les questions ont fait l'unanimité.</p>"
-    )
+        f"{'<br>' + text('(groupe)') if row.modifiee else ''}</td><td class=names>{text(names)}</td></tr>"
+        for row, names in rows
+    ]
+    people = ", ".join(p.label for p in participants)
+    header = f"{participants_text(len(participants))} : {people}."
+    pages = summary_pages([(row.intitule, names) for row, names in rows], header)
+    head = ('<thead><tr><th scope="col">N°</th><th scope="col">Bonne pratique</th><th scope="col">OUI</th><th scope="col">NON</th>'
+            '<th scope="col">Sans rép.</th><th scope="col">Consensus</th><th scope="col">En désaccord</th></tr></thead>')
+    tables, start = [], 0
+    for number, count in enumerate(pages, start=1):
+        table = f'<table class="questions">{head}<tbody>{"".join(question_rows[start:start + count])}</tbody></table>'
+        if number > 1:
+            table = (f'<section class="continued"><h2>{text(f"Questions sans unanimité (suite, page {number} sur {len(pages)})")}'
+                     f"</h2>{table}</section>")
+        elif len(pages) > 1:
+            table += f'<p class="next-page">{text(f"La liste continue en page 2 ({len(pages)} pages en tout).")}</p>'
+        tables.append(table)
+        start += count
+    questions = "".join(tables) if len(divided) else "<p>Toutes les questions ont fait l'unanimité.</p>"
     warning = (
         f'<p class="warning">{text("Attention : les fichiers nomment plusieurs structures : " + " ; ".join(names) + ".")}</p>'
         if len(names) > 1 else ""
     )
     generated = generated or dt.date.today()
     title = "Atelier « 100 % Contacts efficaces » : consensus du groupe"
-    people = ", ".join(p.label for p in participants)
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -475,7 +541,7 @@ def summary_html(
 <h1>{text(title)}</h1>
 <p class="structure">{text(consensus.structure)}</p>
 {warning}
-<p class="participants">{text(f"{participants_text(len(participants))} : {people}.")}</p>
+<p class="participants">{text(header)}</p>
 </header>
 <main>
 <h2>Scores du consensus</h2>

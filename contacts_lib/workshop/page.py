@@ -25,6 +25,7 @@ from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import format_percent, lever_names, score
 from contacts_lib.messages import InputError, agreed, plural, visible
 from contacts_lib.web.browser_memory import BrowserMemory
+from contacts_lib.web.file_picker import FilePicker
 from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 from contacts_lib.workshop.consensus import (
     RADAR_LEGEND,
@@ -68,6 +69,7 @@ _STYLE = """
 .ce-workshop .ce-question-row.ce-divided { background: #fff8e6; }
 .ce-workshop .ce-question-info { flex: 1 1 30em; min-width: 18em; }
 .ce-workshop .ce-question-info p { margin: 0.1em 0; }
+.ce-workshop .ce-question-row select { min-width: 10em; }  /* « Sans réponse » whole */
 .ce-workshop .ce-qnum { font-weight: 700; color: #1f4e79; }
 .ce-workshop .ce-counts { font-variant-numeric: tabular-nums; }
 .ce-workshop .ce-tag { display: inline-block; font-size: 0.85em; padding: 0 0.4em; border-radius: 3px; margin-left: 0.4em; }
@@ -115,11 +117,8 @@ class WorkshopPage:
         self.overrides: dict[int, Answer] = {}
         self.participants: list[Participant] = []
         self._updating = False
-        self.upload = widgets.FileUpload(
-            accept=ACCEPT, multiple=True, description="Ajouter des fichiers", layout={"width": "auto"},
-            tooltip="Fichiers JSON, CSV ou XLSX des participants (plusieurs à la fois)",
-        )
-        self.upload.observe(self._on_upload, names="value")
+        self.upload = FilePicker(self.add_files, label="Ajouter des fichiers", accept=ACCEPT, multiple=True,
+                                 status="Aucun fichier ajouté")
         self.file_messages = widgets.HTML()
         self.participants_html = widgets.HTML()
         self.remove_choice = widgets.Dropdown(description="Participant", options=[(_PICK, "")], layout={"width": "auto"})
@@ -222,14 +221,6 @@ class WorkshopPage:
             messages.insert(0, tag("p", text(f"{plural(added, 'participant')} {agreed(added, 'ajouté')}."), class_="ce-meta"))
         self.file_messages.value = tag("div", "".join(messages), role="status", aria_live="polite")
         self._refresh()
-
-    def _on_upload(self, change) -> None:
-        uploaded = change["new"]
-        if not uploaded:
-            return
-        files = [(item["name"], bytes(item["content"])) for item in uploaded]
-        self.upload.value = ()  # ready for the next files (the same name again included)
-        self.add_files(files)
 
     def _on_remove(self, _button) -> None:
         chosen = self.remove_choice.value
@@ -334,6 +325,8 @@ class WorkshopPage:
         self.participants = label_participants(
             (label, diagnostic, name) for name, _, found in self._files for label, diagnostic in found
         )
+        self.upload.status = (f"{plural(len(self._files), 'fichier')} {agreed(len(self._files), 'ajouté')} "
+                              f"({plural(len(self.participants), 'participant')})" if self._files else "Aucun fichier ajouté")
         self.download_link.value = ""
         self._clearing = False
         self.restart.description = "Recommencer l'atelier (tout effacer)"
