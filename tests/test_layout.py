@@ -68,3 +68,16 @@ def test_the_public_names_are_importable_from_the_package():
     assert sorted(contacts_lib.__all__) == sorted(set(contacts_lib.__all__))
     for name in contacts_lib.__all__:
         assert getattr(contacts_lib, name) is not None, name
+
+
+@pytest.mark.parametrize("notebook", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
+def test_every_pages_words_keep_french_spacing(notebook):
+    """« 100 % Contacts efficaces » never breaks as « 100 / % Contacts… » or leaves a lone « » »:
+    the pages' own words have the non-breaking spaces the app's texts have (web.html.french_text)."""
+    from contacts_lib.web.html import french_text
+
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            assert french_text(source) == source

@@ -54,6 +54,14 @@ def test_the_reiteration_page_on_the_synthetic_log(browser, tmp_path_factory, mo
         for row in at_30.to_dict("records"):
             label = "Ensemble" if row["motif"] == "TOTAL" else row["motif"]
             expect(table.locator("tr", has_text=label).first).to_contain_text(plain(rate_text(row["taux"])))
+        # The total row is in the table's head: in view without scrolling inside the table.
+        total = table.locator("thead tr.ce-total")
+        expect(total).to_contain_text("Ensemble")
+        assert page.evaluate("""() => { let el = document.querySelector('table.ce-breakdown');
+            for (; el && el.id !== 'rendered_cells'; el = el.parentElement) {
+              const style = getComputedStyle(el);
+              if (['auto', 'scroll'].includes(style.overflowY) && el.scrollHeight > el.clientHeight + 1) return false; }
+            return true; }""")
         svg = page.locator(".ce-svg svg").first
         assert "40 % : le maximum cité par le recueil" in svg.text_content()
         page.locator("h2", has_text="Répartition").scroll_into_view_if_needed()

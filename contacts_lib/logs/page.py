@@ -199,15 +199,17 @@ class ReiterationPage:
             note = tag("p", text(f"Les {MAX_BARS} plus forts taux sur {thousands(len(frame) - 1)} ; tous sont dans le tableau."), class_="ce-meta")
         self.bars.value = tag("div", rate_bars_svg(shown, by), class_="ce-svg") + note
         head = tag("tr", "".join(tag("th", text(h), scope="col") for h in (BREAKDOWN_LABELS[by], "Contacts", "Réitérations", "Taux")))
-        body = "".join(
-            tag("tr", tag("td", text("Ensemble" if row[by] == "TOTAL" else (shown_canal(str(row[by])) if by == "canal" else str(row[by]))))
-                + tag("td", text(thousands(int(row["contacts"]))), class_="ce-num")
-                + tag("td", text(thousands(int(row["reiterations"]))), class_="ce-num")
-                + tag("td", text(rate_text(row["taux"])), class_="ce-num"))
-            for row in frame.to_dict("records")
-        )
-        self.table.value = tag("div", tag("table", tag("thead", head) + tag("tbody", body), class_="ce-structures"),
-                               style="max-height: 24em; overflow-y: auto")
+        def line(row, total: bool = False) -> str:
+            name = "Ensemble" if total else (shown_canal(str(row[by])) if by == "canal" else str(row[by]))
+            return tag("tr", tag("th" if total else "td", text(name), scope="row" if total else None)
+                       + tag("td", text(thousands(int(row["contacts"]))), class_="ce-num")
+                       + tag("td", text(thousands(int(row["reiterations"]))), class_="ce-num")
+                       + tag("td", text(rate_text(row["taux"])), class_="ce-num"), class_="ce-total" if total else None)
+
+        rows = frame.to_dict("records")
+        # The total first, in the table's head: in view whatever the table's length, never in a scroll box.
+        self.table.value = tag("table", tag("thead", head + line(rows[-1], total=True))
+                               + tag("tbody", "".join(line(row) for row in rows[:-1])), class_="ce-structures ce-breakdown")
         from contacts_lib.formats.csv_format import frame_csv_bytes
 
         name = f"reiteration-{self.window.value}-jours-par-{by}.csv"

@@ -242,7 +242,7 @@ class NetworkPage:
         self._distribution, self._adoption = distribution, by_reseau
         self.headline.value = self._headline(view, distribution)
         self.boxes.value = self._figure(lever_boxes_svg(distribution), "distribution-leviers.svg")
-        self.heatmap.value = self._figure(adoption_heatmap_svg(by_reseau), "adoption-pratiques-reseaux.svg")
+        self.heatmap.value = self._figure(adoption_heatmap_svg(by_reseau), "adoption-pratiques-reseaux.svg", wide=True)
         self._on_table()
 
     @staticmethod
@@ -270,9 +270,10 @@ class NetworkPage:
         return tag("div", cards, class_="ce-figures", role="status", aria_live="polite") + practices
 
     @staticmethod
-    def _figure(svg: str, file_name: str) -> str:
+    def _figure(svg: str, file_name: str, wide: bool = False) -> str:
+        """A figure and its download; ``wide``: too wide to scale down on a phone, it scrolls in its box."""
         link = download_link("Télécharger la figure (SVG)", svg.encode(), file_name, "image/svg+xml", class_="ce-download")
-        return tag("div", svg, class_="ce-svg") + tag("p", link)
+        return tag("div", svg, class_="ce-svg ce-wide" if wide else "ce-svg") + tag("p", link)
 
     # ------------------------------------------------------------------ the table
 

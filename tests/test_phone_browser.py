@@ -1,0 +1,75 @@
+"""Every page on a phone (390 × 844): the page never scrolls sideways; a wide figure or table
+scales or scrolls inside its own box. Screenshots in tests/artifacts/telephone-*.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from contacts_lib.web.server import (
+    APP_NOTEBOOK,
+    COSTS_NOTEBOOK,
+    LANDING_NOTEBOOK,
+    NETWORK_NOTEBOOK,
+    REITERATION_NOTEBOOK,
+    WORKSHOP_NOTEBOOK,
+    page_path,
+)
+from tests.app_server import running_app
+from tests.samples import ROOT
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PHONE = {"width": 390, "height": 844}
+#: What shows that each page is there and usable.
+READY = {
+    LANDING_NOTEBOOK: "a.ce-primary",
+    APP_NOTEBOOK: ".ce-app[data-live]",
+    NETWORK_NOTEBOOK: ".ce-figures",
+    REITERATION_NOTEBOOK: ".ce-breakdown",
+    COSTS_NOTEBOOK: ".widget-dropdown select",
+    WORKSHOP_NOTEBOOK: ".ce-file-button",
+}
+#: Elements reaching past the screen's right edge that are not inside a box of their own that
+#: scrolls (a figure, a table), and the boxes that scroll sideways without being one of those.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const own = (el) => el.closest('.ce-svg, table, .ce-scroll');
+  const name = (el) => `${el.tagName.toLowerCase()}.${String(el.className).trim().split(/\\s+/).join('.')}`.slice(0, 90);
+  const wide = [], sideways = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1 && !own(el)) wide.push(`${name(el)} → ${Math.round(box.right)} px`);
+  }
+  for (const el of [document.documentElement, document.body, ...document.querySelectorAll('body *')]) {
+    const style = getComputedStyle(el);
+    if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && !own(el)
+        && !el.matches('.ce-svg, table, .ce-scroll')) sideways.push(`${name(el)} ${el.scrollWidth} / ${el.clientWidth} px`);
+  }
+  return { width, wide: wide.slice(0, 10), sideways };
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_app(tmp_path_factory.mktemp("voila") / "voila.log") as running:
+        yield running
+
+
+@pytest.mark.parametrize("notebook", list(READY))
+def test_the_page_fits_a_phones_width(browser, server, notebook):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(server.url + page_path(notebook), timeout=180_000)
+    page.wait_for_selector(READY[notebook], timeout=180_000)
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate(OVERFLOW)
+    assert overflow == {"width": PHONE["width"], "wide": [], "sideways": []}
+    page.screenshot(path=str(ARTIFACTS / f"telephone-{notebook.removesuffix('.ipynb')}.png"))
+    # The whole page, as tall as it is, at the phone's width: what is looked at.
+    height = page.evaluate("(document.getElementById('rendered_cells') || document.body).scrollHeight")
+    page.set_viewport_size({"width": PHONE["width"], "height": min(height, 12_000)})
+    assert page.evaluate(OVERFLOW)["sideways"] == []
+    page.screenshot(path=str(ARTIFACTS / f"telephone-{notebook.removesuffix('.ipynb')}-entier.png"))
+    context.close()
