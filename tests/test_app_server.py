@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from html import escape
 
 import pytest
 
@@ -299,3 +300,79 @@ def test_a_client_of_the_older_websocket_protocol_cannot_bring_the_server_down(a
     frame = asyncio.run(ask_markup())
     assert b'"type": "markup"' in frame and b'class="ce-app"' in frame
     assert memory_kib(app._voila_pid())[0] < 400 * 1024  # KiB: the server did not run away
+
+
+def _kernel_spec_that_dies(folder, seconds: int):
+    """A ``python3`` kernel spec (first on JUPYTER_PATH) whose process dies after ``seconds``."""
+    spec = folder / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    spec.joinpath("kernel.json").write_text(json.dumps({
+        "argv": ["/bin/sh", "-c", f"sleep {seconds}; exit 1", "{connection_file}"],
+        "display_name": "Python 3", "language": "python",
+    }))
+    return {"JUPYTER_PATH": str(folder)}
+
+
+def test_a_kernel_that_cannot_start_gives_the_french_retry_page_and_no_traceback(tmp_path):
+    """A kernel that dies before its page is ready, whether preheated (the page already streaming)
+    or started for the visitor once the pools gave up: the visitor reads the French « réessayez »
+    page, which reloads itself; the server's log has one line for each, never a traceback."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    environment = _kernel_spec_that_dies(tmp_path / "jupyter", seconds=6)
+    with running_app(tmp_path / "voila.log", environment=environment) as server, sync_playwright() as playwright:
+        browser = launch(playwright)
+
+        def visit(name):
+            page = browser.new_page(locale="fr-FR")
+            page.goto(server.url + page_path(name), wait_until="commit")
+            page.wait_for_selector("h1:has-text(\"La page n'a pas pu démarrer\")", timeout=90_000)
+            text = page.inner_text("body")
+            assert "réessayez dans un instant" in text and "se rechargera d'elle-même dans 15 secondes" in text
+            assert page.title() == "La page n'a pas pu démarrer — 100 % Contacts efficaces"
+            page.close()
+
+        _wait_for_log(server, "Kernel pool of notebooks/atelier.ipynb is filled")
+        visit("atelier.ipynb")  # a preheated kernel, handed out before it died
+        _wait_for_log(server, "Preheated kernel .* for notebooks/reseau.ipynb failed")
+        visit("reseau.ipynb")  # the pool gave up: a kernel started for the visitor
+        browser.close()
+        log = server.log.read_text(errors="replace")
+    assert re.search(r"No kernel for notebooks/atelier\.ipynb: RuntimeError: Kernel died", log)
+    assert re.search(r"No kernel for notebooks/reseau\.ipynb: RuntimeError: Kernel died", log)
+    assert "Traceback" not in log and "never retrieved" not in log
+
+
+def _wait_for_log(server, pattern: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not re.search(pattern, server.log.read_text(errors="replace")):
+        assert time.monotonic() < deadline, f"« {pattern} » not in the log after {timeout} s"
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(("path", "code", "title"), [
+    ("/api/kernels/00000000-0000-0000-0000-000000000000/channels", 404, "Page introuvable"),  # no such kernel
+    ("/voila/static/absent.js", 403, "Accès refusé"),  # Voilà's static files
+    ("/voila/templates/lab/static/absent.css", 404, "Page introuvable"),  # the template's
+    ("/voila/files/notebooks/absent.txt", 403, "Accès refusé"),  # not in voila.json's allowlist
+    ("/logout", 404, "Page introuvable"),  # no sign-in, no sign-out
+])
+def test_errors_of_every_handler_are_french_pages_without_traceback(app, path, code, title):
+    """Every handler Voilà and Jupyter register answers its errors with a French page: Jupyter's
+    error template is not installed with Voilà, and its pages ended in a traceback chain."""
+    got, body, _ = _error(app.url + path)
+    assert (got, '<html lang="fr">' in body, f"<h1>{escape(title)}</h1>" in body) == (code, True, True)
+    assert "Traceback" not in app.log.read_text(errors="replace")
+
+
+def test_kernels_are_reached_through_unix_sockets_not_ports(app):
+    """voila.json: ``KernelManager.transport`` is ``ipc``: no kernel listens on a TCP port of the
+    machine, and kernels starting together never race for ports."""
+    app.wait_for_kernels(pooled_kernels(), timeout=90)
+    for pid in app.kernels():
+        arguments = open(f"/proc/{pid}/cmdline").read().split("\0")
+        connection = json.loads(open(arguments[arguments.index("-f") + 1]).read())
+        assert connection["transport"] == "ipc" and connection["ip"].endswith("-ipc")
+    assert "running over TCP" not in app.log.read_text(errors="replace")

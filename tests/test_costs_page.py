@@ -241,7 +241,7 @@ def test_the_notebook_the_landing_link_and_the_pool():
     assert markdown.startswith("[← Accueil](index.ipynb)")
     assert code == "from contacts_lib.costs.page import costs_page\n\ncosts_page()"
     pools = kernel_pools()
-    assert pools[f"notebooks/{COSTS_NOTEBOOK}"] == {"pool_size": 0} and pools[f"notebooks/{REITERATION_NOTEBOOK}"] == {"pool_size": 0}
+    assert pools[f"notebooks/{COSTS_NOTEBOOK}"] == {"pool_size": 1} and pools[f"notebooks/{REITERATION_NOTEBOOK}"] == {"pool_size": 1}
 
 
 # ---------------------------------------------------------------------------- volumes from a contact log
@@ -453,3 +453,23 @@ def test_the_unit_costs_typed_are_kept_in_the_browser_and_taken_back():
     odd = CostsPage(source)
     odd.memory._handle_custom_msg({"type": "restore", "state": {"costs": {"preset": "<script>", "fields": 3}}}, [])
     assert odd.typed() == CostsPage(source).typed()
+
+
+def test_clearing_the_unit_costs_clears_the_page_and_the_browser():
+    from contacts_lib.costs.page import CostsPage
+    from contacts_lib.network.page import page_source
+
+    source = page_source()
+    page = CostsPage(source)
+    opened = page.typed()
+    assert page.clear.layout.display == "none"  # nothing typed: nothing to clear
+    page.preset.value = "socitm-2010"
+    page.fields["courriel"].value = "1,25"
+    page.currency.value = "GBP"
+    assert page.clear.layout.display is None and not page.memory.empty
+    page.clear.click()
+    assert page.typed() == opened and page.memory.empty  # the browser forgets what it kept
+    assert page.costs() == CostsPage(source).costs() and page.clear.layout.display == "none"
+    assert "Coûts saisis effacés, ici et dans ce navigateur." in page.memory_note.value
+    page.fields["web"].value = "0,5"
+    assert page.memory_note.value == "" and page.clear.layout.display is None

@@ -1,5 +1,6 @@
-"""Twenty visitors at once, as in benchmarks/load.py: every one becomes interactive (the timings
-are the benchmark's business, not a test's: this machine is shared)."""
+"""Twenty visitors at once, as in benchmarks/load.py: every one becomes interactive and the
+server's log holds no traceback nor error (the timings are the benchmark's business, not a
+test's: this machine is shared)."""
 
 import asyncio
 import gc
@@ -22,6 +23,8 @@ def test_twenty_visitors_at_once_all_become_interactive(tmp_path):
         visits, kernels = asyncio.run(load(server, sockets=20, pages=2))
     problems = [f"{visit.kind}: {visit.problem}" for visit in visits if visit.problem or visit.seconds is None]
     assert problems == []
+    log = server.log.read_text(errors="replace").splitlines()
+    assert [line for line in log if any(word in line for word in ("Traceback", " 500 ", "ERROR", "never retrieved"))] == []
     assert len(visits) == 22 and len(kernels) >= 22
     del visits
     gc.collect()

@@ -327,7 +327,7 @@ def test_the_page_is_served_linked_and_titled():
     assert markdown.startswith("[← Accueil](index.ipynb)")
     assert code == "from contacts_lib.workshop.page import workshop_page\n\nworkshop_page()"
     pools = kernel_pools()
-    assert pools[f"notebooks/{WORKSHOP_NOTEBOOK}"] == {"pool_size": 0}
+    assert pools[f"notebooks/{WORKSHOP_NOTEBOOK}"] == {"pool_size": 1}
 
 
 def test_the_page_is_kept_in_the_browser_and_taken_back_after_a_reload():

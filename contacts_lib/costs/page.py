@@ -161,6 +161,10 @@ def cost_mix_svg(totals: dict[str, float | None], volumes: dict[str, int], curre
 MEMORY_KEY = "contacts-efficaces/couts/v1"
 
 
+#: What the page says once the unit costs typed are cleared.
+CLEARED_NOTE = tag("p", text("Coûts saisis effacés, ici et dans ce navigateur."), class_="ce-meta", role="status")
+
+
 class CostsMemory(BrowserMemory):
     """The unit costs typed, kept in the browser: ``costs`` = {preset, fields (text typed per
     channel), devise}."""
@@ -230,6 +234,9 @@ class CostsPage:
         self.memory = CostsMemory()
         self.memory.on_msg(self._on_memory)
         self.memory_note = widgets.HTML()
+        #: Offered whenever some unit cost is typed or chosen: back to the page as it opened,
+        #: here and in the browser.
+        self.clear = widgets.Button(description="Effacer les coûts saisis", layout={"width": "auto", "display": "none"})
 
         self.volume_choice.observe(self._on_volume_source, names="value")
         self.window.observe(self._on_window, names="value")
@@ -241,6 +248,7 @@ class CostsPage:
         for control in (self.depuis, self.vers, self.part):
             control.observe(self._on_what_if, names="value")
         self.download.on_click(lambda _: self._prepare())
+        self.clear.on_click(lambda _: self.clear_costs())
         self.widget = self._layout()
         self._show_volume_note()
         self._on_costs()
@@ -259,7 +267,7 @@ class CostsPage:
         costs = widgets.VBox([
             widgets.HTML(tag("h2", "Coûts unitaires (par contact)")),
             widgets.HTML(tag("p", text(PRESETS_NOTE)) + tag("p", text(EMPTY_NOTE), class_="ce-meta")),
-            self.preset, *rows, widgets.HBox([self.currency, self.currency_note]), self.label, self.memory_note, self.memory,
+            self.preset, *rows, widgets.HBox([self.currency, self.currency_note]), self.label, self.clear, self.memory_note, self.memory,
         ])
         what_if_box = widgets.VBox([
             widgets.HTML(tag("h2", "Et si une part des contacts changeait de canal ?")),
@@ -426,6 +434,21 @@ class CostsPage:
         self.memory_note.value = tag("p", text("Coûts unitaires retrouvés dans ce navigateur (saisis lors d'une visite précédente)."),
                                      class_="ce-meta", role="status")
 
+    def clear_costs(self) -> None:
+        """Back to the unit costs of the page as it opened (no preset, no cost), and nothing
+        kept in the browser any more."""
+        untouched = self._untouched
+        self.preset.value = untouched["preset"]
+        self._filling = True
+        try:
+            for canal in CANALS:
+                self.fields[canal].value = untouched["fields"][canal]
+            self.currency.value = untouched["devise"]
+        finally:
+            self._filling = False
+        self._on_costs()
+        self.memory_note.value = CLEARED_NOTE
+
     def _on_memory(self, _widget, message, _buffers) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "restore":
@@ -442,6 +465,9 @@ class CostsPage:
             self._untouched = typed  # the page as it opened: nothing typed
         with self.memory.hold_sync():
             self.memory.costs, self.memory.empty = typed, typed == self._untouched
+        self.clear.layout.display = "none" if typed == self._untouched else None
+        if typed != self._untouched and self.memory_note.value == CLEARED_NOTE:
+            self.memory_note.value = ""
         self._costs = self._read_costs()
         label = f"Coûts utilisés : {self._costs.label()}"
         chosen = presets().get(self.preset.value)

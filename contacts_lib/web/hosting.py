@@ -14,7 +14,12 @@ needs and Voilà does not do by itself:
 - a kernel handed to a page is culled if the page never connects to it (a plain GET, a closed
   tab): its idle clock starts when it leaves the pool, not when it was preheated;
 - the kernel's websocket sends its messages at once (no 40 ms wait on the larger ones);
-- the pages make no request to a third party (Voilà would fetch MathJax and FontAwesome from CDNs).
+- the pages make no request to a third party (Voilà would fetch MathJax and FontAwesome from CDNs);
+- every error a visitor can meet is a French page and one line in the server's log, never a
+  traceback: a kernel that cannot start gives the « réessayez » page (even once the page has
+  begun to stream), a kernel's websocket that cannot connect is refused with a 503, and every
+  handler Voilà and Jupyter register answers its errors in French (Jupyter's own error template
+  is not installed with Voilà: its errors would end in a « 500.html not found » traceback).
 
 The settings (pools, culling, bound) are in ``voila.json``, read by Voilà from the project folder:
 the same for ``make app``, ``contacts-efficaces app`` and, through ``binder/postBuild``, Binder.
@@ -22,17 +27,22 @@ the same for ``make app``, ``contacts-efficaces app`` and, through ``binder/post
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import json
 import re
 from html import escape
 from pathlib import Path
 
 import tornado.web
+import voila.handler
 from jupyter_server._tz import utcnow
-from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from traitlets import Integer, List, Unicode
 from voila.app import Voila
+from voila.notebook_renderer import NotebookRenderer
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -70,23 +80,115 @@ a {{ color: #1f4e79; }}</style></head>
 """
 
 
+#: Seconds after which a page refused for the moment reloads itself.
+RETRY_SECONDS = 15
+#: What a visitor reads when the page's kernel could not start.
+KERNEL_FAILED = ("La page n'a pas pu démarrer", "Le serveur n'a pas pu préparer cette page ; réessayez dans un instant.")
+
+
+class KernelUnavailable(tornado.web.HTTPError):
+    """The page's kernel could not start (or its websocket could not reach it): retry later."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(503, log_message=log_line(reason).replace("%", "%%"))  # tornado %-formats it
+
+
+def log_line(text: object) -> str:
+    """``text`` on one line of the server's log, at most 300 characters."""
+    line = " ".join(str(text).split())
+    return line[:297] + "…" if len(line) > 300 else line
+
+
 class FrenchErrors:
-    """Errors of the app's handlers as French pages (Voilà's own are in English)."""
+    """Errors of the app's handlers as French pages (Voilà's and Jupyter's own are in English,
+    and Jupyter's template for them is not installed with Voilà)."""
 
     def write_error(self, status_code: int, **kwargs) -> None:  # type: ignore[override]
+        error = (kwargs.get("exc_info") or (None, None))[1]
         titles = {
+            403: ("Accès refusé", "Cette adresse n'est pas ouverte aux visiteurs de l'outil."),
             404: ("Page introuvable", "Cette adresse ne correspond à aucune page de l'outil."),
             503: ("Trop d'utilisateurs en ce moment", "Trop d'utilisateurs en ce moment, réessayez dans un instant."),
         }
-        title, message = titles.get(
-            status_code, ("Erreur du serveur", "Le serveur n'a pas pu afficher cette page ; réessayez dans un instant.")
-        )
+        if isinstance(error, KernelUnavailable):
+            title, message = KERNEL_FAILED
+        else:
+            title, message = titles.get(
+                status_code, ("Erreur du serveur", "Le serveur n'a pas pu afficher cette page ; réessayez dans un instant.")
+            )
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        retry = 15 if status_code == 503 else None
+        retry = RETRY_SECONDS if status_code == 503 else None
         if retry:
             self.set_header("Retry-After", str(retry))
-        self.finish(french_page(title, message, retry_seconds=retry, base_url=self.base_url))
+        # Tornado's static file handlers have no ``base_url`` of their own.
+        base_url = getattr(self, "base_url", None) or self.settings.get("base_url", "/")
+        self.finish(french_page(title, message, retry_seconds=retry, base_url=base_url))
+
+    def log_exception(self, typ, value, tb) -> None:  # type: ignore[override]
+        """One line in the log for any error, never a traceback (the visitor gets a French page)."""
+        if isinstance(value, tornado.web.HTTPError):
+            return super().log_exception(typ, value, tb)
+        self.log.error("%s %s: %s: %s", self.request.method, self.request.uri, typ.__name__, log_line(value))
+
+
+def french_errors(handler_class: type) -> type:
+    """``handler_class`` answering its errors with :class:`FrenchErrors` (JSON APIs keep theirs)."""
+    if issubclass(handler_class, (FrenchErrors, APIHandler)) or not issubclass(handler_class, tornado.web.RequestHandler):
+        return handler_class
+    return type(handler_class.__name__, (FrenchErrors, handler_class), {"__module__": __name__})
+
+
+def failed_page_script(base_url: str) -> str:
+    """What a page already streaming gets when its kernel dies before it is ready: the page is
+    replaced by the French « réessayez » page, which reloads itself (headers are already sent,
+    so the status can no longer say it)."""
+    document = french_page(*KERNEL_FAILED, retry_seconds=RETRY_SECONDS, base_url=base_url)
+    literal = json.dumps(document).replace("</", "<\\/")  # no « </script> » inside the script
+    return (
+        "</div><script>(function () {"
+        f"var page = new DOMParser().parseFromString({literal}, 'text/html');"
+        "document.title = page.title; document.body.replaceWith(page.body);"
+        f"setTimeout(function () {{ location.reload(); }}, {RETRY_SECONDS * 1000});"
+        "})();</script>"
+    )
+
+
+#: Seconds between stopping a dead kernel's restarter and shutting it down: a restart under
+#: way ends first (jupyter_client fails on a shutdown in the middle of a restart).
+DEAD_KERNEL_GRACE = 5
+
+
+def stop_dead_kernel(manager, kernel_id: str | None) -> None:
+    """Shut down a kernel that died before its page was ready, without racing its restarter."""
+    if kernel_id is None or kernel_id not in manager:
+        return
+    manager.get_kernel(kernel_id).stop_restarter()
+
+    def shut_down() -> None:
+        if kernel_id in manager:
+            asyncio.ensure_future(manager.shutdown_kernel(kernel_id, now=True))
+
+    asyncio.get_event_loop().call_later(DEAD_KERNEL_GRACE, shut_down)
+
+
+class PageRenderer(NotebookRenderer):
+    """Voilà's renderer for a page whose kernel starts on request: if the kernel dies before the
+    page is ready, the page ends with the French « réessayez » page (Voilà would leave the visitor
+    before a page that never ends, and the error unretrieved in the log)."""
+
+    def generate_content_generator(self, kernel_id=None, kernel_future=None):
+        return self._ended_in_french(super().generate_content_generator(kernel_id, kernel_future), kernel_id)
+
+    async def _ended_in_french(self, generator, kernel_id):
+        try:
+            async for item in generator:
+                yield item
+        except Exception as error:  # noqa: BLE001 - whatever killed the kernel, the visitor reads French
+            handler = self.request_handler
+            handler.log.error("No kernel for %s: %s: %s", self.notebook_path, type(error).__name__, log_line(error))
+            stop_dead_kernel(handler.kernel_manager, kernel_id)
+            yield failed_page_script(self.base_url), None
 
 
 class NotFoundHandler(FrenchErrors, JupyterHandler):
@@ -170,11 +272,19 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
         PageHandler.rendering += 1
         try:
             await super().get(path)
+        except Exception as error:  # the kernel did not start: Voilà has no answer for it
+            if isinstance(error, tornado.web.HTTPError):
+                raise
+            self.log.error("No kernel for %s: %s: %s", path, type(error).__name__, log_line(error))
+            if not self._headers_written:
+                raise KernelUnavailable(str(error)) from None
+            self.write(failed_page_script(self.base_url))
+            self.finish()
         finally:
             PageHandler.rendering -= 1
 
 
-class KernelWebsocketHandler(VoilaKernelWebsocketHandler):
+class KernelWebsocketHandler(FrenchErrors, VoilaKernelWebsocketHandler):
     """The kernel's websocket, with two fixes:
 
     - it sends at once: by default tornado lets the system hold back the tail of a message of
@@ -189,6 +299,18 @@ class KernelWebsocketHandler(VoilaKernelWebsocketHandler):
     """
 
     V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+    async def pre_get(self) -> None:
+        """A kernel that dies or does not reach its « alive » state in time (a machine overloaded)
+        refuses the websocket with a 503 and one line in the log; the page sees its kernel lost
+        and reloads with its answers kept."""
+        try:
+            await super().pre_get()
+        except tornado.web.HTTPError:
+            raise
+        except (TimeoutError, RuntimeError, KeyError) as error:
+            self.log.warning("Kernel %s not reachable: %s: %s", self.kernel_id, type(error).__name__, log_line(error))
+            raise KernelUnavailable(str(error)) from None
 
     async def open(self, *args, **kwargs) -> None:
         self.set_nodelay(True)
@@ -250,6 +372,7 @@ class AppServer(Voila):
         # Voilà builds its pooled kernel manager on top of this class.
         self.voila_configuration.multi_kernel_manager_class = AppKernelManager
         self.voila_configuration.page_config_hook = local_assets_only
+        voila.handler.NotebookRenderer = PageRenderer  # the renderer of pages whose kernel starts on request
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
@@ -264,7 +387,48 @@ class AppServer(Voila):
                 return render_task, rendered, kernel_id
 
             manager.get_rendered_notebook = get_rendered_notebook
+            manager._initialize = self._watched_preheat(manager, manager._initialize)
         return settings
+
+    #: Seconds before a pool tries again to preheat a kernel after one failed to start.
+    PREHEAT_RETRY = 30
+
+    def _watched_preheat(self, manager, initialize):
+        """Voilà's preheating, watched: a kernel whose notebook fails in its pool (the kernel died,
+        never started) leaves the pool with one line in the log, is shut down, and the pool
+        tries again later; Voilà would keep it, hand it to a visitor, and leave its error
+        unretrieved (a traceback in the log when the server stops)."""
+
+        def failed(notebook_name: str, content: dict, task: asyncio.Task) -> None:
+            if task.cancelled() or task.exception() is None:
+                return
+            kernel_id = content["kernel_id"]
+            error = task.exception()
+            stop_dead_kernel(manager, kernel_id)
+            pool = manager._pools.get(notebook_name, [])
+            waiting = [item for item in pool if item.done() and not item.cancelled() and item.exception() is None
+                       and item.result() is content]
+            if not waiting:
+                return  # handed to a page already: the page's handler says it to the visitor
+            self.log.error("Preheated kernel %s for %s failed: %s: %s", kernel_id, notebook_name,
+                           type(error).__name__, log_line(error))
+            pool.remove(waiting[0])
+            manager.fill_if_needed(delay=self.PREHEAT_RETRY, notebook_name=notebook_name)
+
+        def watch(notebook_name: str, item: asyncio.Future) -> None:
+            if not item.cancelled() and item.exception() is None:
+                content = item.result()
+                content["task"].add_done_callback(functools.partial(failed, notebook_name, content))
+
+        async def watched(notebook_name, *args, **kwargs):
+            content = await initialize(notebook_name, *args, **kwargs)
+            content["task"].add_done_callback(functools.partial(failed, notebook_name, content))
+            return content
+
+        for notebook_name, pool in manager._pools.items():  # filled when the manager was made
+            for item in pool:
+                item.add_done_callback(functools.partial(watch, notebook_name))
+        return watched
 
     def init_handlers(self) -> list:
         landing = url_path_join(self.base_url, page_path(LANDING_NOTEBOOK))
@@ -280,12 +444,13 @@ class AppServer(Voila):
                 handlers.append((pattern, LandingRedirectHandler, {"landing": landing}))
             elif handler_class is TornadoVoilaHandler:
                 handlers.append((pattern, PageHandler, {**(options[0] if options else {}), **page_options}))
-            elif handler_class is VoilaContentsHandler:
+            elif handler_class is VoilaContentsHandler or handler_class is self.identity_provider.logout_handler_class:
+                # no contents to browse; no sign-in, hence no sign-out page
                 handlers.append((pattern, NotFoundHandler, *options))
             elif handler_class is VoilaKernelWebsocketHandler:
                 handlers.append((pattern, KernelWebsocketHandler, *options))
             else:
-                handlers.append(handler)
+                handlers.append((pattern, french_errors(handler_class), *options))
         return handlers
 
 
