@@ -651,9 +651,12 @@ def test_visitors_leaving_give_their_kernels_back(browser, server):
         with visitor.expect_event("close", timeout=30_000):
             visitor.close(run_before_unload=True)
         visitor.context.close()
-    seconds = server.wait_for_kernels(pooled_kernels(), timeout=120)
-    assert seconds < 30, seconds
-    assert "Culling 'idle' kernel" not in server.log.read_text(errors="replace")
+    # Each page's own request freed its kernel, not the culler (a kernel is culled after 60 s of
+    # idleness, checked every 15 s, and the log says so): no fixed time to wait for, whatever the
+    # machine's load.
+    server.wait_for_kernels(pooled_kernels(), timeout=180)
+    log = server.log.read_text(errors="replace")
+    assert "Culling 'idle' kernel" not in log and log.count("Kernel shutdown") >= 10
 
 
 # --------------------------------------------------------------------------- the other pages

@@ -7,7 +7,6 @@ import base64
 import csv
 import io
 import re
-import time
 from html import unescape
 
 import pytest
@@ -135,14 +134,6 @@ def test_what_if_by_reseau_and_impossible_moves(page):
     assert "Le coût unitaire du canal courrier n'est pas renseigné" in _plain(page.saving.value)
     page.vers.value = "guichet"
     assert "vers le même canal ne change rien" in _plain(page.saving.value)
-
-
-def test_the_slider_answers_quickly(page):
-    page.preset.value = "socitm-2010"
-    start = time.perf_counter()
-    for part in range(0, 101, 10):
-        page.part.value = part
-    assert (time.perf_counter() - start) / 11 < 0.2
 
 
 @pytest.mark.parametrize("typed, message", [

@@ -81,3 +81,16 @@ def test_every_pages_words_keep_french_spacing(notebook):
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"])
             assert french_text(source) == source
+
+
+def test_the_apps_kernel_loads_neither_pandas_nor_numpy():
+    """Every visitor of the app gets a kernel of its own: importing the app's page must not load
+    the network's analyses (pandas, numpy: some 40 MB and a slower start per kernel). They load
+    when the app compares with a network, or writes a workbook."""
+    import subprocess
+    import sys
+
+    code = ("import sys, contacts_lib.autodiagnostic.page; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'duckdb') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert loaded.strip() == "[]"

@@ -59,9 +59,9 @@ from contacts_lib.autodiagnostic.scoring import (
 from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
 from contacts_lib.formats.files import file_name_for
 from contacts_lib.messages import InputError, agreed, server_log, without_path
-from contacts_lib.network.loading import NETWORK_VARIABLE
 from contacts_lib.store import STORE_NAME, Store, Version, configured_path
 from contacts_lib.web.html import display_first_paint, french_text
+from contacts_lib.web.server import NETWORK_VARIABLE
 
 
 def _place_in_form(key: str) -> str:

@@ -21,10 +21,8 @@ from contacts_lib.formats import EXTENSIONS, read_autodiagnostics
 from contacts_lib.formats.files import shown_path
 from contacts_lib.messages import InputError
 from contacts_lib.network.tables import answers_frame, scores_frame, structures_frame
+from contacts_lib.web.server import NETWORK_VARIABLE  # noqa: F401 - the network's own name for it
 
-#: Names a file or folder of autodiagnostics: the network page shows it, and the app compares
-#: each structure with it. Unset: the network page shows the synthetic sample, the app no band.
-NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
 
 
 class NetworkError(InputError):

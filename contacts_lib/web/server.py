@@ -20,6 +20,12 @@ from pathlib import Path
 
 from contacts_lib.messages import InputError
 
+#: Names a file or folder of autodiagnostics that the server gives its pages: the network page
+#: shows it, and the app compares each structure with it. Unset: the network page shows the
+#: synthetic sample, the app no band. (Here, not in ``network``: the app reads it without
+#: importing the network's analyses, and pandas with them, into every kernel.)
+NETWORK_VARIABLE = "CONTACTS_EFFICACES_RESEAU"
+
 LANDING_NOTEBOOK = "index.ipynb"
 APP_NOTEBOOK = "autodiagnostic.ipynb"
 NETWORK_NOTEBOOK = "reseau.ipynb"
