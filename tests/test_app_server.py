@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from html import escape
+from pathlib import Path
 
 import pytest
 
@@ -372,7 +373,7 @@ def test_kernels_are_reached_through_unix_sockets_not_ports(app):
     machine, and kernels starting together never race for ports."""
     app.wait_for_kernels(pooled_kernels(), timeout=90)
     for pid in app.kernels():
-        arguments = open(f"/proc/{pid}/cmdline").read().split("\0")
-        connection = json.loads(open(arguments[arguments.index("-f") + 1]).read())
+        arguments = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+        connection = json.loads(Path(arguments[arguments.index("-f") + 1]).read_text())
         assert connection["transport"] == "ipc" and connection["ip"].endswith("-ipc")
     assert "running over TCP" not in app.log.read_text(errors="replace")
