@@ -113,15 +113,15 @@ class Store:
     :meth:`network` read them. Errors are :class:`InputError` in French, naming the file."""
 
     def __init__(self, path: Path | str | None = None, wait_seconds: float = WAIT_SECONDS, read_only: bool = False) -> None:
+        _refuse_what_keeps_nothing(path)
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
         self._connection: sqlite3.Connection | None = None
         shown = _shown(self.path)
-        if self.path.is_dir():
-            raise InputError(f"{shown} : c'est un dossier ; la base est un fichier (par exemple base.sqlite).")
-        if read_only and not self.path.exists():
-            raise InputError(f"{shown} : base introuvable (elle est créée au premier enregistrement).")
         try:
+            exists = _inspect(self.path, shown)
+            if read_only and not exists:
+                raise InputError(f"{shown} : base introuvable (elle est créée au premier enregistrement).")
             if read_only:
                 self._connection = self._open_read_only(wait_seconds)
             else:
@@ -155,18 +155,7 @@ class Store:
         return connection
 
     def _open_read_only(self, wait_seconds: float) -> sqlite3.Connection:
-        """Reading never writes; a base on a read-only disk (a backup, say) is read as it is."""
-        from urllib.parse import quote
-
-        address = "file:" + quote(str(self.path.resolve()))
-        try:
-            connection = self._connect(f"{address}?mode=ro", wait_seconds, uri=True)
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return connection
-        except sqlite3.DatabaseError:
-            if _writable(self.path):
-                raise
-        return self._connect(f"{address}?mode=ro&immutable=1", wait_seconds, uri=True)
+        return _read_only_connection(self.path, wait_seconds)
 
     def _check(self) -> None:
         """A file that is not a base of this tool, or a damaged one, is said at once."""
@@ -299,6 +288,77 @@ class Store:
             if campagne is None or version.autodiagnostic.campaign == campagne:
                 latest[key] = version
         return [latest[k].autodiagnostic for k in sorted(latest, key=first_saved.__getitem__)]
+
+
+#: The first bytes of every SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: What a base of this tool holds (tables and index), besides SQLite's own objects.
+_OWN_OBJECTS = {("table", "structures"), ("table", "versions"), ("index", "versions_by_structure")}
+
+
+def _read_only_connection(path: Path, wait_seconds: float) -> sqlite3.Connection:
+    """Reading never writes; a base on a read-only disk (a backup, say) is read as it is."""
+    from urllib.parse import quote
+
+    address = "file:" + quote(str(path.resolve()))
+    try:
+        connection = Store._connect(f"{address}?mode=ro", wait_seconds, uri=True)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.DatabaseError:
+        if _writable(path):
+            raise
+    return Store._connect(f"{address}?mode=ro&immutable=1", wait_seconds, uri=True)
+
+
+def _refuse_what_keeps_nothing(path: Path | str | None) -> None:
+    """SQLite's in-memory names and URIs (``:memory:``, ``file:…?mode=memory``) would answer
+    « saved » and keep nothing: a base is a file's path, and nothing else."""
+    text = os.fspath(path) if path is not None else ""
+    if text.strip() == ":memory:" or text.strip()[:5].casefold() == "file:":
+        from contacts_lib.messages import visible
+
+        raise InputError(
+            f"« {visible(text)} » : une base en mémoire ou une adresse SQLite ne garde rien ; "
+            "donnez le chemin d'un fichier (par exemple base.sqlite)."
+        )
+
+
+def _inspect(path: Path, shown: str) -> bool:
+    """Whether the base exists, once it is known to be a base of this tool that SQLite may open:
+    anything else (a folder, a named pipe or a device, a file of another kind, another tool's
+    SQLite file, a base of a newer schema) is refused before SQLite touches it, leaving it byte
+    for byte as it was, and without waiting (a pipe is never opened)."""
+    import stat
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{shown} : c'est un dossier ; la base est un fichier (par exemple base.sqlite).")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{shown} : ce n'est pas un fichier ordinaire (tube nommé, périphérique…) ; rien n'a été lu ni modifié.")
+    if info.st_size == 0:
+        return True  # an empty file: SQLite makes it a base
+    with open(path, "rb") as file:
+        header = file.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise InputError(
+            f"{shown} : fichier endommagé ou qui n'est pas une base de l'outil ; rien n'a été modifié "
+            "(si c'était la base, restaurez sa dernière sauvegarde)."
+        )
+    connection = _read_only_connection(path, WAIT_SECONDS)
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        objects = set(connection.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+    finally:
+        connection.close()
+    if version > SCHEMA_VERSION:
+        raise InputError(f"{shown} : base d'une version plus récente de l'outil (schéma {version}) ; mettez l'outil à jour.")
+    if objects - _OWN_OBJECTS:
+        raise InputError(f"{shown} : ce fichier est une base SQLite d'un autre outil ; rien n'a été modifié.")
+    return True
 
 
 def _diagnostic(row, path: Path) -> Autodiagnostic:

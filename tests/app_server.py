@@ -100,12 +100,17 @@ def running_app(
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"no answer from {base}: {log_path.read_text(errors='replace')[-2000:]}") from None
                 time.sleep(0.3)
-        yield RunningApp(base, process.pid, log_path)
+        app = RunningApp(base, process.pid, log_path)
+        server_pid = app._voila_pid()  # the command's Voilà server runs in a group of its own
+        yield app
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=40)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if "server_pid" in locals() and server_pid != process.pid:  # never left running by a test
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(server_pid, signal.SIGKILL)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import http.cookiejar
 import json
+import os
 import re
 import threading
 import time
@@ -359,6 +360,9 @@ def _wait_for_log(server, pattern: str, timeout: float = 90) -> None:
     ("/voila/templates/lab/static/absent.css", 404, "Page introuvable"),  # the template's
     ("/voila/files/notebooks/absent.txt", 403, "Accès refusé"),  # not in voila.json's allowlist
     ("/logout", 404, "Page introuvable"),  # no sign-in, no sign-out
+    ("/voila/templates/lab/static/..%2F..%2F..%2Fetc%2Fpasswd", 404, "Page introuvable"),  # out of the template
+    ("/voila/templates/lab/static/..%2Findex.html.j2", 404, "Page introuvable"),
+    ("/voila/static/..%2F..%2Fapp.py", 403, "Accès refusé"),
 ])
 def test_errors_of_every_handler_are_french_pages_without_traceback(app, path, code, title):
     """Every handler Voilà and Jupyter register answers its errors with a French page: Jupyter's
@@ -377,3 +381,30 @@ def test_kernels_are_reached_through_unix_sockets_not_ports(app):
         connection = json.loads(Path(arguments[arguments.index("-f") + 1]).read_text())
         assert connection["transport"] == "ipc" and connection["ip"].endswith("-ipc")
     assert "running over TCP" not in app.log.read_text(errors="replace")
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its parent does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_stopping_the_app_stops_its_server_and_every_kernel(tmp_path, signal_name):
+    """A service manager stops the app with SIGTERM, a person with Ctrl-C (SIGINT): the Voilà
+    server and all its kernels stop with it, nothing is left running."""
+    import signal
+
+    with running_app(tmp_path / "voila.log") as server:
+        server.wait_for_kernels(pooled_kernels(), timeout=120)
+        left = [server._voila_pid(), *server.kernels()]
+        assert server.pid not in left and len(left) == 1 + pooled_kernels()
+        os.kill(server.pid, getattr(signal, signal_name))  # the command alone, as systemd or Ctrl-C does
+        deadline = time.monotonic() + 60
+        while any(_running(pid) for pid in [server.pid, *left]):
+            assert time.monotonic() < deadline, [pid for pid in [server.pid, *left] if _running(pid)]
+            time.sleep(0.2)
+    assert "Kernel shutdown" in server.log.read_text(errors="replace")

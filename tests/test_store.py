@@ -315,3 +315,59 @@ def test_a_read_only_disk_refuses_saving_but_is_read(tmp_path):
     assert result.stderr.count("base en lecture seule (disque, dossier ou fichier sans droit d'écriture) ; rien n'a été enregistré.") == 2
     assert len(_rows((tmp_path / "lu.csv").read_text(encoding="utf-8"))) - 1 == len(load_network(folder).latest())
     assert (disk / "base.sqlite").read_bytes() == before
+
+
+@pytest.mark.parametrize("name", [":memory:", "file:x.sqlite?mode=memory", "file::memory:", "FILE:base.sqlite"])
+def test_a_base_that_would_keep_nothing_is_refused(tmp_path, name):
+    """SQLite's in-memory names and URIs would say « saved » and keep nothing."""
+    folder = tmp_path / "net"
+    write_sample_network(folder, 3, seed=4)
+    result = run_cli("enregistrer", str(folder), "--base", name, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "une base en mémoire ou une adresse SQLite ne garde rien" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net"]  # nothing written beside
+
+
+def _sqlite_file(path: Path, *statements: str) -> bytes:
+    with sqlite3.connect(path) as connection:
+        for statement in statements:
+            connection.execute(statement)
+    connection.close()
+    return path.read_bytes()
+
+
+def test_files_that_are_not_ours_are_refused_byte_for_byte_untouched(tmp_path):
+    folder = tmp_path / "net"
+    write_sample_network(folder, 3, seed=5)
+    cases = {
+        "vue.sqlite": (_sqlite_file(tmp_path / "vue.sqlite", "CREATE VIEW rien AS SELECT 1 AS un"), "base SQLite d'un autre outil"),
+        "futur.sqlite": (_sqlite_file(tmp_path / "futur.sqlite", "PRAGMA user_version = 99", "CREATE TABLE versions (id INTEGER)"),
+                         "base d'une version plus récente de l'outil (schéma 99)"),
+        "texte.sqlite": (b"SQLite? non, du texte\n" * 50, "n'est pas une base de l'outil"),
+    }
+    (tmp_path / "texte.sqlite").write_bytes(cases["texte.sqlite"][0])
+    for name, (content, message) in cases.items():
+        base = tmp_path / name
+        for command in (["enregistrer", str(folder)], ["score"]):
+            result = run_cli(*command, "--base", str(base))
+            assert (result.returncode, message in result.stderr, "Traceback" in result.stderr) == (2, True, False), result.stderr
+            assert base.read_bytes() == content
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(name)) == [name]  # no -wal, -shm, -journal
+
+
+def test_a_pipe_a_device_and_impossible_names_are_refused_at_once(tmp_path):
+    fifo = tmp_path / "tube.sqlite"
+    os.mkfifo(fifo)
+    folder = tmp_path / "net"
+    write_sample_network(folder, 3, seed=6)
+    for base, message in [
+        (fifo, "ce n'est pas un fichier ordinaire (tube nommé, périphérique…)"),
+        (Path("/dev/null"), "ce n'est pas un fichier ordinaire"),
+        (tmp_path / ("b" * 307 + ".sqlite"), "nom de fichier trop long"),
+        (tmp_path / "/".join(["dossier"] * 600) / "base.sqlite", "nom de fichier trop long"),
+    ]:
+        for command in (["score"], ["enregistrer", str(folder)]):
+            result = subprocess.run([CLI, *command, "--base", str(base)], capture_output=True, text=True, timeout=20)
+            assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net", "tube.sqlite"]
+    assert not Path("/dev/null-journal").exists()

@@ -34,6 +34,7 @@ import re
 from html import escape
 from pathlib import Path
 
+import tornado.log
 import tornado.web
 import voila.handler
 from jupyter_server._tz import utcnow
@@ -129,14 +130,27 @@ class FrenchErrors:
         """One line in the log for any error, never a traceback (the visitor gets a French page)."""
         if isinstance(value, tornado.web.HTTPError):
             return super().log_exception(typ, value, tb)
-        self.log.error("%s %s: %s: %s", self.request.method, self.request.uri, typ.__name__, log_line(value))
+        log = getattr(self, "log", None) or tornado.log.app_log  # tornado's static handlers have none
+        log.error("%s %s: %s: %s", self.request.method, self.request.uri, typ.__name__, log_line(value))
+
+
+class StaticPathsNotFound:
+    """A static file handler for which a path that names no static file (``..%2F…``, a path
+    Voilà's template handler cannot split) is not found (404), not a server error (500)."""
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        try:
+            await super().get(path, include_body)
+        except (AssertionError, ValueError):
+            raise tornado.web.HTTPError(404) from None
 
 
 def french_errors(handler_class: type) -> type:
     """``handler_class`` answering its errors with :class:`FrenchErrors` (JSON APIs keep theirs)."""
     if issubclass(handler_class, (FrenchErrors, APIHandler)) or not issubclass(handler_class, tornado.web.RequestHandler):
         return handler_class
-    return type(handler_class.__name__, (FrenchErrors, handler_class), {"__module__": __name__})
+    mixins = (FrenchErrors, StaticPathsNotFound) if issubclass(handler_class, tornado.web.StaticFileHandler) else (FrenchErrors,)
+    return type(handler_class.__name__, (*mixins, handler_class), {"__module__": __name__})
 
 
 def failed_page_script(base_url: str) -> str:

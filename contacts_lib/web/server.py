@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import posixpath
+import signal
 import socket
 import subprocess
 import sys
@@ -163,10 +164,42 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base:
         )
     if open_browser:
         threading.Timer(3.0, webbrowser.open, args=(here,)).start()
-    process = subprocess.Popen(voila_command(port, ip=ip), cwd=root, env={**os.environ, BASE_VARIABLE: str(base)})
+    # The server and its kernels in a group of their own, so that stopping the app stops them all.
+    process = subprocess.Popen(
+        voila_command(port, ip=ip), cwd=root, env={**os.environ, BASE_VARIABLE: str(base)}, start_new_session=True,
+    )
+    previous = {number: signal.signal(number, _stop_requested) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        process.wait()
+    except (KeyboardInterrupt, StopRequested):
+        stop_server(process)
         return 0
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class StopRequested(Exception):
+    """The app was asked to stop (SIGTERM from a service manager, SIGHUP from a closed terminal)."""
+
+
+def _stop_requested(_number, _frame) -> None:
+    raise StopRequested
+
+
+#: Seconds the server has to shut its kernels down before they are killed.
+STOP_SECONDS = 20
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop the Voilà server (it shuts its kernels down), then whatever of its group is left."""
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # a kernel left behind by a server that did not end well
+    except (ProcessLookupError, PermissionError):
+        pass
