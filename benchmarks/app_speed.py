@@ -20,7 +20,6 @@ click p95 ≤ 100 ms.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from contacts_lib.web.server import page_path
 from tests.app_server import running_app  # noqa: E402
+from benchmarks.timing import with_baseline  # noqa: E402
 from tests.browser import launch  # noqa: E402
 
 APP = "autodiagnostic.ipynb"
@@ -98,13 +98,7 @@ def main() -> int:
                         help="seconds for the kernel pool to refill (voila.json: fill_delay 4 s, then the notebook runs)")
     arguments = parser.parse_args()
 
-    # The app's own settings (voila.json), plus the baseline notebook served and preheated.
-    pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
-    pools = {**pools, f"benchmarks/{BASELINE}": {"pool_size": 1}}
-    options = (
-        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
-        '--AppServer.page_folders=["notebooks", "benchmarks"]',
-    )
+    options = with_baseline(BASELINE)
     with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "voila.log", options) as server, \
             sync_playwright() as playwright:
         base = server.url

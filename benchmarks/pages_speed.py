@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import memory_kib
+from benchmarks.timing import with_baseline
 from contacts_lib.autodiagnostic.reference import example_path
 from contacts_lib.web.server import (
     APP_NOTEBOOK,
@@ -111,12 +112,7 @@ def main() -> int:
                         help="seconds for the kernel pools to refill between rounds (voila.json: fill_delay, then the notebook runs)")
     arguments = parser.parse_args()
 
-    pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
-    pools = {**pools, f"benchmarks/{BASELINE}": {"pool_size": 1}}
-    options = (
-        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
-        '--AppServer.page_folders=["notebooks", "benchmarks"]',
-    )
+    options = with_baseline(BASELINE)
     times: dict[str, list[float]] = {name: [] for name in ["print", *USABLE, "upload"]}
     with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "voila.log", options) as server, \
             sync_playwright() as playwright:
