@@ -73,3 +73,29 @@ def test_the_page_fits_a_phones_width(browser, server, notebook):
     assert page.evaluate(OVERFLOW)["sideways"] == []
     page.screenshot(path=str(ARTIFACTS / f"telephone-{notebook.removesuffix('.ipynb')}-entier.png"))
     context.close()
+
+
+#: Every violation of the page's Content-Security-Policy, as the browser reports it.
+VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.mark.parametrize("notebook", list(READY))
+def test_the_page_works_within_its_content_security_policy(browser, server, notebook):
+    """The server's policy (hosting.SECURITY_HEADERS) lets each page load and connect only to its
+    own server, and no other site frame it; the page works within it, without a violation."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.add_init_script(VIOLATIONS)
+    response = page.goto(server.url + page_path(notebook), timeout=180_000)
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "connect-src 'self'" in policy
+    assert response.headers["x-frame-options"] == "DENY"
+    page.wait_for_selector(READY[notebook], timeout=180_000)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__violations") == []
+    context.close()

@@ -370,6 +370,27 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._preheated.discard(kernel_id)
 
 
+#: Headers of every response: the pages load and connect to nothing but their own server (the
+#: scripts Voilà and the widgets write inline, and the modules anywidget loads from blob URLs,
+#: are allowed; no other origin), and no other site can frame them.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' blob:",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
 class AppServer(Voila):
     """Voilà's standalone server with the app's pages, bound and error pages (see the module)."""
 
@@ -391,6 +412,7 @@ class AppServer(Voila):
     def init_settings(self) -> dict:
         settings = super().init_settings()
         settings["default_handler_class"] = NotFoundHandler
+        settings["headers"] = {**settings.get("headers", {}), **SECURITY_HEADERS}
         manager = self.kernel_manager
         hand_out = getattr(manager, "get_rendered_notebook", None)
         if hand_out is not None:  # preheated kernels
