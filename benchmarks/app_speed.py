@@ -80,7 +80,7 @@ def milestones(browser, url: str, *names: str) -> list[float]:
     page.add_init_script(MILESTONES)
     page.goto(url)
     for name in names:
-        page.wait_for_function(f"window.__milestones && window.__milestones.{name}", timeout=120_000)
+        page.wait_for_function(f"() => window.__milestones && window.__milestones.{name}", timeout=120_000)
     seen = page.evaluate("window.__milestones")
     context.close()
     return [seen[name] / 1000 for name in names]

@@ -77,7 +77,7 @@ def milestone(browser, url: str, name: str) -> float:
     page = context.new_page()
     page.add_init_script(MILESTONES)
     page.goto(url)
-    page.wait_for_function(f"window.__milestones && window.__milestones.{name}", timeout=180_000)
+    page.wait_for_function(f"() => window.__milestones && window.__milestones.{name}", timeout=180_000)
     seconds = page.evaluate(f"window.__milestones.{name}") / 1000
     context.close()
     return seconds
@@ -122,7 +122,7 @@ def main() -> int:
             page.goto(server.url + page_path("reseau.ipynb"))
             page.wait_for_selector(".ce-figures", timeout=180_000)
             page.wait_for_function(
-                "[...document.querySelectorAll('select option')].some(o => o.textContent === 'Bretagne')", timeout=60_000
+                "() => [...document.querySelectorAll('select option')].some(o => o.textContent === 'Bretagne')", timeout=60_000
             )
             filters = [page.evaluate(CHOOSE_AND_WAIT, region) for region in ("Bretagne", "Corse", "Normandie", "Occitanie", "Grand Est")]
             browser.close()

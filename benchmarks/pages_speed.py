@@ -87,7 +87,7 @@ def _seconds(browser, url: str, milestone: str, selector: str | None = None, upl
     if upload is not None:  # as soon as the file chooser is on the page, as a hurried visitor does
         page.wait_for_selector(".ce-file", state="attached", timeout=120_000)
         page.set_input_files(".ce-file", str(upload))
-    page.wait_for_function(f"window.__seen && window.__seen.{milestone}", timeout=180_000, polling=50)
+    page.wait_for_function(f"() => window.__seen && window.__seen.{milestone}", timeout=180_000, polling=50)
     seen = page.evaluate(f"window.__seen.{milestone}")
     context.close()
     return seen / 1000

@@ -179,13 +179,13 @@ def test_bad_file_gives_a_message_beside_the_import_and_keeps_the_form(page, ser
     page.fill("input[data-field=structure]", "Ma structure")
     page.press("input[data-field=structure]", "Tab")
     page.locator(".ce-question").nth(4).get_by_text("Non", exact=True).click()
-    page.wait_for_function("document.querySelector('.ce-results [data-result=progress]').textContent === '1 / 36 réponses'")
+    page.wait_for_function("() => document.querySelector('.ce-results [data-result=progress]').textContent === '1 / 36 réponses'")
     bad = tmp_path / "reseau.csv"
     bad.write_text("structure;" + ";".join(f"q{n:02d}" for n in range(1, 37)) + "\nCAF;" + ";".join(["bof"] * 36), encoding="utf-8")
     upload(page, bad)
     error = page.locator(".ce-import-error")
     expect(error).to_have_attribute("role", "alert")
-    page.wait_for_function("document.querySelector('.ce-import-error').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('.ce-import-error').textContent.length > 0")
     assert plain(error.inner_text()) == (
         "Import impossible : reseau.csv, ligne 2, colonne q01 : réponse « bof » non reconnue ; "
         "attendu OUI ou NON (ou vide si la question n'a pas encore de réponse)."
