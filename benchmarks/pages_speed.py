@@ -38,30 +38,13 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.load import memory_kib
 from benchmarks.timing import with_baseline
 from contacts_lib.autodiagnostic.reference import example_path
-from contacts_lib.web.server import (
-    APP_NOTEBOOK,
-    COSTS_NOTEBOOK,
-    LANDING_NOTEBOOK,
-    NETWORK_NOTEBOOK,
-    REITERATION_NOTEBOOK,
-    WORKSHOP_NOTEBOOK,
-    page_path,
-)
+from contacts_lib.web.server import APP_NOTEBOOK, page_path
 from tests.app_server import running_app
-from tests.browser import launch
+from tests.browser import PAGE_READY, launch
 
 BASELINE = "baseline_print.ipynb"
 PAGE_TARGET = 1.5
 UPLOAD_TARGET = 1.3
-#: What says that a page is usable (see the module's docstring).
-USABLE = {
-    LANDING_NOTEBOOK: "a.ce-primary",
-    APP_NOTEBOOK: ".ce-app[data-live]",
-    NETWORK_NOTEBOOK: ".ce-figures",
-    REITERATION_NOTEBOOK: ".ce-breakdown",
-    COSTS_NOTEBOOK: ".widget-dropdown select",
-    WORKSHOP_NOTEBOOK: ".ce-file-button",
-}
 BASELINE_TEXT = "Bonjour"
 
 # Milestones in the page's own clock (ms since navigation start), recorded as the DOM changes.
@@ -113,7 +96,7 @@ def main() -> int:
     arguments = parser.parse_args()
 
     options = with_baseline(BASELINE)
-    times: dict[str, list[float]] = {name: [] for name in ["print", *USABLE, "upload"]}
+    times: dict[str, list[float]] = {name: [] for name in ["print", *PAGE_READY, "upload"]}
     with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "voila.log", options) as server, \
             sync_playwright() as playwright:
         browser = launch(playwright)
@@ -122,20 +105,20 @@ def main() -> int:
             # One load at a time, each once the previous page's pool has refilled: a kernel
             # starting beside a page would slow the page that happens to come next.
             times["print"].append(_seconds(browser, f"{server.url}/voila/render/benchmarks/{BASELINE}", "text"))
-            for notebook, selector in USABLE.items():
+            for notebook, selector in PAGE_READY.items():
                 time.sleep(arguments.pause)
                 times[notebook].append(_seconds(browser, server.url + page_path(notebook), "usable", selector))
             time.sleep(arguments.pause)
             times["upload"].append(_seconds(browser, server.url + page_path(APP_NOTEBOOK), "scores", upload=example_path()))
             time.sleep(arguments.pause)
         browser.close()
-        memory = {notebook: _kernel_memory(server, notebook) for notebook in USABLE}
+        memory = {notebook: _kernel_memory(server, notebook) for notebook in PAGE_READY}
 
     baseline = statistics.median(times["print"])
     print(f"one-cell print notebook, text shown : {baseline:.2f} s (median of {arguments.rounds}; "
           f"{', '.join(f'{t:.2f}' for t in times['print'])})")
     missed = []
-    for name in [*USABLE, "upload"]:
+    for name in [*PAGE_READY, "upload"]:
         median = statistics.median(times[name])
         target = UPLOAD_TARGET if name == "upload" else PAGE_TARGET
         label = "app: open, upload → scores" if name == "upload" else f"{name.removesuffix('.ipynb')}: usable"

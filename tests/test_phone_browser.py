@@ -5,31 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from contacts_lib.web.server import (
-    APP_NOTEBOOK,
-    COSTS_NOTEBOOK,
-    LANDING_NOTEBOOK,
-    NETWORK_NOTEBOOK,
-    REITERATION_NOTEBOOK,
-    WORKSHOP_NOTEBOOK,
-    page_path,
-)
+from contacts_lib.web.server import page_path
 from tests.app_server import running_app
+from tests.browser import PAGE_READY
 from tests.samples import ROOT
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PHONE = {"width": 390, "height": 844}
-#: What shows that each page is there and usable.
-READY = {
-    LANDING_NOTEBOOK: "a.ce-primary",
-    APP_NOTEBOOK: ".ce-app[data-live]",
-    NETWORK_NOTEBOOK: ".ce-figures",
-    REITERATION_NOTEBOOK: ".ce-breakdown",
-    COSTS_NOTEBOOK: ".widget-dropdown select",
-    WORKSHOP_NOTEBOOK: ".ce-file-button",
-}
 #: Elements reaching past the screen's right edge that are not inside a box of their own that
 #: scrolls (a figure, a table), and the boxes that scroll sideways without being one of those.
 OVERFLOW = """() => {
@@ -57,12 +41,12 @@ def server(tmp_path_factory):
         yield running
 
 
-@pytest.mark.parametrize("notebook", list(READY))
+@pytest.mark.parametrize("notebook", list(PAGE_READY))
 def test_the_page_fits_a_phones_width(browser, server, notebook):
     context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
     page.goto(server.url + page_path(notebook), timeout=180_000)
-    page.wait_for_selector(READY[notebook], timeout=180_000)
+    page.wait_for_selector(PAGE_READY[notebook], timeout=180_000)
     page.wait_for_load_state("networkidle")
     overflow = page.evaluate(OVERFLOW)
     assert overflow == {"width": PHONE["width"], "wide": [], "sideways": []}
@@ -84,7 +68,7 @@ document.addEventListener('securitypolicyviolation', (event) => {
 """
 
 
-@pytest.mark.parametrize("notebook", list(READY))
+@pytest.mark.parametrize("notebook", list(PAGE_READY))
 def test_the_page_works_within_its_content_security_policy(browser, server, notebook):
     """The server's policy (hosting.SECURITY_HEADERS) lets each page load and connect only to its
     own server, and no other site frame it; the page works within it, without a violation."""
@@ -95,7 +79,7 @@ def test_the_page_works_within_its_content_security_policy(browser, server, note
     policy = response.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "connect-src 'self'" in policy
     assert response.headers["x-frame-options"] == "DENY"
-    page.wait_for_selector(READY[notebook], timeout=180_000)
+    page.wait_for_selector(PAGE_READY[notebook], timeout=180_000)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__violations") == []
     context.close()
