@@ -21,12 +21,16 @@ install: $(STAMP)
 app: $(STAMP)
 	$(BIN)/contacts-efficaces app --port $(PORT)
 
-# Chromium drives the app in the browser tests, LibreOffice recomputes the workbook's formulas.
+# Chromium drives the app in the browser tests, LibreOffice recomputes the workbook's formulas,
+# PostgreSQL is the shared store's server, Node runs the OpenID Connect provider of the sign-in tests.
 # Installed when missing (as root on Debian/Ubuntu); otherwise the command to run is printed.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -39,7 +43,13 @@ system-deps:
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-test-slow: $(STAMP) system-deps
+# The OpenID Connect provider the sign-in tests run (npm's oidc-provider, versions locked).
+OIDC := tests/oidc
+$(OIDC)/node_modules/.installed: $(OIDC)/package.json $(OIDC)/package-lock.json
+	npm ci --prefix $(OIDC) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-slow: $(STAMP) system-deps $(OIDC)/node_modules/.installed
 	$(BIN)/python -m pytest -m "slow or browser" --nbval-lax tests notebooks
 
 test: test-fast test-slow

@@ -42,6 +42,8 @@ PARTS = {
     "saveInfo": "ce-save-info",
     "versions": "ce-versions",
     "versionButton": "ce-version-button",
+    "signedIn": "ce-signed-in",
+    "signedInText": "ce-signed-in-text",
     "radar": "ce-radar",
     "radarShape": RADAR_SHAPE,
     "radarPoint": RADAR_POINT,
@@ -68,7 +70,7 @@ ATTRIBUTES = {
 }
 
 #: Custom messages between the widget and the kernel, by direction.
-MESSAGES_TO_KERNEL = ("import", "pick", "export", "save", "version", "reset", "ping", "markup", "plotly")
+MESSAGES_TO_KERNEL = ("import", "pick", "export", "save", "version", "reset", "ping", "markup", "plotly", "visitor")
 MESSAGES_TO_PAGE = ("download", "saved", "pong", "markup", "plotly")
 
 #: Largest file the page sends to the kernel (checked in the browser before sending, and again

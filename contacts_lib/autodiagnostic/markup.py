@@ -277,11 +277,26 @@ def _score_bar(results: Mapping[str, object]) -> str:
     return tag("div", cells, class_=PARTS["scoreBar"], aria_hidden="true")
 
 
+def _signed_in(uid: str) -> str:
+    """Who is signed in and a way to sign out (a server with sign-in; filled once connected)."""
+    from contacts_lib.access import signed_in_mode
+    from contacts_lib.web.server import sign_out_url
+
+    if not signed_in_mode():
+        return ""
+    return tag(
+        "p",
+        tag("span", "", class_=PARTS["signedInText"]) + " " + tag("a", "Se déconnecter", href=sign_out_url()),
+        class_=f"ce-meta {PARTS['signedIn']}",
+    ) + tag("datalist", "", id=f"{uid}-offered")
+
+
 def _store_section(uid: str, versions: Sequence[Mapping[str, object]]) -> str:
     """« Enregistrer » and the structure's saved versions (only when a store is configured)."""
     options = "".join(tag("option", text(str(v["label"])), value=str(v["id"])) for v in versions)
     return (
         tag("h2", "Base des autodiagnostics", id=f"{uid}-store-title")
+        + _signed_in(uid)
         + tag("p", "Chaque enregistrement ajoute une version de la structure à la base ; rien n'est remplacé.", class_="ce-meta")
         + tag("button", "Enregistrer cette version", type="button", class_=f"ce-button ce-primary {PARTS['save']}")
         + _notices("save")

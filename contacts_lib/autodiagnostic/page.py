@@ -11,14 +11,17 @@ setting ``header`` and ``answers`` and by calling :meth:`import_file`, :meth:`pi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import threading
+from pathlib import Path
 
 import anywidget
 import plotly.graph_objects as go
 import traitlets
 
+from contacts_lib.access import EVERYONE, ROLES, signed_in_mode, visitor
 from contacts_lib.autodiagnostic.action_plan import action_plan
 from contacts_lib.autodiagnostic.answers import (
     HEADER_FIELDS,
@@ -64,6 +67,12 @@ from contacts_lib.web.html import display_first_paint, french_text
 from contacts_lib.web.server import NETWORK_VARIABLE
 
 
+def _store_exists(base) -> bool:
+    """Whether there is something to read (a file base is created by its first save; a server's
+    base always exists)."""
+    return not isinstance(base, Path) or base.exists()
+
+
 def _place_in_form(key: str) -> str:
     """Where a value sits in the form, for messages: « Champ Nom de la structure »."""
     labels = {spec.key: spec.label for spec in HEADER_FIELDS}
@@ -87,6 +96,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     choices = traitlets.List(traitlets.Unicode()).tag(sync=True)
     #: The structure's saved versions, newest first: ``{"id", "label"}`` (a store is configured).
     versions = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: On a server with sign-in: who is signed in (``text``) and the structures offered (``offered``).
+    visitor = traitlets.Dict().tag(sync=True)
 
     def __init__(self, autodiagnostic: Autodiagnostic | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -297,28 +308,64 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     # ------------------------------------------------------------------ the store
 
     def _read_history(self) -> None:
-        """The versions of the structure named in the form (none when no store or no name)."""
+        """The versions of the structure named in the form (none when no store or no name, or
+        when the signed-in person may not reach that structure)."""
         name = str(self.header.get("structure", "")).strip()
         key = structure_key(name) if name else None
         self._pending_version = None
         if self.store_path is None or key is None:
             self._history, self._history_key = [], key
         elif key != self._history_key or not self._history:
-            try:
-                if not self.store_path.exists():
-                    self._history = []
-                else:
-                    with Store(self.store_path, read_only=True) as store:
-                        self._history = store.history(name)
-            except InputError as error:
-                self._history = []
-                self.say("save", "error", f"Versions enregistrées illisibles : {self._store_message(error)}")
+            history = self._stored_history(name)
+            person = visitor()
+            self._history = history if person is not None and person.may_reach(name, [v.autodiagnostic for v in history]) else []
             self._history_key = key
         self.versions = [
             {"id": v.id, "label": f"Version {v.number} · {v.saved_at_text().replace(' à ', ' ')} · moyenne "
-                                  f"{format_percent(score(v.autodiagnostic).moyenne)}"}
+                                  f"{format_percent(score(v.autodiagnostic).moyenne)}"
+                                  + (f" · par {v.saved_by}" if v.saved_by else "")}
             for v in reversed(self._history)
         ]
+
+    def _stored_history(self, name: str) -> list[Version]:
+        """Every saved version of the structure ``name``, whoever may see them (checked by the caller)."""
+        try:
+            if not _store_exists(self.store_path):
+                return []
+            with Store(self.store_path, read_only=True) as store:
+                return store.history(name)
+        except InputError as error:
+            self.say("save", "error", f"Versions enregistrées illisibles : {self._store_message(error)}")
+            return []
+
+    def _refused(self, what: str, name: str) -> None:
+        """A store action outside the signed-in person's perimeter: said to them, and written to
+        the server's log with who and when (never the answers)."""
+        person = visitor()
+        who = f"{person.identifiant} ({person.role})" if person is not None else "personne de connecté"
+        server_log(f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} refus : {who} : {what} « {name} » "
+                   "hors de son périmètre")
+        self.say("save", "error", f"« {name} » n'est pas dans votre périmètre : {what} refusé. "
+                 "Vos réponses restent dans le formulaire.")
+
+    def learn_visitor(self) -> None:
+        """On a server with sign-in, say who is signed in and offer the names of their structures."""
+        person = visitor()
+        if person is EVERYONE:
+            return
+        if person is None:
+            self.visitor = {"text": "Connexion non reconnue : rechargez la page pour vous reconnecter.", "offered": []}
+            return
+        offered = set(person.spellings) if person.role == "gestionnaire" else set()
+        try:
+            if self.store_path is not None and _store_exists(self.store_path):
+                with Store(self.store_path, read_only=True) as store:
+                    offered |= {d.structure for d in store.latest() if person.covers(d)}
+        except InputError as error:
+            server_log(f"application : {error}")
+        perimeter = "toutes les structures" if person.sees_everything else person.perimeter_text()
+        self.visitor = {"text": f"Connecté : {person.identifiant} ({ROLES[person.role]}) ; périmètre : {perimeter}.",
+                        "offered": sorted(offered, key=structure_key)}
 
     def _store_message(self, error: InputError) -> str:
         """A store's message as the visitor reads it: the store named in words, its path in the
@@ -367,9 +414,14 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                      field=field)
             return None
         autodiagnostic = self.current()
+        person = visitor()
+        history = self._stored_history(autodiagnostic.structure)
+        if person is None or not person.may_save(autodiagnostic, [v.autodiagnostic for v in history]):
+            self._refused("enregistrement", autodiagnostic.structure)
+            return None
         try:
             with Store(self.store_path, wait_seconds=10) as store:
-                saved = store.save([autodiagnostic], source="application")[0]
+                saved = store.save([autodiagnostic], source="application", saved_by=person.identifiant or None)[0]
         except InputError as error:
             self.say("save", "error", f"Enregistrement impossible : {self._store_message(error)} Vos réponses restent dans le formulaire.")
             return None
@@ -384,8 +436,13 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         """Fill the form with a saved version; the form's unsaved changes are replaced only when
         asked twice (the first time, the page says what would be lost)."""
         chosen = next((v for v in self._history if v.id == version_id), None)
-        if chosen is None:
+        if chosen is None:  # only the versions listed to this person can be loaded
             self.say("save", "error", "Version introuvable ; choisissez-en une dans la liste.")
+            if signed_in_mode():
+                person = visitor()
+                server_log(f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} refus : "
+                           f"{person.identifiant if person else 'personne de connecté'} : version {version_id} "
+                           "demandée hors des versions qui lui sont listées")
             return
         blank = not any(self.answers) and not any(str(v).strip() for k, v in self.header.items() if k != "structure")
         if self._shown_version() is None and not blank and self._pending_version != version_id:
@@ -472,6 +529,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             "version": lambda message, buffers: self.load_version(
                 message.get("id") if isinstance(message.get("id"), int) else -1),
             "reset": lambda message, buffers: self.reset(),
+            "visitor": lambda message, buffers: self.learn_visitor(),
             "markup": self._on_markup,
             "plotly": self._on_plotly,
         }

@@ -187,6 +187,22 @@ def _csv_errors(source: str, reader_holder: list):
         raise InputError(f"{source}, ligne {line} : CSV illisible ({_csv_reason(error)}).") from None
 
 
+def table_rows(content: bytes, source: str):
+    """A csv reader of any small table file (separator, encoding and limits as for
+    autodiagnostics) and its header's cells, stripped and case folded; errors in French."""
+    lines = _lines(content, source)
+    declared, first = _first_line(lines)
+    if declared is None and not any(line.strip() for line in first):
+        raise InputError(f"{source} : le fichier est vide.")
+    separator = declared or max(_SEPARATORS, key=first[-1].count)
+    reader = csv.reader(itertools.chain(first, lines), delimiter=separator)
+    with _csv_errors(source, [reader]):
+        header = next(reader)
+        while not any(cell.strip() for cell in header):
+            header = next(reader)
+    return reader, [cell.strip().lstrip("\ufeff").casefold() for cell in header]
+
+
 def open_csv(content: bytes, source: str):
     """A csv reader past the header line, and the file's layout; errors in French."""
     lines = _lines(content, source)

@@ -73,7 +73,32 @@ class Source:
 def page_source() -> Source:
     """The store named by ``CONTACTS_EFFICACES_BASE`` (each structure's versions), else the files
     named by ``CONTACTS_EFFICACES_RESEAU``, else the synthetic sample. A store that is empty or
-    cannot be read is said, and the files or the sample are shown instead."""
+    cannot be read is said, and the files or the sample are shown instead. On a server with
+    sign-in, only what the signed-in person's perimeter covers (:mod:`contacts_lib.access`)."""
+    return _within_perimeter(_every_structure())
+
+
+def _within_perimeter(source: Source) -> Source:
+    from contacts_lib.access import visitor
+
+    person = visitor()
+    if person is not None and person.sees_everything:
+        return source
+    network = source.network
+    keep = [i for i, d in enumerate(network.diagnostics) if person is not None and person.covers(d)]
+    if person is None:
+        raise InputError("votre connexion n'est pas reconnue ; rechargez la page pour vous reconnecter.")
+    if not keep:
+        raise InputError(f"aucun autodiagnostic de votre périmètre ({person.perimeter_text()}) dans les données du réseau.")
+    restricted = Network(tuple(network.diagnostics[i] for i in keep), tuple(network.sources[i] for i in keep),
+                         problems=network.problems, identifiers=tuple(network.identifiers[i] for i in keep))
+    structures = restricted.structures["cle_structure"].nunique()
+    return dataclasses.replace(source, network=restricted,
+                               description=f"{source.description} ; votre périmètre : {person.perimeter_text()} "
+                               f"({structures_text(structures)})")
+
+
+def _every_structure() -> Source:
     from contacts_lib.store import STORE_NAME, Store, configured_path
 
     note, stamp = "", None

@@ -28,28 +28,36 @@ the same for ``make app``, ``contacts-efficaces app`` and, through ``binder/post
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import json
+import os
 import re
+import tempfile
 from html import escape
 from pathlib import Path
 
 import tornado.log
 import tornado.web
 import voila.handler
+from jupyter_core.utils import ensure_async
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from traitlets import Integer, List, Unicode
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.utils import ENV_VARIABLE
 
+from contacts_lib.access import ACCESS_VARIABLE, NETWORK_PAGES, VISITORS_VARIABLE
 from contacts_lib.web.server import (
     LANDING_NOTEBOOK,
     PAGES_FOLDER,
@@ -57,11 +65,18 @@ from contacts_lib.web.server import (
     page_path,
 )
 
+#: The signed-in person a page is being rendered for (its kernel is handed to them).
+VISITOR: contextvars.ContextVar[str | None] = contextvars.ContextVar("visitor", default=None)
 
-def french_page(title: str, message: str, *, retry_seconds: int | None = None, base_url: str = "/") -> str:
-    """A short page in French for what the server refuses, with a way back to the landing page."""
+
+def french_page(title: str, message: str, *, retry_seconds: int | None = None, base_url: str = "/",
+                body_html: str = "", landing: bool = True) -> str:
+    """A short page in French for what the server refuses, with a way back to the landing page
+    (``body_html``: more of the page, built by the server with every value escaped)."""
     refresh = f'<meta http-equiv="refresh" content="{retry_seconds}">' if retry_seconds else ""
-    landing = escape(base_url.rstrip("/") + page_path(LANDING_NOTEBOOK), quote=True)
+    home = escape(base_url.rstrip("/") + page_path(LANDING_NOTEBOOK), quote=True)
+    back = f'<p><a href="{home}">Aller à l\'accueil de l\'outil « 100 % Contacts efficaces »</a></p>' if landing else ""
+    text = f"<p>{escape(message)}</p>" if message else ""
     retry = (
         f"<p>La page se rechargera d'elle-même dans {retry_seconds} secondes. Les réponses déjà saisies "
         "dans ce navigateur sont gardées.</p>"
@@ -75,8 +90,7 @@ def french_page(title: str, message: str, *, retry_seconds: int | None = None, b
 <style>body {{ font-family: system-ui, "DejaVu Sans", Arial, sans-serif; color: #1b1b1b; max-width: 40em;
 margin: 3em auto; padding: 0 1em; line-height: 1.5; }} h1 {{ color: #1f4e79; font-size: 1.5em; }}
 a {{ color: #1f4e79; }}</style></head>
-<body><main><h1>{escape(title)}</h1><p>{escape(message)}</p>{retry}
-<p><a href="{landing}">Aller à l'accueil de l'outil « 100 % Contacts efficaces »</a></p></main></body>
+<body><main><h1>{escape(title)}</h1>{text}{retry}{body_html}{back}</main></body>
 </html>
 """
 
@@ -108,6 +122,7 @@ class FrenchErrors:
         error = (kwargs.get("exc_info") or (None, None))[1]
         titles = {
             403: ("Accès refusé", "Cette adresse n'est pas ouverte aux visiteurs de l'outil."),
+            **({} if not isinstance(error, PageRefused) else {403: ("Page réservée", str(error.message))}),
             404: ("Page introuvable", "Cette adresse ne correspond à aucune page de l'outil."),
             503: ("Trop d'utilisateurs en ce moment", "Trop d'utilisateurs en ce moment, réessayez dans un instant."),
         }
@@ -132,6 +147,14 @@ class FrenchErrors:
             return super().log_exception(typ, value, tb)
         log = getattr(self, "log", None) or tornado.log.app_log  # tornado's static handlers have none
         log.error("%s %s: %s: %s", self.request.method, self.request.uri, typ.__name__, log_line(value))
+
+
+class PageRefused(tornado.web.HTTPError):
+    """A page this signed-in person may not open (``message``: what they read)."""
+
+    def __init__(self, message: str, log_message: str) -> None:
+        super().__init__(403, log_message=log_line(log_message).replace("%", "%%"))
+        self.message = message
 
 
 class StaticPathsNotFound:
@@ -280,6 +303,16 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
         if visitors >= self.max_visitors:
             self.log.warning("Refusing %s: %d visitors for %d at most", path, visitors, self.max_visitors)
             raise tornado.web.HTTPError(503)
+        provider = self.identity_provider
+        if hasattr(provider, "person"):  # a server with sign-in: the page's kernel is this person's
+            person = provider.person(self.current_user.username)
+            notebook = path.split("/")[-1]
+            if person is None or not person.may_open(notebook):
+                raise PageRefused(
+                    "Cette page montre de nombreuses structures : elle est réservée aux têtes de réseau et aux analystes.",
+                    f"Refused page {path} to {self.current_user.username} ({person.role if person else 'no rights'})",
+                )
+            VISITOR.set(self.current_user.username)
         # Reading the token sets the "_xsrf" cookie, which the page's shutdown request sends back.
         self.xsrf_token  # noqa: B018
         self._kernel_ready = self._ready_kernel_first(path)
@@ -343,16 +376,47 @@ class AppKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._preheated: set[str] = set()  # started for a pool and not handed to a page yet
+        self._owners: dict[str, str] = {}  # kernel id → the signed-in person its page was handed to
 
     async def start_kernel(self, *args, **kwargs) -> str:
         kernel_id = await super().start_kernel(*args, **kwargs)
         if (kwargs.get("env") or {}).get(ENV_VARIABLE.VOILA_PREHEAT) == "True":
             self._preheated.add(kernel_id)
+        elif VISITOR.get() is not None:  # started for a signed-in person's page
+            self.hand_to(kernel_id, VISITOR.get())
         return kernel_id
 
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs) -> None:
         self._preheated.discard(kernel_id)
+        self._forget_owner(kernel_id)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+    def hand_to(self, kernel_id: str, identifiant: str) -> None:
+        """The kernel is this person's: only they reach it, and its page's code reads who they
+        are from a file of the server's private folder named by the kernel's id."""
+        self._owners[kernel_id] = identifiant
+        folder = os.environ.get(VISITORS_VARIABLE)
+        if folder:
+            path = os.path.join(folder, kernel_id)
+            descriptor = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(identifiant)
+            os.replace(path + ".tmp", path)
+
+    def _forget_owner(self, kernel_id: str) -> None:
+        self._owners.pop(kernel_id, None)
+        folder = os.environ.get(VISITORS_VARIABLE)
+        if folder and "/" not in kernel_id:
+            try:
+                os.remove(os.path.join(folder, kernel_id))
+            except FileNotFoundError:
+                pass
+
+    def owner_of(self, kernel_id: str) -> str | None:
+        return self._owners.get(kernel_id)
+
+    def kernels_of(self, identifiant: str) -> list[str]:
+        return [kernel_id for kernel_id, owner in self._owners.items() if owner == identifiant]
 
     def visitor_kernels(self) -> int:
         """Kernels held by pages (or given to one that never connected)."""
@@ -368,6 +432,27 @@ class AppKernelManager(AsyncMappingKernelManager):
         if kernel is not None:
             kernel.last_activity = utcnow()
         self._preheated.discard(kernel_id)
+        if VISITOR.get() is not None:
+            self.hand_to(kernel_id, VISITOR.get())
+
+
+class KernelModelNotFound(KernelHandler):
+    """``/api/kernels/<id>``: the pages never read a kernel's model, so no visitor can (it would
+    tell anyone knowing an id what another visitor's kernel is doing); the shutdown the pages send
+    goes through Voilà's own address."""
+
+    async def get(self, kernel_id: str) -> None:
+        raise tornado.web.HTTPError(404)
+
+
+class OwnKernelShutdown(VoilaShutdownKernelHandler):
+    """Voilà's « the visitor left » request, for the visitor's own kernel only on a server with
+    sign-in (Voilà checks only that someone is signed in)."""
+
+    async def post(self, kernel_id: str) -> None:
+        if not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "write", "kernels")):
+            raise tornado.web.HTTPError(403)
+        await super().post(kernel_id)
 
 
 #: Headers of every response: the pages load and connect to nothing but their own server (the
@@ -401,18 +486,47 @@ class AppServer(Voila):
     page_folders = List(
         Unicode(), [PAGES_FOLDER], config=True, help="Folders of the project whose notebooks are served as pages."
     )
+    access_file = Unicode(
+        "", config=True,
+        help="The rights file (identifiant, role, perimetre): people sign in with OpenID Connect "
+        "(OidcIdentityProvider's settings) and each reaches only their perimeter. Empty: no sign-in.",
+    )
 
     def initialize(self, argv=None) -> None:
         super().initialize(argv)
+        if self.access_file:
+            self._sign_in_mode()
         # Voilà builds its pooled kernel manager on top of this class.
         self.voila_configuration.multi_kernel_manager_class = AppKernelManager
         self.voila_configuration.page_config_hook = local_assets_only
         voila.handler.NotebookRenderer = PageRenderer  # the renderer of pages whose kernel starts on request
 
+    def _sign_in_mode(self) -> None:
+        """People sign in; each page's kernel knows whose it is; the pages that show many
+        structures start their kernel for the person who opens them (a preheated one would have
+        drawn them for no one)."""
+        from contacts_lib.access import current_access_list
+        from contacts_lib.web.signin import KernelOwnerAuthorizer, OidcIdentityProvider
+
+        path = os.path.abspath(self.access_file)
+        current_access_list(path)  # checked before the server starts: InputError in French
+        os.environ[ACCESS_VARIABLE] = path
+        os.environ[VISITORS_VARIABLE] = tempfile.mkdtemp(prefix="contacts-visiteurs-")  # mode 0700
+        self.identity_provider_class = OidcIdentityProvider
+        self.authorizer_class = KernelOwnerAuthorizer
+        self.config.OidcIdentityProvider.access_file = path
+        pools = dict(self.config.VoilaKernelManager.get("kernel_pools_config", {}))
+        for notebook in NETWORK_PAGES:
+            pools[f"{PAGES_FOLDER}/{notebook}"] = {"pool_size": 0}
+        self.config.VoilaKernelManager.kernel_pools_config = pools
+
     def init_settings(self) -> dict:
         settings = super().init_settings()
         settings["default_handler_class"] = NotFoundHandler
         settings["headers"] = {**settings.get("headers", {}), **SECURITY_HEADERS}
+        provider = self.identity_provider
+        secure = getattr(provider, "public_url", "").startswith("https://")
+        settings["xsrf_cookie_kwargs"] = {"samesite": "Lax", **({"secure": True} if secure else {})}
         manager = self.kernel_manager
         hand_out = getattr(manager, "get_rendered_notebook", None)
         if hand_out is not None:  # preheated kernels
@@ -480,11 +594,22 @@ class AppServer(Voila):
                 handlers.append((pattern, LandingRedirectHandler, {"landing": landing}))
             elif handler_class is TornadoVoilaHandler:
                 handlers.append((pattern, PageHandler, {**(options[0] if options else {}), **page_options}))
-            elif handler_class is VoilaContentsHandler or handler_class is self.identity_provider.logout_handler_class:
-                # no contents to browse; no sign-in, hence no sign-out page
+            elif handler_class is VoilaContentsHandler or (
+                not self.access_file and handler_class in (self.identity_provider.logout_handler_class,
+                                                           self.identity_provider.login_handler_class)
+            ):
+                # no contents to browse; without sign-in, no sign-in or sign-out page
                 handlers.append((pattern, NotFoundHandler, *options))
             elif handler_class is VoilaKernelWebsocketHandler:
                 handlers.append((pattern, KernelWebsocketHandler, *options))
+            elif handler_class is KernelHandler:
+                handlers.append((pattern, KernelModelNotFound, *options))
+            elif handler_class is VoilaShutdownKernelHandler:
+                handlers.append((pattern, OwnKernelShutdown, *options))
+            elif handler_class is RequestInfoSocketHandler:
+                # the request of a preheated kernel's page, for notebooks that wait for it: ours do
+                # not, and anyone could read it
+                handlers.append((pattern, NotFoundHandler, *options))
             else:
                 handlers.append((pattern, french_errors(handler_class), *options))
         return handlers

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import webbrowser
+from dataclasses import dataclass
 from pathlib import Path
 
 from contacts_lib.messages import InputError
@@ -89,6 +90,11 @@ def local_assets_only(page_config: dict, **_) -> dict:
     return page_config
 
 
+def sign_out_url() -> str:
+    """The sign-out address relative to a page (so that it works under a prefix too)."""
+    return posixpath.relpath("/logout", posixpath.dirname(page_path(APP_NOTEBOOK)))
+
+
 def app_url(port: int, host: str = LOCAL_IP) -> str:
     return f"http://{host}:{port}{page_path(LANDING_NOTEBOOK)}"
 
@@ -139,14 +145,56 @@ def _addresses_to_share(ip: str) -> list[str]:
     return sorted(address for address in found if not address.startswith("127.")) or [socket.gethostname()]
 
 
-def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base: Path | None = None) -> int:
+@dataclass(frozen=True)
+class SignIn:
+    """How people sign in (``app --acces``): the rights file and the OpenID Connect provider
+    (the client secret is read from ``CONTACTS_EFFICACES_OIDC_SECRET``, never from a command line)."""
+
+    access: Path
+    issuer: str
+    client_id: str
+    public_url: str = ""
+    session_hours: float = 8.0
+
+    def check(self) -> int:
+        """Check everything before the server starts; the number of people in the rights file."""
+        from contacts_lib.access import AccessList
+        from contacts_lib.web.signin import SECRET_VARIABLE
+
+        people = len(AccessList.read(self.access).people)
+        if not self.issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise InputError(f"--oidc-emetteur « {self.issuer} » : l'adresse du service de connexion doit commencer par https://.")
+        if not self.client_id.strip():
+            raise InputError("--oidc-client : l'identifiant de client donné par le service de connexion est obligatoire.")
+        if not os.environ.get(SECRET_VARIABLE, "").strip():
+            raise InputError(f"secret de client absent : mettez-le dans la variable d'environnement {SECRET_VARIABLE}.")
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            raise InputError(f"--adresse-publique « {self.public_url} » : donnez une adresse complète (https://…).")
+        if not self.session_hours > 0:
+            raise InputError("--session-heures : donnez un nombre d'heures positif.")
+        return people
+
+    def options(self) -> list[str]:
+        return [
+            f"--AppServer.access_file={self.access.resolve()}",
+            f"--OidcIdentityProvider.issuer={self.issuer}",
+            f"--OidcIdentityProvider.client_id={self.client_id}",
+            f"--OidcIdentityProvider.public_url={self.public_url}",
+            f"--OidcIdentityProvider.session_hours={self.session_hours}",
+        ]
+
+
+def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base: Path | None = None,
+          sign_in: SignIn | None = None) -> int:
     """Run the app's server until interrupted; return its exit status. Its pages save into the
-    store ``base`` (else the default one: ``CONTACTS_EFFICACES_BASE`` or the user's data folder)."""
+    store ``base`` (else the default one: ``CONTACTS_EFFICACES_BASE`` or the user's data folder);
+    with ``sign_in``, people sign in and each reaches only their perimeter."""
     from contacts_lib.store import BASE_VARIABLE, Store
 
     if not 1 <= port <= 65535:
         raise InputError(f"port {port} invalide : choisir un nombre entre 1 et 65535.")
     root = project_root()
+    people = sign_in.check() if sign_in is not None else 0
     check_port_free(port, ip)
     with Store(base) as store:  # created, or checked, before the server starts
         base = store.path.resolve()
@@ -154,19 +202,24 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base:
     everywhere = ip in ("0.0.0.0", "::", "")
     here = app_url(port, LOCAL_IP if everywhere else ip)
     print(f"Application d'autodiagnostic : {here}  (Ctrl+C pour arrêter)", flush=True)
+    if sign_in is not None:
+        print(f"Connexion obligatoire par {sign_in.issuer} ; droits : {sign_in.access} "
+              f"({people} {'personne' if people == 1 else 'personnes'}).", flush=True)
     if ip != LOCAL_IP:
         shared = ", ".join(app_url(port, address) for address in _addresses_to_share(ip))
-        print(
-            f"Depuis les autres postes : {shared}\n"
-            "Attention : l'application n'a pas d'authentification ; quiconque atteint cette adresse "
-            "peut l'utiliser. À réserver à un réseau de confiance (salle d'atelier, réseau interne).",
-            flush=True,
-        )
+        print(f"Depuis les autres postes : {shared}", flush=True)
+        if sign_in is None:
+            print(
+                "Attention : l'application n'a pas d'authentification ; quiconque atteint cette adresse "
+                "peut l'utiliser. À réserver à un réseau de confiance (salle d'atelier, réseau interne), "
+                "ou lancez-la avec --acces pour que chacun se connecte.",
+                flush=True,
+            )
     if open_browser:
         threading.Timer(3.0, webbrowser.open, args=(here,)).start()
     # The server and its kernels in a group of their own, so that stopping the app stops them all.
     process = subprocess.Popen(
-        voila_command(port, ip=ip), cwd=root, env={**os.environ, BASE_VARIABLE: str(base)}, start_new_session=True,
+        voila_command(port, *(sign_in.options() if sign_in else ()), ip=ip), cwd=root, env={**os.environ, BASE_VARIABLE: str(base)}, start_new_session=True,
     )
     previous = {number: signal.signal(number, _stop_requested) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:

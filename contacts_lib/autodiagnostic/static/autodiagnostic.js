@@ -123,6 +123,7 @@ function bind(root, model, page, contract) {
   listen(fileInput, "change", sendFile);
   listen(find("pickButton"), "click", () => act({ type: messages.pick, index: Number(pickSelect.value) }));
   if (versionsBox) {
+    send({ type: messages.visitor }); // a server with sign-in says who is signed in, and their structures
     listen(find("save"), "click", () => {
       busy();
       act({ type: messages.save });
@@ -212,6 +213,23 @@ function bind(root, model, page, contract) {
       }),
     );
   }
+  function showVisitor() {
+    const box = find("signedIn");
+    if (!box) return;
+    const visitor = model.get("visitor");
+    box.querySelector(parts.signedInText).textContent = visitor.text || "";
+    const offered = root.querySelector("datalist");
+    const name = root.querySelector(`[${attr.field}="structure"]`);
+    if (!offered || !name) return;
+    offered.replaceChildren(
+      ...(visitor.offered || []).map((structure) => {
+        const option = document.createElement("option");
+        option.value = structure;
+        return option;
+      }),
+    );
+    name.setAttribute("list", offered.id);
+  }
   function onMessage(message, buffers) {
     alive(); // any message says the kernel is there
     if (!message || message.type === messages.pong) return; // the answer to a ping says only that
@@ -242,6 +260,7 @@ function bind(root, model, page, contract) {
     ["change:notice", showNotice],
     ["change:choices", showChoices],
     ["change:versions", showVersions],
+    ["change:visitor", showVisitor],
     ["msg:custom", onMessage],
   ];
   for (const [event, listener] of listeners) model.on(event, listener);
