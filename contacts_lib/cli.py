@@ -225,14 +225,42 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument(
         "--ip", default="127.0.0.1", metavar="ADRESSE",
         help="adresse d'écoute (127.0.0.1 par défaut : cette machine seulement ; 0.0.0.0 : tout le réseau local, "
-        "sans authentification, à réserver à un réseau de confiance)",
+        "sans authentification si --acces n'est pas donné, à réserver alors à un réseau de confiance)",
     )
+    app.add_argument(
+        "--acces", type=Path, metavar="ACCES.csv",
+        help="fichier des droits (identifiant, role, perimetre) : chacun se connecte (OpenID Connect) et ne voit "
+        "que son périmètre ; le secret de client est lu dans la variable CONTACTS_EFFICACES_OIDC_SECRET",
+    )
+    app.add_argument("--oidc-emetteur", metavar="URL", help="adresse du service de connexion OpenID Connect (émetteur), "
+                     "par exemple https://auth.agentconnect.gouv.fr/api/v2")
+    app.add_argument("--oidc-client", metavar="ID", help="identifiant de client de l'application auprès de ce service")
+    app.add_argument("--adresse-publique", metavar="URL", default="",
+                     help="adresse tapée par les utilisateurs (https://… derrière un proxy) : le retour de connexion y arrive "
+                     "et les cookies y sont réservés au https")
+    app.add_argument("--session-heures", type=float, default=8.0, metavar="H",
+                     help="durée d'une session avant de se reconnecter (8 heures par défaut)")
     return parser
 
 
 def _terminal_text(text: str, width: int) -> str:
     text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _sign_in(arguments):
+    """The app's sign-in settings, or None (no --acces: the app is open to whoever reaches it)."""
+    from contacts_lib.web.server import SignIn
+
+    if arguments.acces is None:
+        for option, value in (("--oidc-emetteur", arguments.oidc_emetteur), ("--oidc-client", arguments.oidc_client)):
+            if value:
+                raise InputError(f"{option} n'a de sens qu'avec --acces ACCES.csv (le fichier des droits).")
+        return None
+    if not arguments.oidc_emetteur or not arguments.oidc_client:
+        raise InputError("--acces demande aussi --oidc-emetteur URL et --oidc-client ID (le service de connexion).")
+    return SignIn(arguments.acces, arguments.oidc_emetteur, arguments.oidc_client, arguments.adresse_publique,
+                  arguments.session_heures)
 
 
 def read_all(paths: list[Path]) -> list:
@@ -761,7 +789,8 @@ def main(argv: list[str] | None = None) -> int:
         elif arguments.command == "app":
             from contacts_lib.web.server import serve
 
-            return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip, base=arguments.base)
+            return serve(port=arguments.port, open_browser=not arguments.no_browser, ip=arguments.ip, base=arguments.base,
+                         sign_in=_sign_in(arguments))
     except InputError as error:
         for line in str(error).splitlines():  # several files may be at fault: one line each
             print(f"contacts-efficaces : {visible(line)}", file=sys.stderr)
