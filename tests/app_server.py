@@ -39,6 +39,14 @@ class RunningApp:
         ).stdout
         return [int(line.split()[0]) for line in listing.splitlines() if "ipykernel_launcher" in line]
 
+    def kernel_running(self, kernel_id: str) -> bool:
+        """Whether the kernel of this id runs (its process holds ``kernel-<id>.json``): the server
+        tells no visitor, not even at ``/api/kernels/<id>``."""
+        listing = subprocess.run(
+            ["ps", "-ww", "--ppid", str(self._voila_pid()), "-o", "args="], capture_output=True, text=True, check=False
+        ).stdout
+        return f"kernel-{kernel_id}.json" in listing
+
     def _voila_pid(self) -> int:
         """The Voilà process: the server itself, or the child of ``contacts-efficaces app``."""
         listing = subprocess.run(
@@ -69,16 +77,17 @@ def pooled_kernels() -> int:
 @contextlib.contextmanager
 def running_app(
     log_path: Path, voila_options: tuple[str, ...] = (), timeout: float = 90, ip: str | None = None,
-    environment: dict[str, str] | None = None,
+    environment: dict[str, str] | None = None, port: int | None = None, app_options: tuple[str, ...] = (),
 ) -> Iterator[RunningApp]:
     """Serve the app as a user does (``contacts-efficaces app``), yield it, then stop it.
 
     With ``voila_options``, the server is started with the same command line as the app's plus
-    them; ``environment`` adds variables to the server's environment (and its kernels').
+    them; ``environment`` adds variables to the server's environment (and its kernels');
+    ``app_options`` are more options of the command (``--acces …``).
     """
-    port = free_port()
+    port = port or free_port()
     script = Path(sys.executable).with_name("contacts-efficaces")
-    command = [str(script), "app", "--port", str(port), "--no-browser", *(("--ip", ip) if ip else ())]
+    command = [str(script), "app", "--port", str(port), "--no-browser", *(("--ip", ip) if ip else ()), *app_options]
     if voila_options:
         command = voila_command(port, *voila_options)
     with open(log_path, "wb") as log:

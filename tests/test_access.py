@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from contacts_lib.access import ANALYST, MANAGER, NETWORK_HEAD, AccessList, current_access_list
+from contacts_lib.access import (
+    ANALYST,
+    MANAGER,
+    NETWORK_HEAD,
+    AccessList,
+    current_access_list,
+)
 from contacts_lib.autodiagnostic.answers import Autodiagnostic
 from contacts_lib.messages import InputError
 

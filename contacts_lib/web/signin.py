@@ -28,6 +28,7 @@ import urllib.parse
 from html import escape
 
 from jupyter_server.auth import Authorizer, IdentityProvider, User
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Unicode
@@ -347,6 +348,7 @@ class _SignInHandler(JupyterHandler):
 
 
 class SignInPageHandler(_SignInHandler):
+    @allow_unauthenticated
     async def get(self) -> None:
         next_url = _local_path(self.get_argument("next", None), self.base_url, self.landing())
         if self.current_user is not None:
@@ -358,6 +360,7 @@ class SignInPageHandler(_SignInHandler):
 
 
 class SignInStartHandler(_SignInHandler):
+    @allow_unauthenticated
     async def get(self) -> None:
         next_url = _local_path(self.get_argument("next", None), self.base_url, self.landing())
         try:
@@ -367,6 +370,7 @@ class SignInStartHandler(_SignInHandler):
 
 
 class SignInReturnHandler(_SignInHandler):
+    @allow_unauthenticated
     async def get(self) -> None:
         try:
             identifiant, next_url = await self.identity_provider.finish_sign_in(self)
@@ -382,6 +386,7 @@ class SignOutHandler(_SignInHandler):
     """Sign-out: the session ends here, the person's kernels are shut down, and the provider is
     asked to end its own session when it can (then it sends the person back to the sign-in page)."""
 
+    @allow_unauthenticated
     async def get(self) -> None:
         provider = self.identity_provider
         user = self.current_user
