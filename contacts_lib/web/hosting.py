@@ -73,6 +73,9 @@ def french_page(title: str, message: str, *, retry_seconds: int | None = None, b
                 body_html: str = "", landing: bool = True) -> str:
     """A short page in French for what the server refuses, with a way back to the landing page
     (``body_html``: more of the page, built by the server with every value escaped)."""
+    from contacts_lib.web.html import french_text
+
+    title, message = french_text(title), french_text(message)
     refresh = f'<meta http-equiv="refresh" content="{retry_seconds}">' if retry_seconds else ""
     home = escape(base_url.rstrip("/") + page_path(LANDING_NOTEBOOK), quote=True)
     back = f'<p><a href="{home}">Aller à l\'accueil de l\'outil « 100 % Contacts efficaces »</a></p>' if landing else ""
@@ -312,7 +315,7 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
                     "Cette page montre de nombreuses structures : elle est réservée aux têtes de réseau et aux analystes.",
                     f"Refused page {path} to {self.current_user.username} ({person.role if person else 'no rights'})",
                 )
-            VISITOR.set(self.current_user.username)
+        VISITOR.set(self.current_user.username)  # whose the page's kernel is (anonymous: their cookie's)
         # Reading the token sets the "_xsrf" cookie, which the page's shutdown request sends back.
         self.xsrf_token  # noqa: B018
         self._kernel_ready = self._ready_kernel_first(path)
@@ -382,7 +385,7 @@ class AppKernelManager(AsyncMappingKernelManager):
         kernel_id = await super().start_kernel(*args, **kwargs)
         if (kwargs.get("env") or {}).get(ENV_VARIABLE.VOILA_PREHEAT) == "True":
             self._preheated.add(kernel_id)
-        elif VISITOR.get() is not None:  # started for a signed-in person's page
+        elif VISITOR.get() is not None:  # started for a visitor's page
             self.hand_to(kernel_id, VISITOR.get())
         return kernel_id
 
@@ -436,13 +439,17 @@ class AppKernelManager(AsyncMappingKernelManager):
             self.hand_to(kernel_id, VISITOR.get())
 
 
-class KernelModelNotFound(KernelHandler):
-    """``/api/kernels/<id>``: the pages never read a kernel's model, so no visitor can (it would
-    tell anyone knowing an id what another visitor's kernel is doing); the shutdown the pages send
-    goes through Voilà's own address."""
+class OwnKernelModel(KernelHandler):
+    """``/api/kernels/<id>``, which a page reads before connecting to its kernel: for the visitor
+    the kernel was handed to only (the browser's identity: the sign-in, or the anonymous visitor's
+    cookie on a server without it); anyone else knowing the id learns nothing, not even that
+    it exists."""
 
     async def get(self, kernel_id: str) -> None:
-        raise tornado.web.HTTPError(404)
+        owner = getattr(self.kernel_manager, "owner_of", lambda _k: None)(kernel_id)
+        if owner is None or self.current_user is None or owner != self.current_user.username:
+            raise tornado.web.HTTPError(404)
+        await super().get(kernel_id)
 
 
 class OwnKernelShutdown(VoilaShutdownKernelHandler):
@@ -603,7 +610,7 @@ class AppServer(Voila):
             elif handler_class is VoilaKernelWebsocketHandler:
                 handlers.append((pattern, KernelWebsocketHandler, *options))
             elif handler_class is KernelHandler:
-                handlers.append((pattern, KernelModelNotFound, *options))
+                handlers.append((pattern, OwnKernelModel, *options))
             elif handler_class is VoilaShutdownKernelHandler:
                 handlers.append((pattern, OwnKernelShutdown, *options))
             elif handler_class is RequestInfoSocketHandler:

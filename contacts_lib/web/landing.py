@@ -151,12 +151,30 @@ def _analysts_section() -> str:
     )
 
 
+def access_mode_html() -> str:
+    """How this server lets people in, said plainly: open to whoever reaches it, or with sign-in."""
+    from contacts_lib.access import signed_in_mode
+    from contacts_lib.web.server import sign_out_url
+
+    if signed_in_mode():
+        return tag("p", text(
+            "Accès avec connexion : chaque personne ne voit et n'enregistre que les structures de son périmètre "
+            "(structures, ou réseaux pour une tête de réseau), selon le fichier des droits du serveur. ")
+            + tag("a", "Se déconnecter", href=sign_out_url()), class_="ce-meta ce-access")
+    return tag("p", text(
+        "Accès libre : cette application n'a pas de connexion ; quiconque atteint son adresse peut l'utiliser, et voir "
+        "ou enregistrer les autodiagnostics de la base du serveur s'il en a une. À réserver à une salle de confiance, "
+        "à Binder ou à un seul poste ; pour un réseau, le serveur se lance avec un fichier des droits (--acces)."),
+        class_="ce-meta ce-access")
+
+
 def landing_html() -> str:
     """The landing page's content, as HTML."""
     style = f"<style>{page_styles('landing.css')}</style>"
     start = tag(
         "section",
-        tag("h2", "Remplir l'autodiagnostic", id="remplir")
+        access_mode_html()
+        + tag("h2", "Remplir l'autodiagnostic", id="remplir")
         + tag("p", text(
             f"{QUESTION_COUNT} questions OUI/NON, la couverture des quatre leviers (Orientation, Excellence, Pilotage, "
             "Innovation), le radar et les axes d'amélioration, mis à jour à chaque réponse. Vos réponses en cours "
