@@ -42,6 +42,13 @@ _ARGPARSE_FR = (
 )
 
 
+def _base(text: str) -> Path | str:
+    """--base: a PostgreSQL URL as it is (a path would lose one of its slashes), else a path."""
+    from contacts_lib.store import is_url
+
+    return text if is_url(text) else Path(text)
+
+
 def _count(listed: str, separator: str = ", ") -> int:
     """How many arguments argparse lists in a message."""
     return len(listed.split(separator))
@@ -88,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument("files", nargs="*", metavar="FICHIER", type=Path,
                        help="fichiers .json, .csv ou .xlsx, ou dossiers (tous leurs fichiers de ces formats)")
-    score.add_argument("--base", type=Path, metavar="BASE", help="la dernière version de chaque structure de la base, au lieu de fichiers")
+    score.add_argument("--base", type=_base, metavar="BASE", help="la dernière version de chaque structure de la base, au lieu de fichiers")
     score.add_argument(
         "--csv", action="store_true",
         help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
@@ -114,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     for command in (pratiques, reseau):
         command.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
-        command.add_argument("--base", type=Path, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
+        command.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
         command.add_argument("--par", choices=groupings, help="regrouper par réseau, région ou campagne")
         command.add_argument(
             "--csv", action="store_true", help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
@@ -125,25 +132,28 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     base_help = (
-        "fichier de la base (par défaut : la variable d'environnement CONTACTS_EFFICACES_BASE, "
-        "sinon autodiagnostics.sqlite dans le dossier de données de l'utilisateur)"
+        "fichier SQLite de la base, ou adresse PostgreSQL postgresql://utilisateur@serveur:port/base "
+        "(mot de passe : PGPASSWORD ou ~/.pgpass) ; par défaut : la variable d'environnement "
+        "CONTACTS_EFFICACES_BASE, sinon autodiagnostics.sqlite dans le dossier de données de l'utilisateur"
     )
     enregistrer = _command(
         commands, "enregistrer", help="enregistrer des autodiagnostics dans la base (nouvelles versions)",
         description="Ajoute chaque autodiagnostic des fichiers à la base comme une nouvelle version de sa structure "
-        "(rien n'est remplacé). Tout ou rien : un fichier illisible ou une ligne fausse, et rien n'est enregistré.",
+        "(rien n'est remplacé). Tout ou rien : un fichier illisible ou une ligne fausse, et rien n'est enregistré. "
+        "Les fichiers d'exporter (colonnes enregistre_le, enregistre_par) gardent leurs dates et auteurs "
+        "d'enregistrement : exporter puis enregistrer déplace une base (SQLite, PostgreSQL) avec son historique.",
     )
     enregistrer.add_argument("files", nargs="+", metavar="FICHIER", type=Path, help="fichiers .json, .csv, .xlsx ou dossiers")
-    enregistrer.add_argument("--base", type=Path, metavar="BASE", help=base_help)
+    enregistrer.add_argument("--base", type=_base, metavar="BASE", help=base_help)
 
     exporter = _command(
         commands, "exporter", help="exporter toute la base (toutes les versions) en fichiers",
         description="Écrit toutes les versions de la base : un CSV (une ligne par version) si la cible finit par .csv, "
-        "sinon un dossier avec un fichier JSON par version. Les colonnes version_base et enregistre_le disent "
-        "de quelle version il s'agit.",
+        "sinon un dossier avec un fichier JSON par version. Les colonnes version_base, enregistre_le et "
+        "enregistre_par disent de quelle version il s'agit, quand et par qui elle a été enregistrée.",
     )
     exporter.add_argument("target", metavar="DOSSIER|FICHIER.csv", type=Path)
-    exporter.add_argument("--base", type=Path, metavar="BASE", help=base_help)
+    exporter.add_argument("--base", type=_base, metavar="BASE", help=base_help)
     exporter.add_argument("--force", action="store_true", help="remplacer les fichiers s'ils existent déjà")
 
     consensus = _command(
@@ -181,7 +191,7 @@ def _parser() -> argparse.ArgumentParser:
         "publié (--preset : chiffres britanniques, avec leur source et leur année ; jamais des chiffres français).",
     )
     couts.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="autodiagnostics (fichiers ou dossiers)")
-    couts.add_argument("--base", type=Path, metavar="BASE", help="les autodiagnostics de la base")
+    couts.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics de la base")
     couts.add_argument("--journal", type=Path, nargs="+", metavar="JOURNAL", help="volumes d'un journal de contacts")
     couts.add_argument("--preset", metavar="NOM", help="coûts unitaires publiés : socitm-welwyn, socitm-2010, pwc-londres")
     couts.add_argument("--cout", action="append", default=[], metavar="CANAL=VALEUR",
@@ -221,7 +231,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     app.add_argument("--port", type=int, default=8866, help="port du serveur (8866 par défaut)")
     app.add_argument("--no-browser", action="store_true", help="ne pas ouvrir le navigateur")
-    app.add_argument("--base", type=Path, metavar="BASE", help=base_help + " ; le bouton « Enregistrer » y ajoute des versions")
+    app.add_argument("--base", type=_base, metavar="BASE", help=base_help + " ; le bouton « Enregistrer » y ajoute des versions")
     app.add_argument(
         "--ip", default="127.0.0.1", metavar="ADRESSE",
         help="adresse d'écoute (127.0.0.1 par défaut : cette machine seulement ; 0.0.0.0 : tout le réseau local, "
@@ -377,9 +387,7 @@ def _stored(arguments):
     with Store(arguments.base, read_only=True) as store:
         network = store.network()
     if not len(network):
-        from contacts_lib.formats.files import shown_path
-
-        raise InputError(f"{shown_path(arguments.base)} : la base ne contient encore aucun autodiagnostic.")
+        raise InputError(f"{store.location} : la base ne contient encore aucun autodiagnostic.")
     return network
 
 
@@ -492,17 +500,23 @@ def _files_of(paths: list[Path]) -> list[Path]:
 
 
 def _enregistrer(arguments) -> str:
-    from contacts_lib.formats.files import shown_path
-    from contacts_lib.store import Store, read_files
+    from contacts_lib.store import Store, exported_bookkeeping, read_files
 
     diagnostics = read_files(arguments.files)  # all read and checked: a bad row, and the base is not even opened
     with Store(arguments.base) as store:
-        saved = store.save(diagnostics, source=", ".join(map(str, arguments.files))[:2000])
+        # Files written by exporter keep their save times and authors: a base moves with its history.
+        saved = store.save(diagnostics, source=", ".join(map(str, arguments.files))[:2000], from_export=True)
         total = store.count()
     structures = len({structure_key(s.autodiagnostic.structure) for s in saved})
+    kept = sum(exported_bookkeeping(d) is not None for d in diagnostics)
+    history = ""
+    if kept and kept == len(saved):
+        history = ", avec sa date d'enregistrement d'origine" if kept == 1 else ", avec leurs dates d'enregistrement d'origine"
+    elif kept:
+        history = f", dont {kept} avec leur date d'enregistrement d'origine"
     return (
         f"{plural(len(saved), 'version')} {agreed(len(saved), 'enregistrée')} "
-        f"({plural(structures, 'structure')}) dans {shown_path(store.path)} ; "
+        f"({plural(structures, 'structure')}{history}) dans {store.location} ; "
         f"la base en compte {total}.\n"
     )
 
