@@ -5,6 +5,7 @@ the identity it signed in, whatever the page sends."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import urllib.parse
@@ -14,6 +15,7 @@ import pytest
 import requests
 
 from contacts_lib.autodiagnostic.answers import HEADER_KEYS, Autodiagnostic
+from contacts_lib.logs.page import LOG_VARIABLE
 from contacts_lib.store import BASE_VARIABLE, Store
 from contacts_lib.web.server import (
     APP_NOTEBOOK,
@@ -24,6 +26,7 @@ from contacts_lib.web.server import (
 from contacts_lib.web.signin import SECRET_VARIABLE
 from tests.app_server import free_port, running_app
 from tests.oidc_provider import running_provider, sign_in_http
+from tests.samples import plain
 
 pytestmark = pytest.mark.slow
 
@@ -34,19 +37,26 @@ RIGHTS = f"""identifiant;role;perimetre
 {ANALYST};analyste;
 """
 STRUCTURES = (("CAF de l'Isère", "CAF"), ("CAF du Rhône", "CAF"), ("CPAM du Rhône", "Assurance Maladie"))
+CONTACTS = (5, 3, 4)  # in the contact log
 SECRET = "secret-de-test"
 
 
 class Hosted:
     def __init__(self, app, provider, base):
         self.app, self.provider, self.base = app, provider, base
+        self.sessions: list[requests.Session] = []
+
+    def session(self) -> requests.Session:
+        """A browser's cookies, closed with the module's server."""
+        self.sessions.append(requests.Session())
+        return self.sessions[-1]
 
     @property
     def url(self) -> str:
         return self.app.url
 
     def signed_in(self, email: str) -> requests.Session:
-        session = requests.Session()
+        session = self.session()
         response = sign_in_http(session, self.url + "/login/aller?next=" + urllib.parse.quote(page_path(LANDING_NOTEBOOK)), email)
         assert response.status_code == 200 and response.url.endswith(page_path(LANDING_NOTEBOOK)), response.text[:500]
         return session
@@ -64,15 +74,22 @@ def hosted(tmp_path_factory):
             store.save([Autodiagnostic(name, (True,) * 10 + (None,) * 26, reseau=reseau)], source="test")
     rights = folder / "acces.csv"
     rights.write_text(RIGHTS, encoding="utf-8")
+    log = folder / "journal.csv"  # 5 + 3 contacts with the CAF, 4 with the CPAM
+    rows = [(name, f"usager-{name[:4]}-{n}", f"2026-01-{n + 1:02d} 09:00", "telephone", "droits")
+            for name, count in zip((s[0] for s in STRUCTURES), CONTACTS) for n in range(count)]
+    log.write_text("structure;usager;horodatage;canal;motif\n" + "".join(";".join(r) + "\n" for r in rows), encoding="utf-8")
     port = free_port()
     client = {"client_id": "contacts-efficaces", "client_secret": SECRET,
               "redirect_uris": [f"http://127.0.0.1:{port}/login/retour"],
               "post_logout_redirect_uris": [f"http://127.0.0.1:{port}/login?deconnecte=1"]}
     with running_provider([client]) as provider:
         options = ("--acces", str(rights), "--oidc-emetteur", provider.issuer, "--oidc-client", "contacts-efficaces")
-        environment = {SECRET_VARIABLE: SECRET, BASE_VARIABLE: str(base)}
+        environment = {SECRET_VARIABLE: SECRET, BASE_VARIABLE: str(base), LOG_VARIABLE: str(log)}
         with running_app(folder / "voila.log", port=port, app_options=options, environment=environment) as app:
-            yield Hosted(app, provider, base)
+            hosted = Hosted(app, provider, base)
+            yield hosted
+            for session in hosted.sessions:
+                session.close()
 
 
 def _kernel_id(html: str) -> str:
@@ -83,7 +100,7 @@ def _kernel_id(html: str) -> str:
 
 
 def test_nothing_but_the_sign_in_page_and_static_files_is_reachable_before_signing_in(hosted):
-    anonymous = requests.Session()
+    anonymous = hosted.session()
     for notebook in (LANDING_NOTEBOOK, APP_NOTEBOOK, NETWORK_NOTEBOOK, "atelier.ipynb", "couts.ipynb", "reiteration.ipynb"):
         response = anonymous.get(hosted.url + page_path(notebook), allow_redirects=False)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), notebook
@@ -108,7 +125,7 @@ def test_nothing_but_the_sign_in_page_and_static_files_is_reachable_before_signi
 
 
 def test_a_person_not_in_the_rights_file_is_told_so_and_not_signed_in(hosted):
-    session = requests.Session()
+    session = hosted.session()
     response = sign_in_http(session, hosted.url + "/login/aller", "Inconnu@Example.fr")
     assert response.status_code == 403
     assert "inconnu@example.fr n&#x27;a pas accès à cet outil" in response.text
@@ -117,7 +134,7 @@ def test_a_person_not_in_the_rights_file_is_told_so_and_not_signed_in(hosted):
 
 
 def test_the_session_cookie_is_httponly_and_samesite_and_the_xsrf_check_stays(hosted):
-    session = requests.Session()
+    session = hosted.session()
     start = session.get(hosted.url + "/login/aller", allow_redirects=False)
     assert "HttpOnly" in start.headers["Set-Cookie"] and "SameSite=Lax" in start.headers["Set-Cookie"]
     session = hosted.signed_in(ANALYST)
@@ -130,7 +147,7 @@ def test_the_session_cookie_is_httponly_and_samesite_and_the_xsrf_check_stays(ho
 
 def test_the_return_from_the_provider_is_checked(hosted):
     """A forged return (no sign-in under way, a wrong state) signs no one in."""
-    session = requests.Session()
+    session = hosted.session()
     response = session.get(hosted.url + "/login/retour?code=abc&state=xyz")
     assert response.status_code == 400 and "Connexion expirée" in response.text
     session.get(hosted.url + "/login/aller", allow_redirects=False)  # a sign-in under way
@@ -183,6 +200,9 @@ class WidgetClient:
 
     async def __aexit__(self, *_):
         self.socket.close()
+        with contextlib.suppress(asyncio.TimeoutError):
+            while await asyncio.wait_for(self.socket.read_message(), 5) is not None:
+                pass  # until the server has closed its side too
 
     def _send(self, kind: str, content: dict, metadata: dict | None = None) -> None:
         from benchmarks.load import _message
@@ -192,6 +212,19 @@ class WidgetClient:
     async def _data(self) -> dict:
         message = json.loads(await asyncio.wait_for(self.socket.read_message(), 60))
         return message.get("content", {}).get("data", {}) or {}
+
+    async def text_once(self, fragment: str, seconds: float = 60) -> str:
+        """Everything the page's widgets hold once ``fragment`` is among it (a page that reads
+        its data after connecting updates its widgets then)."""
+        seen = json.dumps(self.states, ensure_ascii=False)
+        deadline = asyncio.get_running_loop().time() + seconds
+        while fragment not in plain(unescape(seen)):
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return plain(unescape(seen))
+            message = json.loads(await asyncio.wait_for(self.socket.read_message(), remaining))
+            seen += json.dumps(message.get("content", {}), ensure_ascii=False)
+        return plain(unescape(seen))
 
     async def act(self, content: dict, until: str) -> dict:
         """Send a custom message to the app's widget; the first state update holding ``until``."""
@@ -235,7 +268,7 @@ def test_forged_widget_messages_for_another_structure_are_refused_said_and_logge
             saved = await page.act({"type": "save", "form": _form("CAF de l'Isère", "CAF")}, until="notice")
             return refused["notice"]["text"], not_listed["notice"]["text"], saved["notice"]["text"]
 
-    refused, not_listed, saved = asyncio.run(visit())
+    refused, not_listed, saved = (plain(text) for text in asyncio.run(visit()))
     assert "« CAF du Rhône » n'est pas dans votre périmètre : enregistrement refusé" in refused
     assert "Version introuvable" in not_listed
     assert "« CAF de l'Isère » : version 2" in saved
@@ -283,6 +316,22 @@ def test_the_network_page_shows_a_head_their_reseaux_and_an_analyst_everything(h
     assert "CPAM du Rhône" not in head and "Assurance Maladie" not in head
     analyst = shown(ANALYST)
     assert "3 structures" in analyst and "CPAM du Rhône" in analyst and "votre périmètre" not in analyst
+
+
+def test_the_contact_log_pages_count_only_the_contacts_of_a_heads_reseaux(hosted):
+    """Réitération and Coûts read the server's contact log: a head's page holds the contacts of
+    their réseaux' structures only."""
+
+    def shown(email: str, notebook: str) -> str:
+        async def visit():
+            async with WidgetClient(hosted, hosted.signed_in(email), notebook) as page:
+                return await page.text_once("journal de contacts du serveur (")
+
+        return asyncio.run(visit())
+
+    head, analyst = shown(HEAD, "reiteration.ipynb"), shown(ANALYST, "reiteration.ipynb")
+    assert "journal de contacts du serveur (8 contacts)" in head and "CPAM du Rhône" not in head
+    assert "journal de contacts du serveur (12 contacts)" in analyst
 
 
 def test_sign_out_ends_the_session_and_the_persons_kernels(hosted):

@@ -11,6 +11,7 @@ page. The analyses are those of :mod:`contacts_lib.logs.reiteration`; this modul
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from collections.abc import Callable
@@ -81,9 +82,27 @@ def practices_network():
         return None
 
 
+def within_perimeter(log: ContactLog, network) -> ContactLog:
+    """The log's contacts with the structures of ``network`` (the page's source, already within
+    the signed-in person's perimeter) when that person does not see everything."""
+    from contacts_lib.access import visitor
+    from contacts_lib.autodiagnostic.answers import structure_key
+
+    person = visitor()
+    if person is not None and person.sees_everything:
+        return log
+    keys = {structure_key(d.structure) for d in network.network.diagnostics} if network is not None and person else set()
+    present = [row[0] for row in log.connection.execute("SELECT DISTINCT structure::VARCHAR FROM contacts").fetchall()]
+    kept = [name for name in present if name is not None and structure_key(name) in keys]
+    log.connection.execute("DELETE FROM contacts WHERE structure::VARCHAR NOT IN (SELECT unnest(?::VARCHAR[]))", [kept])
+    rows = log.connection.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    return dataclasses.replace(log, rows=rows)
+
+
 def read_log(network, progress: Callable[[float], None] | None = None) -> LogSource:
     """The log of ``CONTACTS_EFFICACES_JOURNAL``, else the synthetic log of the synthetic
-    network; ``network``: what :func:`practices_network` gave; ``progress``: see :func:`load_log`."""
+    network; ``network``: what :func:`practices_network` gave; ``progress``: see :func:`load_log`.
+    On a server with sign-in, only the contacts of the structures of the visitor's perimeter."""
     diagnostics = network.network.latest().diagnostics if network is not None else ()
     practices = network.description if network is not None else "autodiagnostics du réseau illisibles"
     named = os.environ.get(LOG_VARIABLE, "").strip()
@@ -94,7 +113,7 @@ def read_log(network, progress: Callable[[float], None] | None = None) -> LogSou
         try:
             if not files:
                 raise InputError(f"{shown_path(named)} : aucun fichier .csv ou .parquet dans ce dossier.")
-            log = load_log(files, skip_bad_rows=True, progress=progress)
+            log = within_perimeter(load_log(files, skip_bad_rows=True, progress=progress), network)
         except InputError as error:  # said on the page without the server's paths, whole in its log
             server_log(f"journal de contacts : {error}")
             raise InputError(without_path(str(error), path, words)) from None
@@ -111,7 +130,7 @@ def read_log(network, progress: Callable[[float], None] | None = None) -> LogSou
         diagnostics = Network(tuple(sample), ("",) * len(sample)).latest().diagnostics
     with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
         path = write_sample_log(Path(folder) / "journal.parquet", list(diagnostics), SAMPLE_CONTACTS)
-        log = load_log(path, progress=progress)
+        log = within_perimeter(load_log(path, progress=progress), network)
     return LogSource(log, f"journal synthétique de {thousands(log.rows)} contacts (usagers fictifs) des structures fictives "
                      "du réseau synthétique ; le journal d'un réseau s'y substitue quand l'application est lancée avec lui "
                      "(voir le guide d'installation)", True, diagnostics)
