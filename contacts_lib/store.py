@@ -731,9 +731,9 @@ def _refuse_what_keeps_nothing(base: Path | str) -> None:
         )
     if re.match(r"postgres(ql)?:/", text, re.IGNORECASE):
         raise InputError(f"{_masked(text.replace(':/', '://', 1))} : une adresse PostgreSQL s'écrit postgresql://utilisateur@serveur:port/base.")
-    if re.match(r"[a-z][a-z0-9+.-]+://", text, re.IGNORECASE):
+    if re.match(r"[a-z][a-z0-9+.-]+:/", text, re.IGNORECASE):  # a path keeps one slash of « scheme:// »
         raise InputError(
-            f"« {visible(text.split('://', 1)[0])}://… » : adresse non prise en charge ; une base est un fichier SQLite "
+            f"« {visible(text.split(':/', 1)[0])}://… » : adresse non prise en charge ; une base est un fichier SQLite "
             "(par exemple base.sqlite) ou une adresse postgresql://utilisateur@serveur:port/base."
         )
 

@@ -24,7 +24,16 @@ from contacts_lib.autodiagnostic.scoring import lever_percentages
 from contacts_lib.formats import read_autodiagnostics
 from contacts_lib.messages import InputError
 from contacts_lib.network import load_network, sample_network, write_sample_network
-from contacts_lib.store import SAVED_AT_COLUMN, VERSION_COLUMN, Store
+from contacts_lib.store import (
+    SAVED_AT_COLUMN,
+    SAVED_BY_COLUMN,
+    VERSION_COLUMN,
+    Store,
+    configured_base,
+    configured_path,
+    is_url,
+    shown_base,
+)
 from tests.samples import random_autodiagnostic, run_cli
 
 CLI = str(Path(sys.executable).with_name("contacts-efficaces"))
@@ -180,12 +189,14 @@ def test_exporter_gives_every_version_back_in_the_project_formats(tmp_path):
     again = run_cli("exporter", "--base", str(base), str(folder))
     assert again.returncode == 2 and "existe déjà ; ajoutez --force" in again.stderr
 
-    # A base rebuilt from the export holds the same autodiagnostics (the bookkeeping is not kept).
+    # A base rebuilt from the export holds the same autodiagnostics, saved when they were (the
+    # bookkeeping columns are not kept among their extra fields: the new base keeps its own).
     rebuilt = tmp_path / "rebuilt.sqlite"
     assert run_cli("enregistrer", str(folder), "--base", str(rebuilt)).returncode == 0
     with Store(rebuilt) as store, Store(base) as original:
         assert sorted(map(score, store.latest()), key=repr) == sorted(map(score, original.latest()), key=repr)
-        assert all(VERSION_COLUMN not in v.autodiagnostic.extra for v in store.versions())
+        assert all(not {VERSION_COLUMN, SAVED_AT_COLUMN, SAVED_BY_COLUMN} & v.autodiagnostic.extra.keys() for v in store.versions())
+        assert [v.saved_at for v in store.versions()] == [v.saved_at for v in original.versions()]
 
 
 def test_a_writer_killed_in_the_middle_of_a_large_import_leaves_all_or_none(tmp_path):
@@ -371,3 +382,166 @@ def test_a_pipe_a_device_and_impossible_names_are_refused_at_once(tmp_path):
             assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net", "tube.sqlite"]
     assert not Path("/dev/null-journal").exists()
+
+
+#: The schema of the first versions of the tool (version 1): what existing users' files hold.
+_SCHEMA_1 = """
+CREATE TABLE IF NOT EXISTS structures (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    structure_id INTEGER NOT NULL REFERENCES structures(id),
+    saved_at TEXT NOT NULL,
+    date TEXT,
+    campagne TEXT,
+    header TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    extra TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_by_structure ON versions (structure_id, date, saved_at);
+PRAGMA user_version = 1;
+"""
+
+
+def _base_of_schema_1(path: Path, diagnostics) -> list:
+    """A base as version 1 of the tool wrote it, holding ``diagnostics`` (rows copied from a base
+    of today, less the column it did not have); what the store of today reads in it."""
+    today = path.with_name("aujourdhui.sqlite")
+    with Store(today) as store:
+        store.save(diagnostics, "ancienne.csv")
+        expected = [(v.id, v.number, v.saved_at, v.autodiagnostic, v.source) for v in store.versions()]
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript(_SCHEMA_1)
+    connection.execute("ATTACH DATABASE ? AS today", (str(today),))
+    connection.execute("INSERT INTO structures SELECT id, key, name FROM today.structures")
+    connection.execute("INSERT INTO versions SELECT id, structure_id, saved_at, date, campagne, header, answers, extra, source "
+                       "FROM today.versions")
+    connection.close()
+    today.unlink()
+    return expected
+
+
+def _schema_of(path: Path) -> tuple[int, list[str]]:
+    with sqlite3.connect(path) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(versions)")]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    connection.close()
+    return version, columns
+
+
+def test_a_base_of_schema_1_is_read_as_it_is_and_migrated_in_place_when_written(tmp_path, monkeypatch):
+    base = tmp_path / "base.sqlite"
+    expected = _base_of_schema_1(base, sample_network(10, seed=7))
+    content = base.read_bytes()
+    with Store(base, read_only=True) as store:  # read only: read, never migrated
+        assert [(v.id, v.number, v.saved_at, v.autodiagnostic, v.source) for v in store.versions()] == expected
+        assert {v.saved_by for v in store.versions()} == {None}
+    assert run_cli("score", "--base", str(base)).returncode == 0
+    exported = run_cli("exporter", "--base", str(base), str(tmp_path / "v1.csv"))
+    assert exported.returncode == 0, exported.stderr
+    assert {d.extra[SAVED_BY_COLUMN] for d in read_autodiagnostics(tmp_path / "v1.csv")} == {""}
+    assert base.read_bytes() == content and _schema_of(base)[0] == 1
+
+    # A migration that fails half-way leaves the base as it was: it is one transaction.
+    import contacts_lib.store as store_module
+
+    monkeypatch.setitem(store_module._MIGRATIONS, 2, ("ALTER TABLE versions ADD COLUMN saved_by TEXT", "SELECT * FROM absente"))
+    with pytest.raises(InputError, match="base illisible"):
+        Store(base)
+    assert _schema_of(base) == (1, ["id", "structure_id", "saved_at", "date", "campagne", "header", "answers", "extra", "source"])
+    monkeypatch.undo()
+
+    with Store(base) as store:  # the first writable open migrates it, keeping everything
+        assert _schema_of(base) == (2, ["id", "structure_id", "saved_at", "date", "campagne", "header", "answers", "extra",
+                                        "source", "saved_by"])
+        assert [(v.id, v.number, v.saved_at, v.autodiagnostic, v.source) for v in store.versions()] == expected
+        name = expected[0][3].structure
+        saved = store.save([dataclasses.replace(expected[0][3], answers=(True,) * 36)], "application", saved_by="a.morel")[0]
+        assert (saved.number, saved.saved_by) == (len(store.history(name)), "a.morel")
+        assert store.history(name)[-1].saved_by == "a.morel"
+    assert _versions_in(base) == len(expected) + 1
+
+
+def test_an_export_saved_again_keeps_its_save_times_authors_and_numbers(tmp_path):
+    base = tmp_path / "base.sqlite"
+    diagnostics = sample_network(8, seed=3)
+    with Store(base) as store:
+        store.save(diagnostics, "a.csv", saved_by="Élise Dupont-Lefèvre")
+        store.save(diagnostics[:3], "b.csv")
+        original = [(v.number, v.autodiagnostic, v.saved_at, v.saved_by) for v in store.versions()]
+        authors = {str(v.id): v.saved_by or "" for v in store.versions()}
+    assert run_cli("exporter", "--base", str(base), str(tmp_path / "tout.csv")).returncode == 0
+    rows = _rows((tmp_path / "tout.csv").read_text(encoding="utf-8"))
+    assert rows[0][-3:] == [VERSION_COLUMN, SAVED_AT_COLUMN, SAVED_BY_COLUMN]
+    assert {row[-3]: row[-1] for row in rows[1:]} == authors
+    folder = tmp_path / "json"
+    assert run_cli("exporter", "--base", str(base), str(folder)).returncode == 0
+    files = sorted(folder.glob("*.json"))
+    assert {read_autodiagnostics(f)[0].extra[SAVED_BY_COLUMN] for f in files} == {"Élise Dupont-Lefèvre", ""}
+    for n, path in enumerate(files):  # read in another order than the versions were saved in
+        path.rename(folder / f"{len(files) - n:03d}-{path.name}")
+
+    for source in (tmp_path / "tout.csv", folder):
+        moved = tmp_path / f"depuis-{source.name}.sqlite"
+        result = run_cli("enregistrer", str(source), "--base", str(moved))
+        assert result.returncode == 0, result.stderr
+        assert "avec leurs dates d'enregistrement d'origine) dans" in result.stdout
+        with Store(moved, read_only=True) as store:
+            assert [(v.number, v.autodiagnostic, v.saved_at, v.saved_by) for v in store.versions()] == original
+
+    # A file that is not an export is saved now, by nobody known.
+    plain = tmp_path / "simple.json"
+    write_json(diagnostics[0], plain)
+    result = run_cli("enregistrer", str(plain), "--base", str(base))
+    assert result.returncode == 0 and "origine" not in result.stdout
+    with Store(base, read_only=True) as store:
+        last = max(store.versions(), key=lambda v: v.id)
+        assert last.saved_by is None and last.saved_at > max(v[2] for v in original)
+
+    # A save time that is not one: said, and nothing saved (the base is not even created).
+    lines = (tmp_path / "tout.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(rows[2][-2], "hier soir")
+    (tmp_path / "abime.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("enregistrer", str(tmp_path / "abime.csv"), "--base", str(tmp_path / "neuve.sqlite"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"abime.csv, structure « {rows[2][0]} » : enregistre_le « hier soir » n'est pas une heure d'enregistrement" in result.stderr
+    assert not (tmp_path / "neuve.sqlite").exists()
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://contacts:secret@db.example:5432/base", "postgresql://contacts:***@db.example:5432/base"),
+    ("postgres://contacts:p%40ss@db/base?sslmode=require&password=x", "postgres://contacts:***@db/base?sslmode=require&password=***"),
+    ("postgresql://contacts:a@b/c@db/base", "postgresql://contacts:***@db/base"),  # a password that was not encoded
+    ("postgresql:///base?host=/run/postgresql&sslpassword=s", "postgresql:///base?host=/run/postgresql&sslpassword=***"),
+    ("POSTGRESQL://contacts@db/base", "POSTGRESQL://contacts@db/base"),
+])
+def test_a_postgresql_base_is_shown_without_its_password(url, shown):
+    assert is_url(url) and shown_base(url) == shown
+
+
+def test_addresses_that_are_not_a_base_are_refused_and_the_variable_names_either(tmp_path, monkeypatch):
+    folder = tmp_path / "net"
+    write_sample_network(folder, 3, seed=4)
+    for base, message in [
+        ("postgresql:/contacts:secret@db/base", "postgresql://contacts:***@db/base : une adresse PostgreSQL s'écrit "
+                                                  "postgresql://utilisateur@serveur:port/base."),
+        ("mysql://contacts@db/base", "« mysql://… » : adresse non prise en charge"),
+        ("sqlite:///base.sqlite", "« sqlite://… » : adresse non prise en charge"),
+    ]:
+        result = run_cli("enregistrer", str(folder), "--base", base, cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr and "secret" not in result.stderr, result.stderr
+    with pytest.raises(InputError, match="une adresse PostgreSQL s'écrit"):
+        Store(Path("postgresql://contacts@db/base"))  # a URL made a path has lost a slash
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net"]
+    assert not is_url(Path("postgresql://contacts@db/base")) and not is_url("base.sqlite")
+
+    monkeypatch.setenv("CONTACTS_EFFICACES_BASE", "~/bases/base.sqlite")
+    assert configured_base() == configured_path() == Path("~/bases/base.sqlite").expanduser()
+    monkeypatch.setenv("CONTACTS_EFFICACES_BASE", " postgresql://contacts@db/base ")
+    assert (configured_base(), configured_path()) == ("postgresql://contacts@db/base", None)
+    monkeypatch.delenv("CONTACTS_EFFICACES_BASE")
+    assert configured_base() is configured_path() is None
