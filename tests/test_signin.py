@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import re
+import time
 import urllib.parse
 from html import unescape
 
@@ -350,3 +351,34 @@ async def _until(condition, seconds: float) -> bool:
             return True
         await asyncio.sleep(0.25)
     return condition()
+
+
+def test_sessions_expire_and_behind_https_every_cookie_is_secure(tmp_path):
+    """``--session-heures``: past it, the person signs in again. ``--adresse-publique https://…``
+    (a reverse proxy with TLS in front): the provider sends people back there, and the cookies are
+    sent over https only."""
+    rights = tmp_path / "acces.csv"
+    rights.write_text(RIGHTS, encoding="utf-8")
+    port = free_port()
+    public = "https://contacts.example.fr"
+    client = {"client_id": "court", "client_secret": SECRET,
+              "redirect_uris": [f"http://127.0.0.1:{port}/login/retour", f"{public}/login/retour"]}
+    with running_provider([client]) as provider:
+        options = ("--acces", str(rights), "--oidc-emetteur", provider.issuer, "--oidc-client", "court",
+                   "--session-heures", "0.002")  # 7.2 seconds
+        with running_app(tmp_path / "voila.log", port=port, app_options=options, environment={SECRET_VARIABLE: SECRET}) as app, \
+                requests.Session() as session:
+            landing = app.url + page_path(LANDING_NOTEBOOK)
+            sign_in_http(session, app.url + "/login/aller", ANALYST)
+            assert session.get(landing, allow_redirects=False).status_code == 200
+            time.sleep(8)
+            response = session.get(landing, allow_redirects=False)
+            assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+        options = ("--acces", str(rights), "--oidc-emetteur", provider.issuer, "--oidc-client", "court",
+                   "--adresse-publique", public)
+        with running_app(tmp_path / "voila2.log", port=port, app_options=options, environment={SECRET_VARIABLE: SECRET}) as app, \
+                requests.Session() as session:
+            start = session.get(app.url + "/login/aller", allow_redirects=False)
+            assert "redirect_uri=" + urllib.parse.quote(f"{public}/login/retour", safe="") in start.headers["Location"]
+            cookie = start.headers["Set-Cookie"]
+            assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
