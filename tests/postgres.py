@@ -7,8 +7,9 @@ process that started it ends). Each test gets a fresh database.
 Roles: ``postgres`` (superuser, no password over TCP), ``redacteur`` (password
 :data:`PASSWORD`, asked over TCP: scram-sha-256) and ``lecteur`` (no right to create tables).
 
-Use: ``from tests.postgres import postgres_server, postgres_database  # noqa: F401`` in a test
-module, then ask for the ``postgres_database`` fixture (a :class:`Database`). A machine without
+Use: ``postgres_server, postgres_database = postgres.postgres_server, postgres.postgres_database``
+in a test module (its fixtures then), and ask for ``postgres_database`` (a :class:`Database`) or
+``postgres_server`` (the :class:`Server`). A machine without
 PostgreSQL fails the tests, saying how to install it (``make system-deps``); nothing is skipped.
 """
 
@@ -104,7 +105,7 @@ class Server:
             os.chown(self.folder, account.pw_uid, account.pw_gid)
 
     def _run(self, *command: str) -> None:
-        result = subprocess.run(command, user=self.user, cwd=self.folder, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(command, user=self.user, cwd=self.folder, capture_output=True, text=True, timeout=120, check=False)
         if result.returncode:
             pytest.fail(f"{command[0]} failed ({result.returncode}): {result.stderr or result.stdout}", pytrace=False)
 
@@ -126,7 +127,7 @@ class Server:
                      "-c", f"port={self.port}", "-k", str(self.sockets), "-c", "fsync=off", "-c", "full_page_writes=off",
                      "-c", "synchronous_commit=off", "-c", "max_connections=80", "-c", "shared_buffers=32MB"],
                     user=self.user, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=_die_with_parent,
+                    start_new_session=True, preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, before exec
                 )
             if self._wait_ready():
                 break

@@ -23,12 +23,22 @@ from pandas.testing import assert_frame_equal
 from contacts_lib import write_csv, write_json
 from contacts_lib.messages import InputError
 from contacts_lib.network import load_network, sample_network, write_sample_network
-from contacts_lib.store import _PG_LOCK, BASE_VARIABLE, Store, configured_base, configured_path, shown_base
-from tests.postgres import PASSWORD, READER, WRITER, postgres_database, postgres_server  # noqa: F401
+from contacts_lib.store import (
+    _PG_LOCK,
+    BASE_VARIABLE,
+    Store,
+    configured_base,
+    configured_path,
+    shown_base,
+)
+from tests import postgres
+from tests.postgres import PASSWORD, READER, WRITER
 from tests.samples import ROOT, random_autodiagnostic
 from tests.test_store import _participant_files, _rows
 
 pytestmark = pytest.mark.slow
+#: The session's server and a new database for each test (tests/postgres.py).
+postgres_server, postgres_database = postgres.postgres_server, postgres.postgres_database
 
 CLI = str(Path(sys.executable).with_name("contacts-efficaces"))
 
@@ -42,7 +52,8 @@ def _environment(**changes: str | None) -> dict[str, str]:
 
 
 def _cli(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *arguments], capture_output=True, text=True, timeout=120, env=_environment(**environment))
+    return subprocess.run([CLI, *arguments], capture_output=True, text=True, timeout=120, env=_environment(**environment),
+                          check=False)
 
 
 def _tables(database) -> list[str]:
