@@ -158,6 +158,12 @@ def configured_base() -> Path | str | None:
     return _variable()
 
 
+def base_exists(base: Path | str) -> bool:
+    """Whether there is a base to read: a file base exists once saved into (its first save
+    creates it); a PostgreSQL base is the server's, always there to ask."""
+    return is_url(base) or Path(base).exists()
+
+
 def configured_path() -> Path | None:
     """:func:`configured_base` when it is a file (None for a PostgreSQL base: use
     :func:`configured_base`)."""

@@ -16,7 +16,7 @@ from tests.samples import ROOT
 PACKAGE = ROOT / "contacts_lib"
 FEATURES = ("autodiagnostic", "formats", "network", "logs", "costs", "workshop")
 #: Modules at the package's root: what every feature shares, the store and the command.
-ROOT_MODULES = {"__init__.py", "messages.py", "frames.py", "style.py", "store.py", "cli.py"}
+ROOT_MODULES = {"__init__.py", "messages.py", "frames.py", "style.py", "store.py", "access.py", "cli.py"}
 
 
 def _imported_modules(path):

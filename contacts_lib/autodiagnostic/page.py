@@ -62,15 +62,9 @@ from contacts_lib.autodiagnostic.scoring import (
 from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
 from contacts_lib.formats.files import file_name_for
 from contacts_lib.messages import InputError, agreed, server_log, without_path
-from contacts_lib.store import STORE_NAME, Store, Version, configured_path
+from contacts_lib.store import STORE_NAME, Store, Version, base_exists, configured_base, shown_base
 from contacts_lib.web.html import display_first_paint, french_text
 from contacts_lib.web.server import NETWORK_VARIABLE
-
-
-def _store_exists(base) -> bool:
-    """Whether there is something to read (a file base is created by its first save; a server's
-    base always exists)."""
-    return not isinstance(base, Path) or base.exists()
 
 
 def _place_in_form(key: str) -> str:
@@ -111,7 +105,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         self._comparison = None
         self._refreshing = threading.Lock()
         #: The store « Enregistrer » adds to (``CONTACTS_EFFICACES_BASE``), None: no store.
-        self.store_path = configured_path()
+        self.store_path = configured_base()
         self._history: list[Version] = []  # the structure's versions, oldest first
         self._history_key: str | None = None
         self._pending_version: int | None = None
@@ -330,7 +324,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def _stored_history(self, name: str) -> list[Version]:
         """Every saved version of the structure ``name``, whoever may see them (checked by the caller)."""
         try:
-            if not _store_exists(self.store_path):
+            if not base_exists(self.store_path):
                 return []
             with Store(self.store_path, read_only=True) as store:
                 return store.history(name)
@@ -358,7 +352,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             return
         offered = set(person.spellings) if person.role == "gestionnaire" else set()
         try:
-            if self.store_path is not None and _store_exists(self.store_path):
+            if self.store_path is not None and base_exists(self.store_path):
                 with Store(self.store_path, read_only=True) as store:
                     offered |= {d.structure for d in store.latest() if person.covers(d)}
         except InputError as error:
@@ -371,7 +365,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         """A store's message as the visitor reads it: the store named in words, its path in the
         server's log only."""
         server_log(f"application : {error}")
-        return without_path(str(error), self.store_path, f"la {STORE_NAME}")
+        where = self.store_path if isinstance(self.store_path, Path) else shown_base(self.store_path)
+        return without_path(str(error), where, f"la {STORE_NAME}")
 
     @staticmethod
     def _version_name(version: Version) -> str:

@@ -99,21 +99,21 @@ def _within_perimeter(source: Source) -> Source:
 
 
 def _every_structure() -> Source:
-    from contacts_lib.store import STORE_NAME, Store, configured_path
+    from contacts_lib.store import STORE_NAME, Store, base_exists, configured_base, shown_base
 
     note, stamp = "", None
-    base = configured_path()
+    base = configured_base()
     if base is not None:
         network = None
         try:
-            if base.exists():
+            if base_exists(base):
                 with Store(base, read_only=True) as store:
                     network, stamp = store.network(), store.stamp()
             else:
                 stamp = (0, 0)
         except InputError as error:
             server_log(f"page Réseau : {error}")
-            note = f"{without_path(str(error), base, 'la ' + STORE_NAME)} "
+            note = f"{without_path(str(error), base if isinstance(base, Path) else shown_base(base), 'la ' + STORE_NAME)} "
         if network is not None and len(network):
             structures = network.structures["cle_structure"].nunique()
             return Source(network, f"{STORE_NAME} ({structures_text(structures)}, "
@@ -467,11 +467,11 @@ class _Arrival(anywidget.AnyWidget):
 
 
 def _store_stamp() -> tuple[int, int] | None:
-    from contacts_lib.store import Store, configured_path
+    from contacts_lib.store import Store, base_exists, configured_base
 
-    base = configured_path()
+    base = configured_base()
     try:
-        if base is not None and not base.exists():
+        if base is not None and not base_exists(base):
             return 0, 0
         with Store(base, read_only=True) as store:
             return store.stamp()

@@ -197,8 +197,8 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base:
     people = sign_in.check() if sign_in is not None else 0
     check_port_free(port, ip)
     with Store(base) as store:  # created, or checked, before the server starts
-        base = store.path.resolve()
-    print(f"Base des autodiagnostics : {base}", flush=True)
+        base = store.path.resolve() if store.path is not None else store.url
+        print(f"Base des autodiagnostics : {store.location}", flush=True)
     everywhere = ip in ("0.0.0.0", "::", "")
     here = app_url(port, LOCAL_IP if everywhere else ip)
     print(f"Application d'autodiagnostic : {here}  (Ctrl+C pour arrêter)", flush=True)
