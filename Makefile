@@ -22,7 +22,8 @@ app: $(STAMP)
 	$(BIN)/contacts-efficaces app --port $(PORT)
 
 # Chromium drives the app in the browser tests, LibreOffice recomputes the workbook's formulas,
-# PostgreSQL is the shared store's server, Node runs the OpenID Connect provider of the sign-in tests.
+# PostgreSQL is the shared store's server, Node runs the OpenID Connect provider of the sign-in tests,
+# nginx, openssl and systemd-analyze try the deployment of deploy/.
 # Installed when missing (as root on Debian/Ubuntu); otherwise the command to run is printed.
 system-deps:
 	@missing=""; \
@@ -31,6 +32,9 @@ system-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

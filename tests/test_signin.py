@@ -187,7 +187,9 @@ class WidgetClient:
         self.kernel = _kernel_id(html)
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
         url = f"{self.hosted.url.replace('http', 'ws', 1)}/api/kernels/{self.kernel}/channels?session_id=test"
-        self.socket = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookies, "Origin": self.hosted.url}))
+        request = HTTPRequest(url, headers={"Cookie": cookies, "Origin": self.hosted.url},
+                              ca_certs=getattr(self.hosted, "ca_certs", None))
+        self.socket = await websocket_connect(request)
         self._send("comm_open", {"comm_id": "controle", "target_name": "jupyter.widget.control", "data": {}},
                    metadata={"version": "1.0.0"})
         self._send("comm_msg", {"comm_id": "controle", "data": {"method": "request_states"}})
