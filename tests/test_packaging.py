@@ -20,7 +20,7 @@ CONDA_NAMES: dict[str, str] = {"duckdb": "python-duckdb"}
 
 
 def _requirement(text: str) -> tuple[str, str]:
-    match = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(.*)", text.strip())
+    match = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\s*(.*)", text.strip())  # pip's extras: not conda's
     assert match, text
     return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
 

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from contacts_lib.access import ACCESS_VARIABLE
+
 from contacts_lib.autodiagnostic.contract import (
     ATTRIBUTES,
     BUTTON_CLASS,
@@ -31,9 +33,12 @@ SCRIPTS = (STATIC / "page.js", STATIC / "autodiagnostic.js", WEB_STATIC / "kerne
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    """The page of an app that saves into a store (the page with every part)."""
+    """The page of an app that saves into a store, on a server with sign-in (the page with every part)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CONTACTS_EFFICACES_BASE", str(tmp_path_factory.mktemp("base") / "base.sqlite"))
+        folder = tmp_path_factory.mktemp("base")
+        patch.setenv("CONTACTS_EFFICACES_BASE", str(folder / "base.sqlite"))
+        (folder / "acces.csv").write_text("identifiant;role;perimetre\nana@example.fr;analyste;\n", encoding="utf-8")
+        patch.setenv(ACCESS_VARIABLE, str(folder / "acces.csv"))
         return AutodiagnosticApp().page_html()
 
 
