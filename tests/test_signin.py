@@ -25,6 +25,7 @@ from contacts_lib.web.server import (
     page_path,
 )
 from contacts_lib.web.signin import SECRET_VARIABLE
+from tests import postgres
 from tests.app_server import free_port, running_app
 from tests.oidc_provider import running_provider, sign_in_http
 from tests.samples import plain
@@ -32,10 +33,12 @@ from tests.samples import plain
 pytestmark = pytest.mark.slow
 
 MANAGER, HEAD, ANALYST = "marie.martin@caf-isere.fr", "paul.durand@cnaf.fr", "ana.lopez@dinum.gouv.fr"
+LEAVING = "jean.depart@caf-isere.fr"  # taken out of the rights file by a test
 RIGHTS = f"""identifiant;role;perimetre
 {MANAGER};gestionnaire;CAF de l'Isère
 {HEAD};tete_de_reseau;CAF
 {ANALYST};analyste;
+{LEAVING};gestionnaire;CAF de l'Isère
 """
 STRUCTURES = (("CAF de l'Isère", "CAF"), ("CAF du Rhône", "CAF"), ("CPAM du Rhône", "Assurance Maladie"))
 CONTACTS = (5, 3, 4)  # in the contact log
@@ -88,6 +91,7 @@ def hosted(tmp_path_factory):
         environment = {SECRET_VARIABLE: SECRET, BASE_VARIABLE: str(base), LOG_VARIABLE: str(log)}
         with running_app(folder / "voila.log", port=port, app_options=options, environment=environment) as app:
             hosted = Hosted(app, provider, base)
+            hosted.rights = rights
             yield hosted
             for session in hosted.sessions:
                 session.close()
@@ -337,6 +341,18 @@ def test_the_contact_log_pages_count_only_the_contacts_of_a_heads_reseaux(hosted
     assert "journal de contacts du serveur (12 contacts)" in analyst
 
 
+def test_a_person_taken_out_of_the_rights_file_is_signed_out_at_their_next_request(hosted):
+    session = hosted.signed_in(LEAVING)
+    landing = hosted.url + page_path(LANDING_NOTEBOOK)
+    assert session.get(landing, allow_redirects=False).status_code == 200
+    hosted.rights.write_text(RIGHTS.replace(f"{LEAVING};gestionnaire;CAF de l'Isère\n", ""), encoding="utf-8")
+    try:
+        response = session.get(landing, allow_redirects=False)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    finally:
+        hosted.rights.write_text(RIGHTS, encoding="utf-8")
+
+
 def test_sign_out_ends_the_session_and_the_persons_kernels(hosted):
     session = hosted.signed_in(ANALYST)
     kernel = _kernel_id(session.get(hosted.url + page_path(APP_NOTEBOOK)).text)
@@ -384,3 +400,43 @@ def test_sessions_expire_and_behind_https_every_cookie_is_secure(tmp_path):
             assert "redirect_uri=" + urllib.parse.quote(f"{public}/login/retour", safe="") in start.headers["Location"]
             cookie = start.headers["Set-Cookie"]
             assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+postgres_server = postgres.postgres_server
+
+
+def test_two_servers_share_one_postgresql_base(tmp_path, postgres_server):
+    """The README's several servers: each signs its people in and both read and write one
+    PostgreSQL base — a version saved through one is listed, with who saved it, by the other."""
+    database = postgres_server.database()
+    base = database.url
+    rights = tmp_path / "acces.csv"
+    rights.write_text(RIGHTS, encoding="utf-8")
+    ports = free_port(), free_port()
+    client = {"client_id": "deux", "client_secret": SECRET,
+              "redirect_uris": [f"http://127.0.0.1:{port}/login/retour" for port in ports]}
+    with running_provider([client]) as provider, contextlib.ExitStack() as servers:
+        options = ("--acces", str(rights), "--oidc-emetteur", provider.issuer, "--oidc-client", "deux", "--base", base)
+        first, second = (
+            Hosted(servers.enter_context(running_app(tmp_path / f"serveur-{n}.log", port=port, app_options=options,
+                                                     environment={SECRET_VARIABLE: SECRET})), provider, base)
+            for n, port in enumerate(ports)
+        )
+
+        async def save_on_first():
+            async with WidgetClient(first, first.signed_in(MANAGER)) as page:
+                return (await page.act({"type": "save", "form": _form("CAF de l'Isère", "CAF")}, until="notice"))["notice"]
+
+        async def list_on_second():
+            async with WidgetClient(second, second.signed_in(HEAD)) as page:
+                state = await page.set_state({"header": _form("CAF de l'Isère", "CAF")["header"]}, until="versions")
+                return state["versions"]
+
+        assert "version 1" in plain(asyncio.run(save_on_first())["text"])
+        versions = asyncio.run(list_on_second())
+        for hosted in (first, second):
+            for session in hosted.sessions:
+                session.close()
+    assert len(versions) == 1 and versions[0]["label"].endswith(f"par {MANAGER}")
+    with Store(base, read_only=True) as store:
+        assert [v.saved_by for v in store.versions()] == [MANAGER]
