@@ -403,3 +403,21 @@ def test_stopping_the_app_stops_its_server_and_every_kernel(tmp_path, signal_nam
             assert time.monotonic() < deadline, [pid for pid in [server.pid, *left] if _running(pid)]
             time.sleep(0.2)
     assert "Kernel shutdown" in server.log.read_text(errors="replace")
+
+
+def test_no_response_says_which_server_or_version_answers(app):
+    """No ``Server`` header, and the pages do not carry Voilà's version (item 5 of issue 17)."""
+    import voila
+
+    for path in (page_path("index.ipynb"), page_path("autodiagnostic.ipynb"), "/voila/static/voila.js", "/introuvable",
+                 "/api/kernels", "/voila/templates/contacts/static/rien.css"):
+        request = urllib.request.Request(app.url + path)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                headers, body = response.headers, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            headers, body = error.headers, error.read().decode("utf-8", "replace")
+            error.close()
+        assert "Server" not in headers, (path, headers["Server"])
+        if path.endswith(".ipynb"):
+            assert f'"appVersion": "{voila.__version__}"' not in body and "Traceback" not in body, path

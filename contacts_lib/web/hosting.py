@@ -483,6 +483,15 @@ SECURITY_HEADERS = {
 }
 
 
+class NoServerHeader(tornado.web.OutputTransform):
+    """No response says which server software answers, nor its version (tornado would send
+    ``Server: TornadoServer/6.x`` with every response)."""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        headers.pop("Server", None)
+        return status_code, headers, chunk
+
+
 class AppServer(Voila):
     """Voilà's standalone server with the app's pages, bound and error pages (see the module)."""
 
@@ -531,6 +540,7 @@ class AppServer(Voila):
         settings = super().init_settings()
         settings["default_handler_class"] = NotFoundHandler
         settings["headers"] = {**settings.get("headers", {}), **SECURITY_HEADERS}
+        settings["transforms"] = [NoServerHeader, *([tornado.web.GZipContentEncoding] if settings.get("compress_response") else [])]
         provider = self.identity_provider
         secure = getattr(provider, "public_url", "").startswith("https://")
         settings["xsrf_cookie_kwargs"] = {"samesite": "Lax", **({"secure": True} if secure else {})}

@@ -81,10 +81,12 @@ def local_assets_only(page_config: dict, **_) -> dict:
 
     Voilà's front end would load MathJax from cdnjs.cloudflare.com on every page; the tool's pages
     have no mathematics, and a public service's pages should not disclose their visitors to
-    a CDN: a local stand-in (``static/no-mathjax.js``) takes its place.
+    a CDN: a local stand-in (``static/no-mathjax.js``) takes its place. Nor do the pages say
+    which version of Voilà serves them.
     """
     from contacts_lib.web.html import STATIC
 
+    page_config["appVersion"] = ""  # the pages do not say which Voilà serves them
     page_config["fullMathjaxUrl"] = (page_config.get("baseUrl") or "/").rstrip("/") + static_file_path(STATIC / "no-mathjax.js")
     page_config["mathjaxConfig"] = "none"
     return page_config
