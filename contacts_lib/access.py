@@ -95,7 +95,16 @@ class Person:
             return True
         if self.role == NETWORK_HEAD:
             return self.covers(diagnostic) and (not history or self.covers(history[-1]))
-        return self.may_reach(diagnostic.structure, history)
+        # a structure's first version: by its name, or by the code the form carries
+        return self.may_reach(diagnostic.structure, history) or (not history and self.covers(diagnostic))
+
+    def peers_reseau(self, reseau: str | None) -> str | None:
+        """The réseau whose structures the app may compare this person's form with: any for
+        those who see everything, one of their own for a network head, none (the whole
+        network) otherwise — a réseau of a few structures would show their scores."""
+        if self.sees_everything or (self.role == NETWORK_HEAD and reseau and structure_key(reseau) in self.reseaux):
+            return reseau
+        return None
 
     def perimeter_text(self) -> str:
         """« CAF de l'Isère, SP-38-001 » as the visitor reads it (the file's spellings)."""
@@ -143,8 +152,9 @@ class AccessList:
                 raise InputError(f"{source}, ligne {line}, colonne perimetre : un analyste voit tout ; laissez la cellule vide "
                                  f"(« {visible(item)} »).")
             if role != ANALYST and not item:
-                what = "une structure (nom ou code Services Publics+)" if role == MANAGER else "un réseau"
-                raise InputError(f"{source}, ligne {line}, colonne perimetre : vide ; un {ROLES[role]} a pour périmètre {what}.")
+                who, what = (("un gestionnaire", "une structure (nom ou code Services Publics+)") if role == MANAGER
+                             else ("une tête de réseau", "un réseau"))
+                raise InputError(f"{source}, ligne {line}, colonne perimetre : vide ; {who} a pour périmètre {what}.")
             before = rows.get(identifiant)
             if before is not None and before[0] != role:
                 raise InputError(f"{source}, ligne {line} : {visible(identifiant)} a déjà le rôle {before[0]} "
@@ -208,15 +218,25 @@ def _this_kernel_id() -> str | None:
 
 
 def visitor_identifiant(kernel_id: str | None = None) -> str | None:
-    """The identifiant the server signed in for this kernel's page (None: no one yet)."""
+    """The identifiant the server signed in for this kernel's page (None: no one yet, or their
+    session has ended: the server writes the identifiant and the session's end, in seconds since
+    the epoch, one per line)."""
+    import time
+
     folder = os.environ.get(VISITORS_VARIABLE, "").strip()
     kernel_id = kernel_id or _this_kernel_id()
     if not folder or not kernel_id or "/" in kernel_id:
         return None
     try:
-        return (Path(folder) / kernel_id).read_text(encoding="utf-8").strip() or None
+        identifiant, _, ends = (Path(folder) / kernel_id).read_text(encoding="utf-8").partition("\n")
     except OSError:
         return None
+    try:
+        if ends.strip() and float(ends) < time.time():
+            return None
+    except ValueError:
+        return None
+    return identifiant.strip() or None
 
 
 def visitor() -> Person | None:

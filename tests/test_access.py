@@ -97,3 +97,32 @@ def test_the_rights_file_is_read_again_when_it_changes(tmp_path):
     assert current_access_list(path).person("x@y.fr").role == MANAGER
     path.write_text("identifiant,role,perimetre\nx@y.fr,analyste,\nz@y.fr,analyste,\n", encoding="utf-8")
     assert current_access_list(path).person("x@y.fr").role == ANALYST
+
+
+def test_a_manager_known_by_code_saves_the_first_version_the_code_names(tmp_path):
+    path = tmp_path / "acces.csv"
+    path.write_text("identifiant;role;perimetre\nx@y.fr;gestionnaire;SP-38-001\n", encoding="utf-8")
+    person = AccessList.read(path).person("x@y.fr")
+    assert person.may_save(diagnostic("Maison France services de Voiron", code="SP-38-001"), [])
+    assert not person.may_save(diagnostic("Maison France services de Voiron"), [])
+
+
+def test_the_app_compares_a_form_only_with_the_persons_own_reseaux(access):
+    """A réseau of a few structures would give their scores away through the band's quartiles."""
+    assert access.person("paul.durand@cnaf.fr").peers_reseau("CAF") == "CAF"
+    assert access.person("paul.durand@cnaf.fr").peers_reseau("Assurance Maladie") is None
+    assert access.person("marie.martin@caf-isere.fr").peers_reseau("CAF") is None
+    assert access.person("ana.lopez@dinum.gouv.fr").peers_reseau("Assurance Maladie") == "Assurance Maladie"
+
+
+def test_a_kernel_stops_acting_for_a_person_once_their_session_has_ended(tmp_path, monkeypatch):
+    import time
+
+    from contacts_lib.access import VISITORS_VARIABLE, visitor_identifiant
+
+    monkeypatch.setenv(VISITORS_VARIABLE, str(tmp_path))
+    (tmp_path / "k1").write_text(f"x@y.fr\n{time.time() + 3600:.0f}", encoding="utf-8")
+    (tmp_path / "k2").write_text(f"x@y.fr\n{time.time() - 1:.0f}", encoding="utf-8")
+    assert visitor_identifiant("k1") == "x@y.fr"
+    assert visitor_identifiant("k2") is None
+    assert visitor_identifiant("absent") is None

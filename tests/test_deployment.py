@@ -149,14 +149,8 @@ def test_the_one_server_deployment_of_the_readme_works_behind_tls(tmp_path):
                         return answer["notice"]["text"]
 
                 assert "version 1" in asyncio.run(save())
-                # an idle server is stopped: the pools have refilled what the landing page and the app took
-                # (Voilà says so once per pool, at start and after each refill)
-                deadline = time.monotonic() + 120
-                while (tmp_path / "service.log").read_text(errors="replace").count(" is filled with ") < 5:
-                    assert time.monotonic() < deadline, "the pools did not refill"
-                    time.sleep(0.5)
         finally:
-            service.send_signal(signal.SIGTERM)  # as systemd stops it
+            service.send_signal(signal.SIGTERM)  # as systemd stops it, its pools refilling what the pages took
             assert service.wait(40) == 0
             log.close()
     with Store(Path(environment["CONTACTS_EFFICACES_BASE"]), read_only=True) as store:

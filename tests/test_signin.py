@@ -319,7 +319,8 @@ def test_the_network_page_shows_a_head_their_reseaux_and_an_analyst_everything(h
         return unescape(asyncio.run(visit())).replace("\u202f", " ").replace("\u00a0", " ")
 
     head = shown(HEAD)
-    assert "votre périmètre : CAF (2 structures)" in head and "CAF du Rhône" in head
+    assert "votre périmètre : CAF (2 structures, " in head and "CAF du Rhône" in head
+    assert "3 structures" not in head  # nor what the whole base holds
     assert "CPAM du Rhône" not in head and "Assurance Maladie" not in head
     analyst = shown(ANALYST)
     assert "3 structures" in analyst and "CPAM du Rhône" in analyst and "votre périmètre" not in analyst
@@ -356,7 +357,13 @@ def test_a_person_taken_out_of_the_rights_file_is_signed_out_at_their_next_reque
 def test_sign_out_ends_the_session_and_the_persons_kernels(hosted):
     session = hosted.signed_in(ANALYST)
     kernel = _kernel_id(session.get(hosted.url + page_path(APP_NOTEBOOK)).text)
-    response = session.get(hosted.url + "/logout", allow_redirects=False)
+    # a link from elsewhere signs no one out: the page asks, and its form carries the xsrf token
+    page = session.get(hosted.url + "/logout")
+    assert page.status_code == 200 and ANALYST in page.text and 'method="post"' in page.text
+    assert session.post(hosted.url + "/logout", allow_redirects=False).status_code == 403  # no token
+    assert session.get(hosted.url + page_path(LANDING_NOTEBOOK), allow_redirects=False).status_code == 200
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
+    response = session.post(hosted.url + "/logout", data={"_xsrf": xsrf}, allow_redirects=False)
     assert response.status_code == 302 and response.headers["Location"].startswith(hosted.provider.issuer)
     assert session.get(hosted.url + page_path(LANDING_NOTEBOOK), allow_redirects=False).status_code == 302
     deadline = asyncio.run(_until(lambda: not hosted.app.kernel_running(kernel), 20))

@@ -21,7 +21,7 @@ import anywidget
 import plotly.graph_objects as go
 import traitlets
 
-from contacts_lib.access import EVERYONE, ROLES, signed_in_mode, visitor
+from contacts_lib.access import CODE_COLUMN, EVERYONE, ROLES, signed_in_mode, visitor
 from contacts_lib.autodiagnostic.action_plan import action_plan
 from contacts_lib.autodiagnostic.answers import (
     HEADER_FIELDS,
@@ -62,7 +62,14 @@ from contacts_lib.autodiagnostic.scoring import (
 from contacts_lib.formats import dumps_json, parse_file, workbook_bytes, worked_example
 from contacts_lib.formats.files import file_name_for
 from contacts_lib.messages import InputError, agreed, server_log, without_path
-from contacts_lib.store import STORE_NAME, Store, Version, base_exists, configured_base, shown_base
+from contacts_lib.store import (
+    STORE_NAME,
+    Store,
+    Version,
+    base_exists,
+    configured_base,
+    shown_base,
+)
 from contacts_lib.web.html import display_first_paint, french_text
 from contacts_lib.web.server import NETWORK_VARIABLE
 
@@ -207,7 +214,9 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             answers = self._parsed_answers()
             scores = score_answers(answers)
             self._revision += 1
-            peers = self._comparison.peers(self.header.get("reseau", "").strip() or None) if self._comparison else None
+            person = visitor() if self._comparison else None
+            reseau = person.peers_reseau(self.header.get("reseau", "").strip() or None) if person is not None else None
+            peers = self._comparison.peers(reseau) if self._comparison else None
             before = self._previous_version()
             previous = (score(before.autodiagnostic), self._version_name(before)) if before else None
             self.figure = radar_figure(scores, band=peers.band() if peers else None, band_name=peers.name if peers else "",
@@ -310,7 +319,11 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         if self.store_path is None or key is None:
             self._history, self._history_key = [], key
         elif key != self._history_key or not self._history:
-            history = self._stored_history(name)
+            try:
+                history = self._stored_history(name)
+            except InputError as error:
+                history = []
+                self.say("save", "error", f"Versions enregistrées illisibles : {self._store_message(error)}")
             person = visitor()
             self._history = history if person is not None and person.may_reach(name, [v.autodiagnostic for v in history]) else []
             self._history_key = key
@@ -322,21 +335,18 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         ]
 
     def _stored_history(self, name: str) -> list[Version]:
-        """Every saved version of the structure ``name``, whoever may see them (checked by the caller)."""
-        try:
-            if not base_exists(self.store_path):
-                return []
-            with Store(self.store_path, read_only=True) as store:
-                return store.history(name)
-        except InputError as error:
-            self.say("save", "error", f"Versions enregistrées illisibles : {self._store_message(error)}")
+        """Every saved version of the structure ``name``, whoever may see them (checked by the
+        caller); :class:`InputError` when they cannot be read."""
+        if not base_exists(self.store_path):
             return []
+        with Store(self.store_path, read_only=True) as store:
+            return store.history(name)
 
     def _refused(self, what: str, name: str) -> None:
         """A store action outside the signed-in person's perimeter: said to them, and written to
         the server's log with who and when (never the answers)."""
         person = visitor()
-        who = f"{person.identifiant} ({person.role})" if person is not None else "personne de connecté"
+        who = f"{person.identifiant} ({person.role})" if person is not None else "aucune personne connectée"
         server_log(f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} refus : {who} : {what} « {name} » "
                    "hors de son périmètre")
         self.say("save", "error", f"« {name} » n'est pas dans votre périmètre : {what} refusé. "
@@ -350,13 +360,17 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         if person is None:
             self.visitor = {"text": "Connexion non reconnue : rechargez la page pour vous reconnecter.", "offered": []}
             return
-        offered = set(person.spellings) if person.role == "gestionnaire" else set()
+        offered, codes = set(), set()
         try:
             if self.store_path is not None and base_exists(self.store_path):
                 with Store(self.store_path, read_only=True) as store:
-                    offered |= {d.structure for d in store.latest() if person.covers(d)}
+                    latest = store.latest()
+                offered = {d.structure for d in latest if person.covers(d)}
+                codes = {structure_key(d.extra[CODE_COLUMN]) for d in latest if d.extra.get(CODE_COLUMN)}
         except InputError as error:
             server_log(f"application : {error}")
+        if person.role == "gestionnaire":  # their structures by name (a code is not a name to type)
+            offered |= {name for name in person.spellings if structure_key(name) not in codes}
         perimeter = "toutes les structures" if person.sees_everything else person.perimeter_text()
         self.visitor = {"text": f"Connecté : {person.identifiant} ({ROLES[person.role]}) ; périmètre : {perimeter}.",
                         "offered": sorted(offered, key=structure_key)}
@@ -410,7 +424,11 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             return None
         autodiagnostic = self.current()
         person = visitor()
-        history = self._stored_history(autodiagnostic.structure)
+        try:  # whose the structure is must be known before anything is saved
+            history = self._stored_history(autodiagnostic.structure)
+        except InputError as error:
+            self.say("save", "error", f"Enregistrement impossible : {self._store_message(error)} Vos réponses restent dans le formulaire.")
+            return None
         if person is None or not person.may_save(autodiagnostic, [v.autodiagnostic for v in history]):
             self._refused("enregistrement", autodiagnostic.structure)
             return None
@@ -436,7 +454,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             if signed_in_mode():
                 person = visitor()
                 server_log(f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} refus : "
-                           f"{person.identifiant if person else 'personne de connecté'} : version {version_id} "
+                           f"{person.identifiant if person else 'aucune personne connectée'} : version {version_id} "
                            "demandée hors des versions qui lui sont listées")
             return
         blank = not any(self.answers) and not any(str(v).strip() for k, v in self.header.items() if k != "structure")

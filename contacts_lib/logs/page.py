@@ -96,7 +96,8 @@ def within_perimeter(log: ContactLog, network) -> ContactLog:
     kept = [name for name in present if name is not None and structure_key(name) in keys]
     log.connection.execute("DELETE FROM contacts WHERE structure::VARCHAR NOT IN (SELECT unnest(?::VARCHAR[]))", [kept])
     rows = log.connection.execute("SELECT count(*) FROM contacts").fetchone()[0]
-    return dataclasses.replace(log, rows=rows)
+    # the lines left aside are the whole log's: not this person's to count
+    return dataclasses.replace(log, rows=rows, skipped=0, problems=[])
 
 
 def read_log(network, progress: Callable[[float], None] | None = None) -> LogSource:

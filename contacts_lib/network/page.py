@@ -92,10 +92,14 @@ def _within_perimeter(source: Source) -> Source:
         raise InputError(f"aucun autodiagnostic de votre périmètre ({person.perimeter_text()}) dans les données du réseau.")
     restricted = Network(tuple(network.diagnostics[i] for i in keep), tuple(network.sources[i] for i in keep),
                          problems=network.problems, identifiers=tuple(network.identifiers[i] for i in keep))
+    # what the whole source holds is not this person's to count: only their perimeter is said
+    from contacts_lib.store import STORE_NAME
+
+    kind = STORE_NAME if source.stamp is not None else "réseau synthétique" if source.synthetic else "autodiagnostics du réseau"
     structures = restricted.structures["cle_structure"].nunique()
     return dataclasses.replace(source, network=restricted,
-                               description=f"{source.description} ; votre périmètre : {person.perimeter_text()} "
-                               f"({structures_text(structures)})")
+                               description=f"{kind}, votre périmètre : {person.perimeter_text()} "
+                               f"({structures_text(structures)}, {plural(len(restricted), 'autodiagnostic')})")
 
 
 def _every_structure() -> Source:

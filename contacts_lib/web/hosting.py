@@ -34,6 +34,7 @@ import json
 import os
 import re
 import tempfile
+import urllib.parse
 from html import escape
 from pathlib import Path
 
@@ -65,8 +66,10 @@ from contacts_lib.web.server import (
     page_path,
 )
 
-#: The signed-in person a page is being rendered for (its kernel is handed to them).
+#: The signed-in person a page is being rendered for (its kernel is handed to them), and when
+#: their session ends (seconds since the epoch; None: no end).
 VISITOR: contextvars.ContextVar[str | None] = contextvars.ContextVar("visitor", default=None)
+SESSION_ENDS: contextvars.ContextVar[float | None] = contextvars.ContextVar("session_ends", default=None)
 
 
 def french_page(title: str, message: str, *, retry_seconds: int | None = None, base_url: str = "/",
@@ -316,6 +319,7 @@ class PageHandler(FrenchErrors, TornadoVoilaHandler):
                     f"Refused page {path} to {self.current_user.username} ({person.role if person else 'no rights'})",
                 )
         VISITOR.set(self.current_user.username)  # whose the page's kernel is (anonymous: their cookie's)
+        SESSION_ENDS.set(provider.session_ends(self) if hasattr(provider, "session_ends") else None)
         # Reading the token sets the "_xsrf" cookie, which the page's shutdown request sends back.
         self.xsrf_token  # noqa: B018
         self._kernel_ready = self._ready_kernel_first(path)
@@ -394,16 +398,23 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._forget_owner(kernel_id)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
+    def remove_kernel(self, kernel_id: str):
+        """A kernel that died for good (its restarter gave up) is forgotten too."""
+        self._preheated.discard(kernel_id)
+        self._forget_owner(kernel_id)
+        return super().remove_kernel(kernel_id)
+
     def hand_to(self, kernel_id: str, identifiant: str) -> None:
         """The kernel is this person's: only they reach it, and its page's code reads who they
         are from a file of the server's private folder named by the kernel's id."""
         self._owners[kernel_id] = identifiant
         folder = os.environ.get(VISITORS_VARIABLE)
-        if folder:
+        if folder:  # the identifiant, and when the session ends (the kernel stops acting for it then)
             path = os.path.join(folder, kernel_id)
             descriptor = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            ends = SESSION_ENDS.get()
             with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-                file.write(identifiant)
+                file.write(identifiant + ("" if ends is None else f"\n{ends:.0f}"))
             os.replace(path + ".tmp", path)
 
     def _forget_owner(self, kernel_id: str) -> None:
@@ -522,12 +533,20 @@ class AppServer(Voila):
         structures start their kernel for the person who opens them (a preheated one would have
         drawn them for no one)."""
         from contacts_lib.access import current_access_list
-        from contacts_lib.web.signin import KernelOwnerAuthorizer, OidcIdentityProvider
+        from contacts_lib.web.signin import (
+            SECRET_VARIABLE,
+            KernelOwnerAuthorizer,
+            OidcIdentityProvider,
+        )
 
         path = os.path.abspath(self.access_file)
         current_access_list(path)  # checked before the server starts: InputError in French
         os.environ[ACCESS_VARIABLE] = path
         os.environ[VISITORS_VARIABLE] = tempfile.mkdtemp(prefix="contacts-visiteurs-")  # mode 0700
+        # the server holds the client secret; the kernels, which inherit its environment, do not
+        secret = os.environ.pop(SECRET_VARIABLE, "")
+        if secret and not self.config.OidcIdentityProvider.get("client_secret"):
+            self.config.OidcIdentityProvider.client_secret = secret
         self.identity_provider_class = OidcIdentityProvider
         self.authorizer_class = KernelOwnerAuthorizer
         self.config.OidcIdentityProvider.access_file = path
@@ -542,6 +561,13 @@ class AppServer(Voila):
         settings["headers"] = {**settings.get("headers", {}), **SECURITY_HEADERS}
         settings["transforms"] = [NoServerHeader, *([tornado.web.GZipContentEncoding] if settings.get("compress_response") else [])]
         provider = self.identity_provider
+        if self.access_file:
+            provider.validate_security(self)  # InputError in French: the sign-in settings are incomplete
+            # the sign-out form ends at the provider (browsers hold form-action to the redirects too)
+            issuer = urllib.parse.urlsplit(provider.issuer)
+            policy = settings["headers"]["Content-Security-Policy"].replace(
+                "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}")
+            settings["headers"] = {**settings["headers"], "Content-Security-Policy": policy}
         secure = getattr(provider, "public_url", "").startswith("https://")
         settings["xsrf_cookie_kwargs"] = {"samesite": "Lax", **({"secure": True} if secure else {})}
         manager = self.kernel_manager
@@ -597,6 +623,28 @@ class AppServer(Voila):
                 item.add_done_callback(functools.partial(watch, notebook_name))
         return watched
 
+    #: Seconds a stopping server gives the kernels its pools are starting to be ready.
+    STOP_PREHEAT_SECONDS = 12
+
+    def stop(self) -> None:
+        """Stop as Voilà does, once the kernels being preheated have started: a kernel shut down
+        in the middle of its start fills the log with its tracebacks (the service manager stops
+        the server at any moment, a pool may be refilling)."""
+        from jupyter_core.utils import run_sync
+
+        pending = [task for pool in getattr(self.kernel_manager, "_pools", {}).values() for task in pool if not task.done()]
+        if pending:
+            self.log.info("Waiting for %d preheated kernel(s) to start before stopping", len(pending))
+
+            async def started() -> None:
+                await asyncio.wait(pending, timeout=self.STOP_PREHEAT_SECONDS)
+
+            try:
+                run_sync(started)()
+            except Exception as error:  # noqa: BLE001 - stopping goes on whatever happened
+                self.log.warning("Stopping without waiting for the pools: %s", log_line(error))
+        super().stop()
+
     def init_handlers(self) -> list:
         landing = url_path_join(self.base_url, page_path(LANDING_NOTEBOOK))
         page_options = {
@@ -634,7 +682,15 @@ class AppServer(Voila):
 
 def main(argv: list[str] | None = None) -> None:
     """The app's server, with Voilà's command-line options."""
-    AppServer.launch_instance(argv)
+    import sys
+
+    from contacts_lib.messages import InputError, visible
+
+    try:
+        AppServer.launch_instance(argv)
+    except InputError as error:
+        print(f"contacts-efficaces : {visible(str(error))}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

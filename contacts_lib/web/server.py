@@ -164,16 +164,22 @@ class SignIn:
         from contacts_lib.web.signin import SECRET_VARIABLE
 
         people = len(AccessList.read(self.access).people)
-        if not self.issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise InputError(f"--oidc-emetteur « {self.issuer} » : l'adresse du service de connexion doit commencer par https://.")
+        import math
+        from urllib.parse import urlsplit
+
+        address = urlsplit(self.issuer)
+        local = address.scheme == "http" and address.hostname in ("127.0.0.1", "localhost", "::1")
+        if not (address.scheme == "https" and address.hostname) and not local:
+            raise InputError(f"--oidc-emetteur « {self.issuer} » : l'adresse du service de connexion doit commencer par https:// "
+                             "(http:// seulement sur cette machine, pour des essais).")
         if not self.client_id.strip():
             raise InputError("--oidc-client : l'identifiant de client donné par le service de connexion est obligatoire.")
         if not os.environ.get(SECRET_VARIABLE, "").strip():
             raise InputError(f"secret de client absent : mettez-le dans la variable d'environnement {SECRET_VARIABLE}.")
         if self.public_url and not self.public_url.startswith(("https://", "http://")):
             raise InputError(f"--adresse-publique « {self.public_url} » : donnez une adresse complète (https://…).")
-        if not self.session_hours > 0:
-            raise InputError("--session-heures : donnez un nombre d'heures positif.")
+        if not (math.isfinite(self.session_hours) and 0 < self.session_hours <= 24 * 31):
+            raise InputError(f"--session-heures {self.session_hours:g} : donnez un nombre d'heures entre 0 et 744 (31 jours).")
         return people
 
     def options(self) -> list[str]:

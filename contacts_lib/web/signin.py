@@ -33,7 +33,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Unicode
 
-from contacts_lib.access import ROLES, current_access_list, identifiant_key
+from contacts_lib.access import current_access_list, identifiant_key
 from contacts_lib.messages import InputError
 
 #: The environment variable that holds the client secret (never on a command line: ``ps`` shows it).
@@ -123,7 +123,8 @@ class OidcIdentityProvider(IdentityProvider):
             options["secure"] = True
         return options
 
-    def get_user(self, handler) -> User | None:
+    def _session(self, handler) -> tuple[str, float] | None:
+        """(identifiant, start) of the request's session, None if none or expired."""
         value = handler.get_signed_cookie(SESSION_COOKIE, max_age_days=max(self.session_hours / 24, 0.001))
         if not value:
             return None
@@ -134,6 +135,19 @@ class OidcIdentityProvider(IdentityProvider):
             return None
         if time.time() - started > self.session_hours * 3600:
             return None  # expired: the person signs in again
+        return identifiant, started
+
+    def session_ends(self, handler) -> float | None:
+        """When the request's session ends (seconds since the epoch): a page's kernel stops acting
+        for its person then, even with the page still open."""
+        session = self._session(handler)
+        return session[1] + self.session_hours * 3600 if session else None
+
+    def get_user(self, handler) -> User | None:
+        session = self._session(handler)
+        if session is None:
+            return None
+        identifiant = session[0]
         person = self.person(identifiant)
         if person is None:  # taken out of the rights file since: signed out at once
             return None
@@ -222,7 +236,7 @@ class OidcIdentityProvider(IdentityProvider):
         if not isinstance(email, str) or "@" not in email:
             raise SignInRefused(403, "Connexion refusée", "Le service de connexion n'a pas donné d'adresse électronique.",
                                 "no email claim")
-        if claims.get("email_verified") is False:
+        if claims.get("email_verified") in (False, "false", "False"):
             raise SignInRefused(403, "Connexion refusée", "Votre adresse électronique n'est pas vérifiée par le service de connexion.",
                                 f"email not verified: {email}")
         identifiant = identifiant_key(email)
@@ -383,11 +397,30 @@ class SignInReturnHandler(_SignInHandler):
 
 
 class SignOutHandler(_SignInHandler):
-    """Sign-out: the session ends here, the person's kernels are shut down, and the provider is
-    asked to end its own session when it can (then it sends the person back to the sign-in page)."""
+    """Sign-out: a page asks to confirm (another site cannot sign anyone out by a link), then the
+    session ends here, the person's kernels are shut down, and the provider is asked to end its
+    own session when it can (it then sends the person back to the sign-in page)."""
 
     @allow_unauthenticated
     async def get(self) -> None:
+        from contacts_lib.web.hosting import french_page
+
+        if self.current_user is None:
+            self.redirect(self.base_url.rstrip("/") + "/login")
+            return
+        action = escape(self.base_url.rstrip("/") + "/logout", quote=True)
+        form = (f'<form method="post" action="{action}"><input type="hidden" name="_xsrf" value="{escape(self.xsrf_token.decode(), quote=True)}">'
+                '<button type="submit" style="padding:.6em 1.2em;background:#1f4e79;color:#fff;border:0;border-radius:4px;'
+                'font-weight:600">Se déconnecter</button></form>')
+        self.set_header("Cache-Control", "no-store")
+        self.finish(french_page("Se déconnecter", f"Vous êtes connecté : {self.current_user.username}. Les réponses en cours "
+                                "restent dans ce navigateur.", base_url=self.base_url, body_html=form))
+
+    def check_xsrf_cookie(self) -> None:
+        JupyterHandler.check_xsrf_cookie(self)
+
+    @allow_unauthenticated
+    async def post(self) -> None:
         provider = self.identity_provider
         user = self.current_user
         id_token = self.get_signed_cookie(ID_TOKEN_COOKIE)
@@ -398,7 +431,10 @@ class SignOutHandler(_SignInHandler):
             self.log.info("Signed out: %s", user.username)
             manager = self.kernel_manager
             for kernel_id in getattr(manager, "kernels_of", lambda _u: [])(user.username):
-                await manager.shutdown_kernel(kernel_id, now=True)
+                try:
+                    await manager.shutdown_kernel(kernel_id, now=True)
+                except Exception as error:  # noqa: BLE001 - a kernel already gone: the others still go
+                    self.log.warning("Sign-out of %s: kernel %s: %s", user.username, kernel_id, type(error).__name__)
         try:
             end = (await provider.metadata()).get("end_session_endpoint")
         except SignInRefused:
@@ -428,7 +464,3 @@ class KernelOwnerAuthorizer(Authorizer):
             handler.log.warning("Refused: %s asked for kernel %s of %s", user.username, kernel_id, owner or "nobody")
             return False
         return True
-
-
-def role_text(role: str) -> str:
-    return ROLES.get(role, role)
