@@ -174,3 +174,50 @@ def test_the_unit_file_is_valid_for_systemd(tmp_path):
     # systemd says each unknown key or value it would ignore (and still answers 0)
     problems = [line for line in (result.stdout + result.stderr).splitlines() if unit.name in line]
     assert result.returncode == 0 and problems == [], result.stdout + result.stderr
+
+
+def test_the_several_servers_site_sends_each_visitor_to_one_of_the_servers(tmp_path):
+    """deploy/nginx-plusieurs-serveurs.conf in front of two app servers (two stand-ins answering
+    their name, on this machine): nginx accepts it, and a visitor stays on one server (ip_hash)."""
+    import http.server
+    import threading
+
+    certificate, key = self_signed_certificate(tmp_path)
+    ports, https_port = [free_port(), free_port()], free_port()
+    servers = []
+    for number, port in enumerate(ports, start=1):
+        class Name(http.server.BaseHTTPRequestHandler):
+            name = f"serveur {number}".encode()
+
+            def do_GET(self):  # noqa: N802 - the standard library's name
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(self.name)
+
+            def log_message(self, *_):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Name)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    site = ((DEPLOY / "nginx-plusieurs-serveurs.conf").read_text(encoding="utf-8")
+            .replace("10.0.0.11:8866", f"127.0.0.1:{ports[0]}").replace("10.0.0.12:8866", f"127.0.0.1:{ports[1]}")
+            .replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+            .replace("/etc/letsencrypt/live/contacts.example.fr/fullchain.pem", str(certificate))
+            .replace("/etc/letsencrypt/live/contacts.example.fr/privkey.pem", str(key)))
+    try:
+        with nginx(site, tmp_path / "nginx"), requests.Session() as browser:
+            browser.verify, browser.trust_env = str(certificate), False
+            deadline, answers = time.monotonic() + 20, []
+            while not answers:
+                try:
+                    answers.append(browser.get(f"https://127.0.0.1:{https_port}/", timeout=5).text)
+                except requests.ConnectionError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.2)
+            answers += [browser.get(f"https://127.0.0.1:{https_port}/", timeout=5).text for _ in range(5)]
+            assert len(set(answers)) == 1 and answers[0] in ("serveur 1", "serveur 2")
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
