@@ -30,7 +30,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +171,11 @@ def configured_path() -> Path | None:
     return named if isinstance(named, Path) else None
 
 
+class SaveRefused(InputError):
+    """A save that its ``allowed`` check refused (the structure is not the saver's); nothing was
+    saved. Its message is the structure's name."""
+
+
 @dataclass(frozen=True)
 class Version:
     """One saved version of a structure's autodiagnostic: ``number`` counts the structure's
@@ -304,13 +309,16 @@ class Store:
         self.close()
 
     def save(
-        self, diagnostics: Sequence[Autodiagnostic], source: str, saved_by: str | None = None, *, from_export: bool = False
+        self, diagnostics: Sequence[Autodiagnostic], source: str, saved_by: str | None = None, *, from_export: bool = False,
+        allowed: Callable[[Autodiagnostic, list[Autodiagnostic]], bool] | None = None,
     ) -> list[Version]:
         """Add each autodiagnostic as a new version, all in one transaction: all saved or none.
         ``saved_by``: who saves (None: unknown). With ``from_export``, autodiagnostics written by
         :func:`export` (they carry ``enregistre_le``) keep their save time and author
         (``enregistre_par``) and are saved in the order of their ids in the exported base, so that
-        numbers, history and latest versions are the same as there; the others are saved now."""
+        numbers, history and latest versions are the same as there; the others are saved now.
+        ``allowed(diagnostic, history)`` is asked inside the transaction, writers in turn, with the
+        structure's saved versions as they are then: :class:`SaveRefused` if it says no."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         saver = (saved_by or "").strip() or None
         batch: list[tuple[Autodiagnostic, str, str | None]] = []
@@ -332,6 +340,9 @@ class Store:
         batch = [batch[o[2]] for o in sorted(order)]
         try:
             with self._engine.write():
+                for diagnostic, _, _ in batch if allowed is not None else ():
+                    if not allowed(diagnostic, [v.autodiagnostic for v in self.history(diagnostic.structure)]):
+                        raise SaveRefused(diagnostic.structure)
                 return self._insert(batch, source)
         except self._engine.errors() as error:
             raise InputError(

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from contacts_lib import score, write_csv, write_json
+from contacts_lib.autodiagnostic.answers import Autodiagnostic
 from contacts_lib.autodiagnostic.scoring import lever_percentages
 from contacts_lib.formats import read_autodiagnostics
 from contacts_lib.messages import InputError
@@ -546,3 +547,24 @@ def test_addresses_that_are_not_a_base_are_refused_and_the_variable_names_either
     assert (configured_base(), configured_path()) == ("postgresql://contacts@db/base", None)
     monkeypatch.delenv("CONTACTS_EFFICACES_BASE")
     assert configured_base() is configured_path() is None
+
+
+def test_a_save_asks_whether_it_is_allowed_inside_its_transaction(tmp_path):
+    """``allowed`` sees the structure's versions as they are once the writer has its turn; a no
+    saves nothing of the batch."""
+    from contacts_lib.store import SaveRefused
+
+    seen = []
+    with Store(tmp_path / "base.sqlite") as store:
+        store.save([Autodiagnostic("CAF de l'Isère", (None,) * 36, reseau="CAF")], source="test")
+
+        def allowed(diagnostic, history):
+            seen.append((diagnostic.structure, [d.reseau for d in history]))
+            return diagnostic.structure != "CPAM du Rhône"
+
+        batch = [Autodiagnostic("CAF de l'Isère", (True,) * 36), Autodiagnostic("CPAM du Rhône", (None,) * 36)]
+        with pytest.raises(SaveRefused) as refused:
+            store.save(batch, source="test", allowed=allowed)
+        assert str(refused.value) == "CPAM du Rhône"
+        assert seen == [("CAF de l'Isère", ["CAF"]), ("CPAM du Rhône", [])]
+        assert store.count() == 1

@@ -64,6 +64,7 @@ from contacts_lib.formats.files import file_name_for
 from contacts_lib.messages import InputError, agreed, server_log, without_path
 from contacts_lib.store import (
     STORE_NAME,
+    SaveRefused,
     Store,
     Version,
     base_exists,
@@ -424,17 +425,16 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             return None
         autodiagnostic = self.current()
         person = visitor()
-        try:  # whose the structure is must be known before anything is saved
-            history = self._stored_history(autodiagnostic.structure)
-        except InputError as error:
-            self.say("save", "error", f"Enregistrement impossible : {self._store_message(error)} Vos réponses restent dans le formulaire.")
-            return None
-        if person is None or not person.may_save(autodiagnostic, [v.autodiagnostic for v in history]):
+        if person is None:
             self._refused("enregistrement", autodiagnostic.structure)
             return None
-        try:
+        try:  # whose the structure is, checked in the save's transaction (writers in turn)
             with Store(self.store_path, wait_seconds=10) as store:
-                saved = store.save([autodiagnostic], source="application", saved_by=person.identifiant or None)[0]
+                saved = store.save([autodiagnostic], source="application", saved_by=person.identifiant or None,
+                                   allowed=None if person.sees_everything else person.may_save)[0]
+        except SaveRefused:
+            self._refused("enregistrement", autodiagnostic.structure)
+            return None
         except InputError as error:
             self.say("save", "error", f"Enregistrement impossible : {self._store_message(error)} Vos réponses restent dans le formulaire.")
             return None
