@@ -13,6 +13,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -114,6 +115,7 @@ def test_the_one_server_deployment_of_the_readme_works_behind_tls(tmp_path):
                 .replace("listen 80;", f"listen 127.0.0.1:{http_port};")
                 .replace("/etc/letsencrypt/live/contacts.example.fr/fullchain.pem", str(certificate))
                 .replace("/etc/letsencrypt/live/contacts.example.fr/privkey.pem", str(key)))
+        identities_before = set(Path(tempfile.gettempdir()).glob("contacts-visiteurs-*"))
         log = (tmp_path / "service.log").open("wb")
         service = subprocess.Popen(shlex.split(command), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, **environment, "HOME": str(state)}, start_new_session=True)
@@ -153,6 +155,8 @@ def test_the_one_server_deployment_of_the_readme_works_behind_tls(tmp_path):
             service.send_signal(signal.SIGTERM)  # as systemd stops it, its pools refilling what the pages took
             assert service.wait(40) == 0
             log.close()
+        # the kernels' identities are gone with them
+        assert set(Path(tempfile.gettempdir()).glob("contacts-visiteurs-*")) <= identities_before
     with Store(Path(environment["CONTACTS_EFFICACES_BASE"]), read_only=True) as store:
         assert [v.saved_by for v in store.history("CAF de l'Isère")] == [MANAGER]
     printed = (tmp_path / "service.log").read_text(errors="replace")

@@ -644,6 +644,10 @@ class AppServer(Voila):
             except Exception as error:  # noqa: BLE001 - stopping goes on whatever happened
                 self.log.warning("Stopping without waiting for the pools: %s", log_line(error))
         super().stop()
+        if self.access_file:  # the kernels' identities go with them
+            import shutil
+
+            shutil.rmtree(os.environ.get(VISITORS_VARIABLE, ""), ignore_errors=True)
 
     def init_handlers(self) -> list:
         landing = url_path_join(self.base_url, page_path(LANDING_NOTEBOOK))
