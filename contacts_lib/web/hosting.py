@@ -634,7 +634,7 @@ class AppServer(Voila):
 
         pending = [task for pool in getattr(self.kernel_manager, "_pools", {}).values() for task in pool if not task.done()]
         if pending:
-            self.log.info("Waiting for %d preheated kernel(s) to start before stopping", len(pending))
+            self.log.info("Waiting for preheated kernels to start before stopping: %d", len(pending))
 
             async def started() -> None:
                 await asyncio.wait(pending, timeout=self.STOP_PREHEAT_SECONDS)
