@@ -118,3 +118,39 @@ def test_score_reads_folders_as_pratiques_and_reseau_do(tmp_path, capsys):
         f"contacts-efficaces : {tmp_path}/vide : aucun fichier .json, .csv, .xlsx dans ce dossier.",
         f"contacts-efficaces : {tmp_path}/absent : fichier ou dossier introuvable.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("rights", "options", "secret", "expected"),
+    [
+        ("identifiant;role;perimetre\nx@y.fr;chef;A\n", ("--oidc-emetteur", "https://a.example", "--oidc-client", "c"), "s",
+         "acces.csv, ligne 2, colonne role : « chef » inconnu"),
+        (None, ("--oidc-emetteur", "https://a.example", "--oidc-client", "c"), None,
+         "secret de client absent : mettez-le dans la variable d'environnement CONTACTS_EFFICACES_OIDC_SECRET."),
+        (None, ("--oidc-emetteur", "http://a.example", "--oidc-client", "c"), "s",
+         "l'adresse du service de connexion doit commencer par https://"),
+        (None, (), "s", "--acces demande aussi --oidc-emetteur URL et --oidc-client ID"),
+        (None, ("--oidc-emetteur", "https://a.example", "--oidc-client", "c", "--session-heures", "inf"), "s",
+         "--session-heures inf : donnez un nombre d'heures entre 0 et 744"),
+    ],
+)
+def test_the_app_with_sign_in_refuses_incomplete_settings_in_french_before_starting(tmp_path, rights, options, secret, expected):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "acces.csv").write_text(rights or "identifiant;role;perimetre\nx@y.fr;analyste;\n", encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k != "CONTACTS_EFFICACES_OIDC_SECRET"}
+    if secret:
+        environment["CONTACTS_EFFICACES_OIDC_SECRET"] = secret
+    script = Path(sys.executable).with_name("contacts-efficaces")
+    result = subprocess.run([str(script), "app", "--no-browser", "--acces", "acces.csv", *options], cwd=tmp_path,
+                            env=environment, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""  # nothing started
+
+
+def test_the_sign_in_options_mean_nothing_without_a_rights_file():
+    result = run_cli("app", "--no-browser", "--oidc-client", "c")
+    assert result.returncode == 2 and "--oidc-client n'a de sens qu'avec --acces ACCES.csv" in result.stderr

@@ -447,3 +447,17 @@ def test_two_servers_share_one_postgresql_base(tmp_path, postgres_server):
     assert len(versions) == 1 and versions[0]["label"].endswith(f"par {MANAGER}")
     with Store(base, read_only=True) as store:
         assert [v.saved_by for v in store.versions()] == [MANAGER]
+
+
+def test_a_provider_that_does_not_answer_is_said_in_french(tmp_path):
+    """The sign-in service down (or its address wrong): a French page, one line in the log."""
+    rights = tmp_path / "acces.csv"
+    rights.write_text(RIGHTS, encoding="utf-8")
+    silent = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    options = ("--acces", str(rights), "--oidc-emetteur", silent, "--oidc-client", "c")
+    with running_app(tmp_path / "voila.log", app_options=options, environment={SECRET_VARIABLE: SECRET}) as app, \
+            requests.Session() as session:
+        response = session.get(app.url + "/login/aller")
+        assert response.status_code == 502 and "Le service de connexion ne répond pas" in unescape(response.text)
+        assert '<html lang="fr">' in response.text and "Traceback" not in response.text
+        assert "Sign-in: provider metadata" in app.log.read_text(errors="replace")
