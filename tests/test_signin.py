@@ -341,6 +341,15 @@ def test_the_contact_log_pages_count_only_the_contacts_of_a_heads_reseaux(hosted
     assert "journal de contacts du serveur (8 contacts)" in head and "CPAM du Rhône" not in head
     assert "journal de contacts du serveur (12 contacts)" in analyst
 
+    async def costs_reseaux(email: str) -> list[str]:
+        """The réseaux the costs page offers (its structures' réseaux)."""
+        async with WidgetClient(hosted, hosted.signed_in(email), "couts.ipynb") as page:
+            return next(state["state"]["_options_labels"] for state in page.states.values()
+                        if state["state"].get("description") == "Réseau")
+
+    assert asyncio.run(costs_reseaux(HEAD)) == ["Tous les réseaux", "CAF"]
+    assert asyncio.run(costs_reseaux(ANALYST)) == ["Tous les réseaux", "Assurance Maladie", "CAF"]
+
 
 def test_a_person_taken_out_of_the_rights_file_is_signed_out_at_their_next_request(hosted):
     session = hosted.signed_in(LEAVING)
