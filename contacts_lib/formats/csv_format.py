@@ -187,9 +187,8 @@ def _csv_errors(source: str, reader_holder: list):
         raise InputError(f"{source}, ligne {line} : CSV illisible ({_csv_reason(error)}).") from None
 
 
-def table_rows(content: bytes, source: str):
-    """A csv reader of any small table file (separator, encoding and limits as for
-    autodiagnostics) and its header's cells, stripped and case folded; errors in French."""
+def _header_line(content: bytes, source: str):
+    """A csv reader past the file's first non-blank line, that line's cells and the separator."""
     lines = _lines(content, source)
     declared, first = _first_line(lines)
     if declared is None and not any(line.strip() for line in first):
@@ -200,21 +199,19 @@ def table_rows(content: bytes, source: str):
         header = next(reader)
         while not any(cell.strip() for cell in header):
             header = next(reader)
+    return reader, header, separator
+
+
+def table_rows(content: bytes, source: str):
+    """A csv reader of any small table file (separator, encoding and limits as for
+    autodiagnostics) and its header's cells, stripped and case folded; errors in French."""
+    reader, header, _ = _header_line(content, source)
     return reader, [cell.strip().lstrip("\ufeff").casefold() for cell in header]
 
 
 def open_csv(content: bytes, source: str):
     """A csv reader past the header line, and the file's layout; errors in French."""
-    lines = _lines(content, source)
-    declared, first = _first_line(lines)
-    if declared is None and not any(line.strip() for line in first):
-        raise InputError(f"{source} : le fichier est vide.")
-    separator = declared or max(_SEPARATORS, key=first[-1].count)
-    reader = csv.reader(itertools.chain(first, lines), delimiter=separator)
-    with _csv_errors(source, [reader]):
-        header = next(reader)
-        while not any(cell.strip() for cell in header):
-            header = next(reader)
+    reader, header, separator = _header_line(content, source)
     if len(header) > MAX_COLUMNS:
         raise InputError(
             f"{source}, ligne {reader.line_num} : trop de colonnes ({thousands(len(header))} ; "
