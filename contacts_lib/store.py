@@ -634,9 +634,15 @@ class _Postgres:
             pass  # the connection is gone: the server rolls the transaction back
 
     def schema_version(self) -> int:
+        # Read from pg_class with the statement's snapshot, not through to_regclass: name look-ups go
+        # through the backend's catalog cache, which may still say « no such table » after another
+        # process committed the schema, or see it between two look-ups of one statement.
         schema, structures, versions = self.rows(
-            "SELECT to_regclass(?) IS NOT NULL, to_regclass('structures') IS NOT NULL, to_regclass('versions') IS NOT NULL",
-            (_PG_SCHEMA_TABLE,),
+            "SELECT coalesce(bool_or(relname = ?), false), coalesce(bool_or(relname = 'structures'), false), "
+            "coalesce(bool_or(relname = 'versions'), false) FROM pg_catalog.pg_class "
+            "WHERE relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()) "
+            "AND relname IN (?, 'structures', 'versions')",
+            (_PG_SCHEMA_TABLE, _PG_SCHEMA_TABLE),
         )[0]
         self.foreign = not schema and (structures or versions)
         if not schema:

@@ -181,6 +181,40 @@ def test_twenty_processes_saving_one_structure_at_once_get_versions_1_to_20(post
     assert postgres_database.sql("SELECT count(*) FROM structures") == [(1,)]
 
 
+_OPENER = """
+import sys
+from contacts_lib.messages import InputError
+from contacts_lib.store import Store
+print("prêt", flush=True)
+sys.stdin.readline()
+try:
+    Store(sys.argv[1]).close()
+except InputError as error:
+    sys.exit(str(error))
+"""
+
+
+def test_twenty_processes_opening_one_empty_base_at_once_all_open_it(postgres_server):
+    """One makes the tables while the others look at the base: each of them must see the
+    tables either not yet or whole, never half made (which would read as another tool's).
+    Several rounds, on new databases: the moment of overlap differs each time."""
+    from contacts_lib.store import _PG_SCHEMA_TABLE, SCHEMA_VERSION
+
+    for _round in range(6):
+        database = postgres_server.database()
+        processes = [subprocess.Popen([sys.executable, "-c", _OPENER, database.url], cwd=ROOT, text=True,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                     for _ in range(20)]
+        assert [p.stdout.readline().strip() for p in processes] == ["prêt"] * 20
+        for process in processes:  # all at once
+            process.stdin.write("\n")
+            process.stdin.flush()
+        outputs = [p.communicate(timeout=60) for p in processes]
+        assert [p.returncode for p in processes] == [0] * 20, {err for _, err in outputs}
+        assert database.sql(f"SELECT version FROM {_PG_SCHEMA_TABLE}") == [(SCHEMA_VERSION,)]
+        assert sorted(_tables(database)) == sorted(["contacts_efficaces_schema", "structures", "versions"])
+
+
 def test_twenty_enregistrer_commands_at_once_through_the_variable(postgres_database, tmp_path):
     expected = _participant_files(tmp_path, 20)
     environment = _environment(**{BASE_VARIABLE: postgres_database.url})
