@@ -27,6 +27,19 @@ class InputError(ValueError):
 #: bidirectional overrides that reorder what is shown: a character class's body.
 CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
 
+
+def character_name(character: str) -> str:
+    """How a message names a refused character: « tabulation », « caractère de contrôle U+001B »…"""
+    code = ord(character)
+    if character in "\t\n\r":
+        return {"\t": "tabulation", "\n": "saut de ligne", "\r": "retour chariot"}[character]
+    if 0xD800 <= code <= 0xDFFF:
+        return f"U+{code:04X}, demi-caractère isolé"
+    if code in range(0x202A, 0x202F) or code in range(0x2066, 0x206A):
+        return f"U+{code:04X}, changement de sens d'écriture"
+    return f"caractère de contrôle U+{code:04X}"
+
+
 #: What :func:`visible` writes as an escape: the characters above, the invisible ones
 #: (zero-width spaces and joiners, word joiner, byte order mark) and the line and paragraph
 #: separators (which end a line as ``str.splitlines`` reads it).

@@ -43,13 +43,14 @@ from contacts_lib.autodiagnostic.answers import (
     build_autodiagnostic,
     structure_key,
 )
+from contacts_lib.autodiagnostic.followup import followup_document, read_followup
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT
 from contacts_lib.messages import InputError, show_value, visible
 
 #: Where the store is when no --base is given (else a per-user data folder): a file's path, or a
 #: PostgreSQL URL.
 BASE_VARIABLE = "CONTACTS_EFFICACES_BASE"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Columns that an export adds to each version (CSV columns, JSON extra fields): the store's own
 #: bookkeeping. A file saved again leaves them aside (the store numbers its versions and dates its
 #: saves), unless it is saved as an export (``from_export``): then the save time and the author
@@ -80,12 +81,17 @@ CREATE TABLE IF NOT EXISTS versions (
     answers TEXT NOT NULL,
     extra TEXT NOT NULL,
     source TEXT NOT NULL,
-    saved_by TEXT
+    saved_by TEXT,
+    followup TEXT
 );
 CREATE INDEX IF NOT EXISTS versions_by_structure ON versions (structure_id, date, saved_at);
 """
-#: What each schema version adds to the one before (version 1: :data:`_SCHEMA` without saved_by).
-_MIGRATIONS: dict[int, tuple[str, ...]] = {2: ("ALTER TABLE versions ADD COLUMN saved_by TEXT",)}
+#: What each schema version adds to the one before (version 1: :data:`_SCHEMA` without saved_by
+#: and followup; version 2: without followup, the comments, evidence and plan as JSON).
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE versions ADD COLUMN saved_by TEXT",),
+    3: ("ALTER TABLE versions ADD COLUMN followup TEXT",),
+}
 #: The versions' order: by date (undated first), then save time, then id. A structure's latest
 #: version is its last one in this order.
 _ORDER = "ORDER BY v.date IS NOT NULL, v.date, v.saved_at, v.id"
@@ -374,16 +380,17 @@ class Store:
             structure_id = known[structure_key(diagnostic.structure)]
             counts[structure_id] = counts.get(structure_id, 0) + 1
             header = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in diagnostic.header().items()}
+            followup = followup_document(diagnostic.comments, diagnostic.evidence, diagnostic.plan)
             rows.append((
                 next_id, structure_id, saved_at, header["date"], diagnostic.campaign, json.dumps(header, ensure_ascii=False),
                 json.dumps([answer_text(a) for a in diagnostic.answers]), json.dumps(diagnostic.extra, ensure_ascii=False),
-                source, saved_by,
+                source, saved_by, json.dumps(followup, ensure_ascii=False) if followup else None,
             ))
             saved.append(Version(next_id, counts[structure_id], saved_at, diagnostic, source, saved_by))
         if rows:
             engine.run_many(
-                "INSERT INTO versions (id, structure_id, saved_at, date, campagne, header, answers, extra, source, saved_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+                "INSERT INTO versions (id, structure_id, saved_at, date, campagne, header, answers, extra, source, saved_by, "
+                "followup) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
             )
         return saved
 
@@ -398,9 +405,10 @@ class Store:
         if not self._schema:
             return []
         saved_by = "v.saved_by" if self._schema >= 2 else "NULL"
+        followup = "v.followup" if self._schema >= 3 else "NULL"
         query = (
             "SELECT v.id, row_number() OVER (PARTITION BY v.structure_id ORDER BY v.id), v.saved_at, v.header, v.answers, "
-            f"v.extra, v.source, {saved_by} FROM versions v JOIN structures s ON s.id = v.structure_id"
+            f"v.extra, v.source, {saved_by}, {followup} FROM versions v JOIN structures s ON s.id = v.structure_id"
         )
         parameters: tuple = ()
         if name is not None:
@@ -802,12 +810,14 @@ def _diagnostic(row, location: str) -> Autodiagnostic:
     where = f"{location}, version {row[0]}"
     try:
         header, answers, extra = json.loads(row[3]), json.loads(row[4]), json.loads(row[5])
+        followup = json.loads(row[8]) if row[8] is not None else {}
     except (TypeError, ValueError):
         raise InputError(f"{where} : contenu endommagé.") from None
-    if not isinstance(answers, list) or len(answers) != QUESTION_COUNT:
+    if not isinstance(answers, list) or len(answers) != QUESTION_COUNT or not isinstance(followup, dict):
         raise InputError(f"{where} : réponses enregistrées endommagées.")
     return build_autodiagnostic(
-        {key: header.get(key) for key in HEADER_KEYS}, list(answers), lambda key: f"{where}, {key}", extra
+        {key: header.get(key) for key in HEADER_KEYS}, list(answers), lambda key: f"{where}, {key}", extra,
+        read_followup(followup, lambda key: f"{where}, {key}"),
     )
 
 

@@ -285,6 +285,77 @@ for number, (value, shown) in enumerate([(-1, "-1"), (1.5, "1.5"), (True, "True"
          "nombre entier positif ou nul.")
 
 
+# --------------------------------------------------------------------------- the follow-up (comments, evidence, plan)
+
+
+def followup_csv(**columns: str) -> bytes:
+    """A one-structure CSV with follow-up columns (``plan12_statut="fait"``…)."""
+    header = ["structure", *QUESTION_KEYS, *columns]
+
+    def cell(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"' if any(c in value for c in '",\n\r') else value
+
+    rows = [header, ["CAF", *["OUI"] * 36, *columns.values()]]
+    return ("\n".join(",".join(cell(v) for v in row) for row in rows) + "\n").encode()
+
+
+_STATUSES = "attendu a_faire, en_cours, fait, abandonne (À faire, En cours, Fait, Abandonné)."
+_DATE_HINT = "n'est pas une date plausible ; écrire par exemple 2026-03-31 ou 31/03/2026."
+case("csv plan status", "f.csv", followup_csv(plan12_statut="terminé"),
+     f"f.csv, ligne 2, colonne plan12_statut : statut « terminé » inconnu ; {_STATUSES}")
+case("csv plan date", "f.csv", followup_csv(plan12_statut="en_cours", plan12_quand="31/02/2026"),
+     f"f.csv, ligne 2, colonne plan12_quand : « quand » « 31/02/2026 » {_DATE_HINT}")
+case("csv plan date 1900", "f.csv", followup_csv(plan12_quand="1900-01-01"),
+     f"f.csv, ligne 2, colonne plan12_quand : « quand » « 1900-01-01 » {_DATE_HINT}")
+case("csv plan gain", "f.csv", followup_csv(plan03_gain="4"),
+     "f.csv, ligne 2, colonne plan03_gain : « gain attendu » « 4 » invalide ; attendu 1, 2 ou 3 (vide si non évalué).")
+case("csv comment too long", "f.csv", followup_csv(q07_commentaire="x" * 2500),
+     "f.csv, ligne 2, colonne q07_commentaire : « commentaire » est trop long (2500 caractères, 2000 au plus) : "
+     "« " + "x" * 60 + "… (2500 caractères) ».")
+case("csv evidence escape", "f.csv", followup_csv(q07_preuve="voir \x1b[31m"),
+     "f.csv, ligne 2, colonne q07_preuve : « preuve » contient un caractère interdit (caractère de contrôle U+001B, "
+     "position 6) : « voir \\x1b[31m ».")
+case("csv plan practice 37", "f.csv", followup_csv(plan37_statut="fait"),
+     "f.csv, ligne 1, colonne plan37_statut : pratique 37 inconnue ; attendu un numéro de 1 à 36.")
+case("csv comment question 0", "f.csv", followup_csv(q00_commentaire="x"),
+     "f.csv, ligne 1, colonne q00_commentaire : question 0 inconnue ; attendu un numéro de 1 à 36.")
+case("csv comment twice", "f.csv", followup_csv(q07_commentaire="x", Q7_Commentaire="y"),
+     "f.csv, ligne 1 : colonne en double : q07_commentaire, q7_commentaire.")
+case("csv plan step too long", "f.csv", followup_csv(plan05_etapes="a\n" + "b" * 600),
+     "f.csv, ligne 2, colonne plan05_etapes, étape 2 : « étape » est trop long (600 caractères, 500 au plus) : "
+     "« " + "b" * 60 + "… (600 caractères) ».")
+for number, (plan, message) in enumerate([
+    ([{"pratique": 37}], "clé « plan[0].pratique » : pratique « 37 » inconnue ; attendu un numéro de 1 à 36."),
+    ([{"pratique": "douze"}], "clé « plan[0].pratique » : pratique « douze » inconnue ; attendu un numéro de 1 à 36."),
+    ([{"qui": "Accueil"}], "clé « plan[0].pratique » : numéro de la bonne pratique manquant ; attendu un numéro de 1 à 36."),
+    ({"pratique": 1}, "clé « plan » : attendu une liste d'actions [{\"pratique\": 12, …}, …]."),
+    ([{"pratique": 1, "responsable": "x"}],
+     "clé « plan[0] » : clé « responsable » inconnue ; une action a les clés pratique, etapes, qui, quand, statut, gain, effort."),
+    ([{"pratique": 1}, {"pratique": 1}],
+     "clé « plan[1].pratique » : la pratique 1 est déjà dans le plan ; écrivez ses étapes dans une seule action."),
+    ([{"pratique": 1, "quand": "2026-02-30"}], f"clé « plan[0].quand » : « quand » « 2026-02-30 » {_DATE_HINT}"),
+    ([{"pratique": 1, "quand": 20260230}], f"clé « plan[0].quand » : « quand » « 20260230 » {_DATE_HINT}"),
+    ([{"pratique": 1, "statut": "fini"}], f"clé « plan[0].statut » : statut « fini » inconnu ; {_STATUSES}"),
+    ([{"pratique": 1, "etapes": 12}], "clé « plan[0].etapes » : les étapes s'écrivent comme une liste de textes, pas « 12 »."),
+    ([{"pratique": 1, "etapes": ["a"] * 21}], "clé « plan[0].etapes » : 21 étapes ; 20 au plus par action."),
+    ([{"pratique": 2, "etapes": ["a\nb"]}],
+     "clé « plan[0].etapes », étape 1 : « étape » contient un caractère interdit (saut de ligne, position 2) : « a\\nb »."),
+    ([{"pratique": 2, "qui": "Q" * 300}],
+     "clé « plan[0].qui » : « qui » est trop long (300 caractères, 200 au plus) : « " + "Q" * 60 + "… (300 caractères) »."),
+    ([{"pratique": 1, "effort": 0}], "clé « plan[0].effort » : « effort » « 0 » invalide ; attendu 1, 2 ou 3 (vide si non évalué)."),
+    ([{"pratique": n} for n in range(1, 38)], "clé « plan » : 37 actions ; une par pratique, 36 au plus."),
+]):
+    case(f"json plan {number}", "f.json", json_bytes(plan=plan), f"f.json, {message}")
+case("json comment question 37", "f.json", json_bytes(commentaires={"q37": "x"}),
+     "f.json, clé « commentaires » : clé « q37 » inconnue ; les questions sont q01 … q36.")
+case("json comments as a list", "f.json", json_bytes(commentaires=["x"]),
+     "f.json, clé « commentaires » : attendu un objet {\"q01\": \"…\", …}, pas « ['x'] ».")
+case("json evidence NUL", "f.json", json_bytes(preuves={"q02": "a\x00b"}),
+     "f.json, clé « preuves.q02 » : « preuve » contient un caractère interdit (caractère de contrôle U+0000, position 2) : « a\\x00b ».")
+case("json evidence number", "f.json", json_bytes(preuves={"q02": 3.5}),
+     "f.json, clé « preuves.q02 » : « preuve » doit être un texte, pas « 3.5 ».")
+
+
 # --------------------------------------------------------------------------- XLSX
 
 
@@ -426,7 +497,7 @@ case("xlsx old excel", "f.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" *
 case("xlsx empty zip", "f.xlsx", _rezipped(lambda parts: parts.clear()),
      "f.xlsx : classeur illisible (partie « xl/workbook.xml » absente) ; enregistrez-le à nouveau au format Excel .xlsx.")
 case("xlsx other sheet", "f.xlsx", _rezipped(lambda parts: parts.update({"xl/workbook.xml": parts["xl/workbook.xml"].replace(b'name="Autodiagnostic"', b'name="Feuil1"')})),
-     "f.xlsx : feuille « Autodiagnostic » introuvable (feuilles présentes : Feuil1, Résultats) ; partez du modèle "
+     "f.xlsx : feuille « Autodiagnostic » introuvable (feuilles présentes : Feuil1, Résultats, Plan d'actions) ; partez du modèle "
      "« contacts-efficaces template ».")
 case("xlsx sheet part missing", "f.xlsx", _rezipped(lambda parts: parts.pop("xl/worksheets/sheet1.xml")),
      "f.xlsx : classeur illisible (partie « xl/worksheets/sheet1.xml » absente) ; enregistrez-le à nouveau au format Excel .xlsx.")
@@ -472,7 +543,37 @@ case("xlsx too many styles", "f.xlsx", _rezipped(_many_styles),
 case("xlsx too many XML elements", "f.xlsx", _rezipped(_sheet_replace(b"<sheetData>", b"<x/>" * 5_000_000 + b"<sheetData>")),
      "f.xlsx : classeur trop complexe (plus de 3\u202f000\u202f000 éléments XML lus).")
 case("xlsx too many parts", "f.xlsx", _rezipped(lambda parts: parts.update({f"x/{i}": b"" for i in range(10_001)})),
-     "f.xlsx : classeur trop complexe (10015 parties ; 10000 au plus).")
+     "f.xlsx : classeur trop complexe (10016 parties ; 10000 au plus).")
+
+
+def _plan_edited(**cells) -> Callable[[], bytes]:
+    """The worked example's workbook with cells of its « Plan d'actions » sheet set."""
+
+    def build() -> bytes:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(_example_workbook()))
+        for coordinate, value in cells.items():
+            workbook["Plan d'actions"][coordinate] = value
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    return build
+
+
+_PLAN = "f.xlsx, feuille Plan d'actions"
+case("xlsx plan date as text", "f.xlsx", _plan_edited(A4=12, E4="demain"), f"{_PLAN}, cellule E4 : « quand » « demain » {_DATE_HINT}")
+case("xlsx plan status", "f.xlsx", _plan_edited(A4=12, F4="Terminé"), f"{_PLAN}, cellule F4 : statut « Terminé » inconnu ; {_STATUSES}")
+case("xlsx plan practice 40", "f.xlsx", _plan_edited(A4=40),
+     f"{_PLAN}, cellule A4 : pratique « 40 » inconnue ; attendu un numéro de 1 à 36.")
+case("xlsx plan without a number", "f.xlsx", _plan_edited(C5="Recenser", D5="Accueil"),
+     f"{_PLAN}, cellule A5 : numéro de la bonne pratique manquant ; attendu un numéro de 1 à 36.")
+case("xlsx plan without its number column", "f.xlsx", _plan_edited(A3="Numéro", A4=3),
+     f"{_PLAN} : colonne « N° » introuvable en ligne 3 (le numéro de la bonne pratique de chaque action).")
+case("xlsx comment too long", "f.xlsx", _edited(_set("E20", "x" * 2100)),
+     "f.xlsx, feuille Autodiagnostic, cellule E20 : « commentaire » est trop long (2100 caractères, 2000 au plus) : "
+     "« " + "x" * 60 + "… (2100 caractères) ».")
 
 
 #: Files that are good, however odd: they are read, in bounded time and memory, and scored.
@@ -493,6 +594,15 @@ accepted("csv UTF-8 BOM", "f.csv", b"\xef\xbb\xbf" + csv_bytes(structure="Préfe
 accepted("csv UTF-16 with BOM", "f.csv", csv_bytes(structure="Préfecture", separator="\t").decode().encode("utf-16"))
 accepted("csv formula-looking name", "f.csv", csv_bytes(structure="=HYPERLINK(\"http://x\")"))
 accepted("json BOM", "f.json", b"\xef\xbb\xbf" + json_bytes())
+accepted("csv follow-up in odd spellings", "f.csv", followup_csv(**{
+    "Q7_Commentaire": "=1+1\r\nsur deux lignes", "plan 12_Statut": "En cours", "PLAN12_quand": "31/03/2026",
+    "plan12_etapes": "Recenser\n\nDéployer", "plan12_gain": "3", "plan12_effort": "1",
+}))
+accepted("json plan with statuses in words", "f.json", json_bytes(
+    plan=[{"pratique": "5", "statut": "À faire", "quand": "31/03/2026", "gain": 2.0}, {"pratique": 1, "statut": "Abandonné"}],
+    preuves={"q02": "https://example.fr/a?b=1&c=<script>"},
+))
+accepted("xlsx plan typed by hand", "f.xlsx", _plan_edited(A6="7", C6="Étape une\nÉtape deux", E6="31/03/2027", F6="fait", G6=3))
 accepted("xlsx answers with spaces", "f.xlsx", _edited(lambda sheet: [sheet.__setitem__(f"D{17 + k}", value) for k, value in enumerate(["\u00a0OUI", "non\u3000", "\tO\n", 1, True, "Non\u202f"])]))
 
 

@@ -34,6 +34,36 @@ def random_autodiagnostic(seed: int, unanswered: float = 0.1) -> Autodiagnostic:
     )
 
 
+def with_followup(diagnostic: Autodiagnostic, seed: int) -> Autodiagnostic:
+    """The autodiagnostic with comments, evidence and a plan d'actions, awkward texts included
+    (line breaks, quotes, separators, a leading « = », a link)."""
+    import dataclasses
+
+    from contacts_lib.autodiagnostic.followup import STATUSES, Action, default_steps
+
+    rng = random.Random(seed)
+    questions = rng.sample(range(1, QUESTION_COUNT + 1), 6)
+    comments = {n: rng.choice(["Charte signée ; à diffuser", "=SOMME(A1) n'est pas une formule", "Ligne 1\nLigne 2, « citée »"])
+                for n in questions[:4]}
+    evidence = {n: rng.choice(["https://intranet.example.fr/charte.pdf?v=2&x=1", "Note de service n° 12 (2025)"])
+                for n in questions[2:]}
+    practices = sorted(rng.sample(range(1, QUESTION_COUNT + 1), rng.randint(1, 5)) + [1])
+    plan = tuple(
+        Action(
+            pratique=number,
+            etapes=default_steps(number) or tuple(f"Étape {k} ; « {number} »" for k in range(1, rng.randint(1, 3) + 1)),
+            qui=rng.choice([None, "Responsable de l'accueil", "Équipe SVI, pôle « usagers »"]),
+            quand=rng.choice([None, dt.date(2026, 3, 31), dt.date(2027, 1, 15)]),
+            statut=rng.choice(list(STATUSES)),
+            gain=rng.choice([None, 1, 2, 3]),
+            effort=rng.choice([None, 1, 2, 3]),
+        )
+        for number in sorted(set(practices))
+    )
+    return dataclasses.replace(diagnostic, comments=dict(sorted(comments.items())),
+                               evidence=dict(sorted(evidence.items())), plan=plan)
+
+
 def plain(text: str) -> str:
     """A displayed text with its non-breaking spaces (French typography) as plain spaces."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")

@@ -20,12 +20,14 @@ from contacts_lib import (
 )
 from contacts_lib.autodiagnostic.answers import QUESTION_KEYS
 from contacts_lib.formats.xlsx_format import ANSWER_SHEET, INPUT_COLUMN, question_row
-from tests.samples import random_autodiagnostic
+from tests.samples import random_autodiagnostic, with_followup
 
 SAMPLES = [random_autodiagnostic(seed) for seed in range(6)]
+#: The same structures with comments, evidence and a plan d'actions.
+FOLLOWED = [with_followup(diagnostic, seed) for seed, diagnostic in enumerate(SAMPLES)]
 
 
-@pytest.mark.parametrize("diagnostic", SAMPLES, ids=lambda d: d.structure[:14])
+@pytest.mark.parametrize("diagnostic", SAMPLES + FOLLOWED, ids=lambda d: f"{d.structure[:14]}-{len(d.plan)}")
 def test_each_format_round_trips_to_the_same_autodiagnostic(diagnostic, tmp_path):
     write_json(diagnostic, tmp_path / "a.json")
     write_csv([diagnostic], tmp_path / "a.csv")

@@ -458,8 +458,8 @@ def test_a_base_of_schema_1_is_read_as_it_is_and_migrated_in_place_when_written(
     monkeypatch.undo()
 
     with Store(base) as store:  # the first writable open migrates it, keeping everything
-        assert _schema_of(base) == (2, ["id", "structure_id", "saved_at", "date", "campagne", "header", "answers", "extra",
-                                        "source", "saved_by"])
+        assert _schema_of(base) == (3, ["id", "structure_id", "saved_at", "date", "campagne", "header", "answers", "extra",
+                                        "source", "saved_by", "followup"])
         assert [(v.id, v.number, v.saved_at, v.autodiagnostic, v.source) for v in store.versions()] == expected
         name = expected[0][3].structure
         saved = store.save([dataclasses.replace(expected[0][3], answers=(True,) * 36)], "application", saved_by="a.morel")[0]

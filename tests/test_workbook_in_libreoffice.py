@@ -21,7 +21,7 @@ from contacts_lib.formats.xlsx_format import (
     question_row,
 )
 from tests.hostile import REFUSED_SPELLINGS
-from tests.samples import random_autodiagnostic
+from tests.samples import random_autodiagnostic, with_followup
 
 pytestmark = pytest.mark.slow
 
@@ -111,6 +111,21 @@ def test_filled_workbook_from_the_library_computes_in_the_spreadsheet(worked_exa
     assert [shown[name][5] for name in ("Orientation", "Excellence", "Pilotage", "Innovation", "Moyenne")] == [
         "40%", "27%", "88%", "100%", "64%",
     ]
+
+
+def test_a_workbook_holding_a_plan_computes_the_same_scores_and_keeps_the_plan_once_saved_by_the_spreadsheet(
+        worked_example, soffice, tmp_path):
+    followed = with_followup(worked_example, 4)
+    write_workbook(followed, tmp_path / "plan.xlsx")
+    soffice(tmp_path / "plan.xlsx", CSV_AS_SHOWN, tmp_path / "shown")
+    shown = _shown_results(next((tmp_path / "shown").glob("*.csv")))
+    assert [shown[name][5] for name in ("Orientation", "Excellence", "Pilotage", "Innovation", "Moyenne")] == [
+        "40%", "27%", "88%", "100%", "64%",
+    ]
+    soffice(tmp_path / "plan.xlsx", "xlsx", tmp_path / "saved")
+    [read_back] = read_autodiagnostics(tmp_path / "saved" / "plan.xlsx")
+    assert score(read_back) == score(worked_example)
+    assert (read_back.comments, read_back.evidence, read_back.plan) == (followed.comments, followed.evidence, followed.plan)
 
 
 def test_formulas_count_typed_answers_as_the_library_reads_them(soffice, tmp_path, worked_example):

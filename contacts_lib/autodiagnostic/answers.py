@@ -13,8 +13,9 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from contacts_lib.autodiagnostic.followup import Action
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT
-from contacts_lib.messages import CONTROL_CHARACTERS, InputError, show_value
+from contacts_lib.messages import CONTROL_CHARACTERS, InputError, character_name, show_value
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,11 @@ class Autodiagnostic:
     visiteurs_web_mensuels: int | None = None
     #: Columns or keys of the source file that the tool does not use, kept as they were.
     extra: dict[str, str] = field(default_factory=dict)
+    #: Question number → the structure's comment on it, and its evidence (``followup``).
+    comments: dict[int, str] = field(default_factory=dict)
+    evidence: dict[int, str] = field(default_factory=dict)
+    #: The plan d'actions, one action per practice, in practice order (``followup``).
+    plan: tuple[Action, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.answers) != QUESTION_COUNT:
@@ -205,7 +211,7 @@ def _parse_text(value: object, where: str, label: str) -> str | None:
     forbidden = _FORBIDDEN_IN_TEXT.search(text)
     if forbidden:
         raise InputError(
-            f"{where} : « {label} » contient un caractère interdit ({_character_name(forbidden.group())}, "
+            f"{where} : « {label} » contient un caractère interdit ({character_name(forbidden.group())}, "
             f"position {forbidden.start() + 1}) : {show_value(text)}."
         )
     if len(text) > MAX_TEXT_LENGTH:
@@ -275,17 +281,6 @@ def _parse_count(value: object, where: str, label: str) -> int | None:
     return number
 
 
-def _character_name(character: str) -> str:
-    code = ord(character)
-    if character in "\t\n\r":
-        return {"\t": "tabulation", "\n": "saut de ligne", "\r": "retour chariot"}[character]
-    if 0xD800 <= code <= 0xDFFF:
-        return f"U+{code:04X}, demi-caractère isolé"
-    if code in range(0x202A, 0x202F) or code in range(0x2066, 0x206A):
-        return f"U+{code:04X}, changement de sens d'écriture"
-    return f"caractère de contrôle U+{code:04X}"
-
-
 _PARSERS: dict[str, Callable[[object, str, str], object]] = {
     "text": _parse_text,
     "date": _parse_date,
@@ -303,12 +298,14 @@ def build_autodiagnostic(
     answers: Mapping[int, object] | list[object],
     locate: Callable[[str], str],
     extra: Mapping[str, str] | None = None,
+    followup: Mapping[str, object] | None = None,
 ) -> Autodiagnostic:
     """Check raw values and build an :class:`Autodiagnostic`.
 
     ``header`` maps header keys to raw values, ``answers`` maps question numbers (1–36) to raw
     values (a missing question is unanswered), or is the list of the 36 raw values, ``locate(key)`` returns where the value of a
     header key or question key (``q07``) sits, e.g. ``"exemple.csv, ligne 3, colonne q07"``.
+    ``followup``: the comments, evidence and plan, already checked (``followup.read_followup``).
     """
     values = {spec.key: _header_value(spec, header.get(spec.key), locate) for spec in HEADER_FIELDS}
     if values["structure"] is None:
@@ -326,7 +323,7 @@ def build_autodiagnostic(
                 f"{locate(key)} : {show_value(value if _NOT_TEXT.search(value) else key)} n'est pas du texte "
                 "(caractère nul ou demi-caractère isolé)."
             )
-    return Autodiagnostic(answers=parsed, extra=dict(extra or {}), **values)
+    return Autodiagnostic(answers=parsed, extra=dict(extra or {}), **values, **(followup or {}))
 
 
 #: Header texts and dates already read (a network's réseaux, régions, campaigns and dates repeat).

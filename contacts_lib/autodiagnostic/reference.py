@@ -76,6 +76,15 @@ class Catalogue:
     def questions_of(self, lever: Lever) -> tuple[Question, ...]:
         return self._by_lever[lever.key]
 
+    def question_of_practice(self, practice_number: int) -> Question:
+        """The question that asks whether practice ``practice_number`` is in place (each practice
+        has one question; their numbers differ: practice 11 is question 25)."""
+        return self._by_practice[practice_number]
+
+    @cached_property
+    def _by_practice(self) -> dict[int, Question]:
+        return {q.practice.number: q for q in self.questions}
+
     @cached_property
     def _by_lever(self) -> dict[str, tuple[Question, ...]]:
         return {lever.key: tuple(q for q in self.questions if q.lever.key == lever.key) for lever in self.levers}

@@ -2,7 +2,10 @@
 
 Columns ``structure, date, reseau, region, usagers, visites_guichet, appels, courriers,
 courriels, visiteurs_web_mensuels, q01 … q36``; only ``structure`` and the ``qNN`` columns are
-required, other columns are kept as they are. Read in the encoding a byte order mark declares,
+required. The follow-up, when there is one: ``q07_commentaire``, ``q07_preuve`` and, for each
+planned practice, ``plan12_etapes`` (a step per line), ``plan12_qui``, ``plan12_quand``,
+``plan12_statut``, ``plan12_gain``, ``plan12_effort`` (written only when some row fills them).
+Other columns are kept as they are. Read in the encoding a byte order mark declares,
 else UTF-8 if the whole file is, else cp1252 (a file of both is refused); separated by ``,``,
 ``;`` or tab, or as Excel's ``sep=;`` first line declares. Read line by line within the limits
 below, so any file takes bounded time and memory. Written as UTF-8 with ``,``, cells that a
@@ -29,6 +32,16 @@ from contacts_lib.autodiagnostic.answers import (
     Autodiagnostic,
     answer_text,
     build_autodiagnostic,
+)
+from contacts_lib.autodiagnostic.followup import (
+    NOTE_SUFFIXES,
+    PLAN_COLUMN_KEYS,
+    action_document,
+    followup_column,
+    note_column,
+    parse_notes,
+    parse_plan,
+    plan_column,
 )
 from contacts_lib.formats.files import write_atomically
 from contacts_lib.messages import InputError, agreed, plural, thousands, visible
@@ -173,6 +186,8 @@ class CsvLayout:
     fields: dict[str, int]  # header field key → column
     questions: tuple[int, ...]  # column of q01 … q36
     extra: tuple[tuple[int, bool, str], ...]  # other columns: (column, named?, name)
+    #: The follow-up's columns: (column, "comments" / "evidence" / "plan", number, action key).
+    followup: tuple[tuple[int, str, int, str], ...] = ()
 
 
 @contextlib.contextmanager
@@ -230,13 +245,25 @@ def open_csv(content: bytes, source: str):
         )
     known = set(CSV_COLUMNS)
     positions = {k: i for i, k in enumerate(keys) if k in known}
+    followup = {}
+    for i, k in enumerate(keys):
+        try:
+            followup[i] = followup_column(k) if k not in known else None
+        except ValueError as error:
+            raise InputError(f"{source}, ligne {reader.line_num}, colonne {visible(header[i].strip())} : {error}.") from None
+    places = collections.Counter(place for place in followup.values() if place is not None)
+    twice = [keys[i] for i, place in followup.items() if place is not None and places[place] > 1]
+    if twice:
+        raise InputError(f"{source}, ligne {reader.line_num} : colonne en double : {visible(', '.join(twice))}.")
     layout = CsvLayout(
         width=len(keys),
         questions=tuple(positions.pop(k) for k in QUESTION_KEYS),
         fields=positions,
         extra=tuple(
-            (i, bool(k), _unneutralised(header[i].strip()) or f"colonne {i + 1}") for i, k in enumerate(keys) if k not in known
+            (i, bool(k), _unneutralised(header[i].strip()) or f"colonne {i + 1}")
+            for i, k in enumerate(keys) if k not in known and followup[i] is None
         ),
+        followup=tuple((i, *place) for i, place in followup.items() if place is not None),
     )
     return reader, layout
 
@@ -275,7 +302,31 @@ def build_row(layout: CsvLayout, row: list[str], line: int, source: str) -> Auto
     def locate(key: str) -> str:
         return f"{source}, ligne {line}, colonne {key}"
 
-    return build_autodiagnostic(values, [row[i] for i in layout.questions], locate, extra)
+    followup = _followup(layout, row, locate) if layout.followup else None
+    return build_autodiagnostic(values, [row[i] for i in layout.questions], locate, extra, followup)
+
+
+def _followup(layout: CsvLayout, row: list[str], locate) -> dict[str, object]:
+    """The comments, evidence and plan of a row (an action where any of its cells is filled)."""
+    notes: dict[str, dict[int, str]] = {"comments": {}, "evidence": {}}
+    actions: dict[int, dict[str, object]] = {}
+    for column, kind, number, key in layout.followup:
+        cell = _unneutralised(row[column])
+        if kind == "plan":
+            if cell.strip():
+                actions.setdefault(number, {"pratique": number})[key] = cell
+        else:
+            notes[kind][number] = cell
+    found: dict[str, object] = {
+        kind: parse_notes(raw, lambda n, kind=kind: locate(note_column(n, kind)), NOTE_SUFFIXES[kind])
+        for kind, raw in notes.items()
+    }
+    practices = sorted(actions)
+    found["plan"] = parse_plan(
+        [actions[p] for p in practices],
+        lambda index, key: locate(plan_column(practices[index], key) if key != "pratique" else plan_column(practices[index], "statut")),
+    )
+    return found
 
 
 def parse_csv(content: bytes, source: str) -> list[Autodiagnostic]:
@@ -347,7 +398,8 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
         spec.key for spec in HEADER_FIELDS
         if spec.always_written or any(getattr(diagnostic, spec.key) is not None for diagnostic in diagnostics)
     ]
-    write([*fields, *QUESTION_KEYS, *(neutralised(k) for k in extra_columns)])
+    followup = _followup_columns(diagnostics)
+    write([*fields, *QUESTION_KEYS, *followup, *(neutralised(k) for k in extra_columns)])
     for diagnostic in diagnostics:
         header = [
             "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -357,10 +409,40 @@ def dumps_csv(diagnostics: Iterable[Autodiagnostic]) -> str:
             [
                 *(neutralised(cell) for cell in header),
                 *(answer_text(a) for a in diagnostic.answers),
+                *(neutralised(cell) for cell in _followup_cells(diagnostic, followup.values())),
                 *(neutralised(diagnostic.extra.get(k, "")) for k in extra_columns),
             ]
         )
     return buffer.getvalue()
+
+
+def _followup_columns(diagnostics: list[Autodiagnostic]) -> dict[str, tuple[str, int, str]]:
+    """The follow-up's columns that some row fills, in question order: a question's comment and
+    evidence, then the actions' columns, practice by practice."""
+    filled: set[tuple[str, int, str]] = set()
+    for diagnostic in diagnostics:
+        filled |= {("comments", n, "") for n in diagnostic.comments} | {("evidence", n, "") for n in diagnostic.evidence}
+        for action in diagnostic.plan:
+            document = action_document(action)
+            filled.add(("plan", action.pratique, "statut"))  # an action's row always says its status
+            filled |= {("plan", action.pratique, key) for key in PLAN_COLUMN_KEYS if document[key] not in (None, [])}
+    notes = [(kind, n, "") for n in range(1, len(QUESTION_KEYS) + 1) for kind in NOTE_SUFFIXES if (kind, n, "") in filled]
+    plan = [("plan", n, key) for n in range(1, len(QUESTION_KEYS) + 1) for key in PLAN_COLUMN_KEYS if ("plan", n, key) in filled]
+    return {
+        (note_column(n, kind) if kind != "plan" else plan_column(n, key)): (kind, n, key) for kind, n, key in [*notes, *plan]
+    }
+
+
+def _followup_cells(diagnostic: Autodiagnostic, columns) -> list[str]:
+    actions = {action.pratique: action_document(action) for action in diagnostic.plan}
+    cells = []
+    for kind, number, key in columns:
+        if kind != "plan":
+            cells.append(getattr(diagnostic, kind).get(number, ""))
+            continue
+        value = actions.get(number, {}).get(key)
+        cells.append("" if value is None else "\n".join(value) if isinstance(value, list) else str(value))
+    return cells
 
 
 def write_csv(diagnostics: Iterable[Autodiagnostic], path: Path) -> None:

@@ -22,6 +22,7 @@ from contacts_lib.autodiagnostic.answers import (
 )
 from contacts_lib.autodiagnostic.scoring import lever_counts
 from contacts_lib.formats.csv_format import (
+    _followup,
     _unneutralised,
     build_row,
     csv_rows,
@@ -131,11 +132,27 @@ def _score_block(block: list[tuple[int, list[str]]], layout, source: str) -> lis
             faulty.append(first)
             continue
         codes.append(np.frombuffer(bytes(map(_ANSWER_CODES.__getitem__, column)), dtype=np.int8))
+    if layout.followup:  # comments, evidence and plans do not score, but a bad one is refused as by parse_csv
+        first = _first_refused_followup(block, layout, source)
+        if first is not None:
+            faulty.append(first)
     if faulty:
         line, row = block[min(faulty)]
         build_row(layout, row, line, source)  # raises the per-row reader's exact message
         raise AssertionError(f"{source}, line {line}: refused by blocks but not by the per-row reader")
     return _lines(np.stack(codes), columns[layout.fields["structure"]])
+
+
+def _first_refused_followup(block: list[tuple[int, list[str]]], layout, source: str) -> int | None:
+    """Index of the first row of the block whose follow-up the per-row reader refuses."""
+    columns = [column for column, *_ in layout.followup]
+    for index, (line, row) in enumerate(block):
+        if any(row[column] for column in columns):
+            try:
+                _followup(layout, row, lambda key, line=line: f"{source}, ligne {line}, colonne {key}")
+            except InputError:
+                return index
+    return None
 
 
 def _lines(codes: np.ndarray, names: tuple[str, ...]) -> list[str]:

@@ -3,7 +3,13 @@
     {"format": "100-contacts-efficaces/autodiagnostic", "version": 1,
      "structure": "CAF de l'Isère", "date": "2015-06-15", "usagers": 120000, …,
      "reponses": {"q01": "OUI", "q02": "NON", …, "q36": null},
+     "commentaires": {"q07": "…"}, "preuves": {"q07": "https://…"},
+     "plan": [{"pratique": 12, "etapes": ["…"], "qui": "…", "quand": "2026-03-31",
+               "statut": "en_cours", "gain": 3, "effort": 1}],
      "resultats": {…}}
+
+``commentaires``, ``preuves`` and ``plan`` are written only when they hold something
+(:mod:`contacts_lib.autodiagnostic.followup`).
 
 ``resultats`` is written for the reader's convenience and ignored on reading: scores are
 always recomputed. Missing ``qNN`` keys are unanswered questions.
@@ -22,6 +28,11 @@ from contacts_lib.autodiagnostic.answers import (
     answer_text,
     build_autodiagnostic,
 )
+from contacts_lib.autodiagnostic.followup import (
+    FOLLOWUP_KEYS,
+    followup_document,
+    read_followup,
+)
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.autodiagnostic.scoring import rounded_percent, score
 from contacts_lib.formats.files import write_atomically
@@ -31,7 +42,7 @@ FORMAT_NAME = "100-contacts-efficaces/autodiagnostic"
 FORMAT_VERSION = 1
 _ANSWERS_KEY = "reponses"
 _RESULTS_KEY = "resultats"
-_RESERVED = {"format", "version", _ANSWERS_KEY, _RESULTS_KEY, *HEADER_KEYS}
+_RESERVED = {"format", "version", _ANSWERS_KEY, _RESULTS_KEY, *FOLLOWUP_KEYS, *HEADER_KEYS}
 
 
 def parse_json(content: bytes, source: str) -> Autodiagnostic:
@@ -86,8 +97,8 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
     def locate(key: str) -> str:
         return f"{source}, clé « {_ANSWERS_KEY}.{key} »" if key in QUESTION_KEYS else f"{source}, clé « {key} »"
 
-    return build_autodiagnostic(document, answers, locate, extra)
-
+    followup = read_followup(document, lambda key: f"{source}, clé « {key} »")
+    return build_autodiagnostic(document, answers, locate, extra, followup)
 
 
 def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -139,6 +150,7 @@ def to_json_document(autodiagnostic: Autodiagnostic) -> dict[str, object]:
         key: answer_text(answer) or None
         for key, answer in zip(QUESTION_KEYS, autodiagnostic.answers, strict=True)
     }
+    document |= followup_document(autodiagnostic.comments, autodiagnostic.evidence, autodiagnostic.plan)
     document[_RESULTS_KEY] = {
         **{
             lever.key: rounded_percent(scores.coverage[lever.key])

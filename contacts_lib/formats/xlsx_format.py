@@ -1,8 +1,11 @@
 """XLSX: the autodiagnostic workbook, blank (the template) or filled, as the original tool was.
 
 Sheet « Autodiagnostic »: the header fields and the 36 questions, input cells in grey in
-column D, answers chosen from an OUI/NON drop-down. Sheet « Résultats »: formulas computing the
-four lever coverages and the moyenne, a native radar chart, and the status of each practice.
+column D, answers chosen from an OUI/NON drop-down, a comment and evidence per question in
+columns E and F. Sheet « Résultats »: formulas computing the four lever coverages and the
+moyenne, a native radar chart, and the status of each practice. Sheet « Plan d'actions »: the
+recueil's « Modalités pratiques · Qui · Quand », one row per planned practice, with its status,
+gain and effort (read by its column titles; the sheet may be absent: no plan).
 The workbook works on its own in Excel or LibreOffice; the reader finds the header fields by
 their label and the answers by question number, so rows moved by hand are still read.
 """
@@ -29,6 +32,7 @@ from contacts_lib.autodiagnostic.answers import (
     build_autodiagnostic,
     parse_answer,
 )
+from contacts_lib.autodiagnostic.followup import NOTE_SUFFIXES, parse_notes, parse_plan
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import UNANSWERED_RULE
 from contacts_lib.formats.files import os_reason, shown_path, write_atomically
@@ -36,8 +40,21 @@ from contacts_lib.messages import InputError, agreed, show_value, visible
 
 ANSWER_SHEET = "Autodiagnostic"
 RESULTS_SHEET = "Résultats"
+PLAN_SHEET = "Plan d'actions"
 INPUT_COLUMN = "D"  # header values and answers
 LABEL_COLUMN = "C"  # header labels and question texts
+#: A question's comment and evidence, beside its answer.
+NOTE_COLUMNS = {"comments": "E", "evidence": "F"}
+NOTE_TITLES = {"comments": "Commentaire", "evidence": "Preuve (document, lien)"}
+NOTE_WIDTH = 40
+#: The plan sheet's columns: action key → title (the reader finds them by title, in row
+#: PLAN_HEADER_ROW); « Bonne pratique » is written for the reader of the sheet, not read back.
+PLAN_TITLES = {
+    "pratique": "N°", "titre": "Bonne pratique", "etapes": "Modalités pratiques (une étape par ligne)",
+    "qui": "Qui", "quand": "Quand", "statut": "Statut", "gain": "Gain attendu (1 à 3)", "effort": "Effort (1 à 3)",
+}
+PLAN_HEADER_ROW = 3
+PLAN_WIDTHS = (6, 45, 60, 22, 13, 14, 12, 12)
 FIRST_HEADER_ROW = 4
 FIRST_QUESTION_ROW = FIRST_HEADER_ROW + len(HEADER_FIELDS) + 3
 QUESTION_WIDTH = 90
@@ -116,7 +133,7 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = ANSWER_SHEET
-    for column, width in zip("ABCD", (6, 14, QUESTION_WIDTH, 22), strict=True):
+    for column, width in zip("ABCDEF", (6, 14, QUESTION_WIDTH, 22, NOTE_WIDTH, NOTE_WIDTH), strict=True):
         sheet.column_dimensions[column].width = width
     sheet["A1"] = "Autodiagnostic — Initiative 100 % Contacts efficaces"
     sheet["A1"].font = _look().title
@@ -148,7 +165,8 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None):
         "Renseigner les champs grisés en sélectionnant OUI ou NON dans le menu déroulant ; "
         f"{UNANSWERED_RULE}."
     )
-    for column, title in zip("ABCD", ("N°", "Levier", "Question", "Réponse (OUI ou NON)"), strict=True):
+    titles = ("N°", "Levier", "Question", "Réponse (OUI ou NON)", *NOTE_TITLES.values())
+    for column, title in zip("ABCDEF", titles, strict=True):
         cell = sheet[f"{column}{FIRST_QUESTION_ROW - 1}"]
         cell.value, cell.font, cell.fill = title, _look().head, _look().blue
 
@@ -169,11 +187,78 @@ def build_workbook(autodiagnostic: Autodiagnostic | None = None):
         cell.fill, cell.border = _look().grey, _look().box
         cell.alignment = Alignment(horizontal="center", vertical="center")
         answer_rule.add(cell)
+        for kind, column in NOTE_COLUMNS.items():
+            note = getattr(autodiagnostic, kind).get(question.number) if autodiagnostic else None
+            cell = sheet[f"{column}{row}"]
+            if note:
+                _wrap(sheet, cell.coordinate, note, NOTE_WIDTH)
+                cell.data_type = "s"  # text, never a formula
+            cell.alignment = _look().wrap
     header_row = FIRST_QUESTION_ROW - 1
     _print_on_a4(sheet, "portrait", title_rows=f"{header_row}:{header_row}")
 
     _build_results_sheet(workbook.create_sheet(RESULTS_SHEET))
+    _build_plan_sheet(workbook.create_sheet(PLAN_SHEET), autodiagnostic.plan if autodiagnostic else ())
     return workbook
+
+
+def _build_plan_sheet(sheet, plan) -> None:
+    """One row per action, and blank rows with the same drop-downs to add more by hand."""
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from contacts_lib.autodiagnostic.followup import MAX_STEPS, STATUSES
+
+    catalogue = load_catalogue()
+    sheet["A1"] = "Plan d'actions — Initiative 100 % Contacts efficaces"
+    sheet["A1"].font = _look().title
+    sheet["A2"] = (
+        "Une ligne par bonne pratique à mettre en œuvre : son numéro (1 à 36), ses modalités pratiques, qui, "
+        "quand (date), le statut ; gain attendu et effort de 1 (faible) à 3 (fort)."
+    )
+    letters = "ABCDEFGH"
+    for letter, title, width in zip(letters, PLAN_TITLES.values(), PLAN_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+        cell = sheet[f"{letter}{PLAN_HEADER_ROW}"]
+        cell.value, cell.font, cell.fill, cell.alignment = title, _look().head, _look().blue, _look().wrap
+    column = dict(zip(PLAN_TITLES, letters, strict=True))
+    first, last = PLAN_HEADER_ROW + 1, PLAN_HEADER_ROW + QUESTION_COUNT
+    rules = {
+        "pratique": DataValidation(type="whole", operator="between", formula1="1", formula2=str(QUESTION_COUNT), allow_blank=True,
+                                   showErrorMessage=True, error=f"Numéro de bonne pratique, de 1 à {QUESTION_COUNT}."),
+        "quand": DataValidation(type="date", operator="between", formula1="36526", formula2="73051", allow_blank=True,
+                                showErrorMessage=True, error="Une date, par exemple 31/03/2026."),
+        "statut": DataValidation(type="list", formula1='"' + ",".join(STATUSES.values()) + '"', allow_blank=True,
+                                 showErrorMessage=True, error="Choisir un statut de la liste."),
+        "gain": DataValidation(type="whole", operator="between", formula1="1", formula2="3", allow_blank=True,
+                               showErrorMessage=True, error="1 (faible), 2 ou 3 (fort)."),
+    }
+    rules["effort"] = DataValidation(type="whole", operator="between", formula1="1", formula2="3", allow_blank=True,
+                                     showErrorMessage=True, error="1 (faible), 2 ou 3 (fort).")
+    for key, rule in rules.items():
+        sheet.add_data_validation(rule)
+        rule.add(f"{column[key]}{first}:{column[key]}{last}")
+    for row in range(first, last + 1):
+        for key in ("pratique", "etapes", "qui", "quand", "statut", "gain", "effort"):
+            sheet[f"{column[key]}{row}"].fill, sheet[f"{column[key]}{row}"].border = _look().grey, _look().box
+        sheet[f"{column['quand']}{row}"].number_format = "DD/MM/YYYY"
+    for row, action in enumerate(plan, start=first):
+        values = {
+            "pratique": action.pratique, "titre": catalogue.question_of_practice(action.pratique).practice.title,
+            "etapes": "\n".join(action.etapes[:MAX_STEPS]) or None, "qui": action.qui, "quand": action.quand,
+            "statut": STATUSES[action.statut], "gain": action.gain, "effort": action.effort,
+        }
+        for key, value in values.items():
+            cell = sheet[f"{column[key]}{row}"]
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+        for key in ("titre", "etapes", "qui"):
+            sheet[f"{column[key]}{row}"].alignment = _look().wrap
+        lines = max(1, len(action.etapes), math.ceil(len(values["titre"]) / 45))
+        sheet.row_dimensions[row].height = 15 * lines
+        sheet[f"{column['pratique']}{row}"].alignment = Alignment(horizontal="center", vertical="center")
+    _print_on_a4(sheet, "landscape", title_rows=f"{PLAN_HEADER_ROW}:{PLAN_HEADER_ROW}")
 
 
 def _answer_words(cells: str) -> str:
@@ -303,8 +388,28 @@ def write_workbook(autodiagnostic: Autodiagnostic | None, path: Path) -> None:
 def workbook_bytes(autodiagnostic: Autodiagnostic | None) -> bytes:
     """The bytes of the workbook's file (built in memory: a file is never left half-written)."""
     buffer = io.BytesIO()
-    build_workbook(autodiagnostic).save(buffer)
+    try:
+        build_workbook(autodiagnostic).save(buffer)
+    except OSError as error:
+        _let_go_of_half_written_sheets(error)
+        raise
     return buffer.getvalue()
+
+
+def _let_go_of_half_written_sheets(error: OSError) -> None:
+    """openpyxl writes each sheet through a generator and a temporary file: when the disk is full,
+    the generators left half-way fail again as they are collected, and Python prints that on
+    stderr. Collect them now (their frames are held by the error's traceback), silently."""
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        error.__traceback__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 # --------------------------------------------------------------------------- reading
@@ -327,6 +432,7 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
                 "« contacts-efficaces template »."
             )
         cells = workbook.cells(ANSWER_SHEET)
+        plan_cells = workbook.cells(PLAN_SHEET) if PLAN_SHEET in workbook.sheet_names else {}
     finally:
         workbook.close()
     by_row: dict[int, dict[int, object]] = {}
@@ -335,6 +441,8 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
     label_column, input_column = _column_number(LABEL_COLUMN), _column_number(INPUT_COLUMN)
     header: dict[str, object] = {}
     answers: dict[int, object] = {}
+    notes: dict[str, dict[int, object]] = {kind: {} for kind in NOTE_COLUMNS}
+    note_places: dict[tuple[str, int], str] = {}
     places: dict[str, str] = {}
     for row_number in sorted(by_row):
         row = by_row[row_number]
@@ -355,6 +463,9 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
                     f"{_place(source, 'A', row_number)} : la question {question} apparaît deux fois."
                 )
             answers[question], places[QUESTION_KEYS[question - 1]] = value, place
+            for kind, letter in NOTE_COLUMNS.items():
+                note_places[kind, question] = _place(source, letter, row_number)
+                notes[kind][question] = _certain(row.get(_column_number(letter)), note_places[kind, question])
     missing = [n for n in range(1, QUESTION_COUNT + 1) if n not in answers]
     if missing:
         raise InputError(
@@ -366,11 +477,55 @@ def parse_workbook(content: bytes, source: str) -> Autodiagnostic:
         raise InputError(
             f"{source}, feuille {ANSWER_SHEET} : la ligne « Nom de la structure » est introuvable."
         )
+    followup: dict[str, object] = {
+        kind: parse_notes(raw, lambda n, kind=kind: note_places[kind, n], NOTE_SUFFIXES[kind])
+        for kind, raw in notes.items()
+    }
+    followup["plan"] = _read_plan(plan_cells, source)
     return build_autodiagnostic(
         header,
         answers,
         lambda key: places.get(key, f"{source}, feuille {ANSWER_SHEET}"),
+        followup=followup,
     )
+
+
+def _read_plan(cells: dict[tuple[int, int], object], source: str):
+    """The actions of the « Plan d'actions » sheet: its columns found by their titles in row
+    PLAN_HEADER_ROW, one action per row with a practice number (blank rows skipped)."""
+    from contacts_lib.formats.xlsx_reader import column_name
+
+    if not cells:
+        return ()
+    titles = {_label_key(title): key for key, title in PLAN_TITLES.items()}
+    columns: dict[str, int] = {}
+    for (row, column), value in cells.items():
+        if row == PLAN_HEADER_ROW and _label_key(value) in titles:
+            columns.setdefault(titles[_label_key(value)], column)
+    columns.pop("titre", None)
+    if "pratique" not in columns:
+        raise InputError(
+            f"{source}, feuille {PLAN_SHEET} : colonne « {PLAN_TITLES['pratique']} » introuvable en ligne "
+            f"{PLAN_HEADER_ROW} (le numéro de la bonne pratique de chaque action)."
+        )
+    rows: dict[int, dict[str, object]] = {}
+    for (row, column), value in cells.items():
+        if row <= PLAN_HEADER_ROW:
+            continue
+        for key, found in columns.items():
+            if found == column:
+                where = f"{source}, feuille {PLAN_SHEET}, cellule {column_name(column)}{row}"
+                rows.setdefault(row, {})[key] = _certain(value, where)
+    raw, lines = [], []
+    for row in sorted(rows):
+        if not all(_is_blank_cell(v) for v in rows[row].values()):
+            raw.append(rows[row])
+            lines.append(row)
+
+    def locate(index: int, key: str) -> str:
+        return f"{source}, feuille {PLAN_SHEET}, cellule {column_name(columns.get(key, columns['pratique']))}{lines[index]}"
+
+    return parse_plan(raw, locate)
 
 
 def _place(source: str, column: str, row: int) -> str:
@@ -401,7 +556,8 @@ def _certain(value: object, place: str) -> object:
 
 def _refuse_value_beside(row: dict[int, object], row_number: int, source: str, is_question: bool) -> None:
     """Column D is blank: an answer (or, on a header line, any value) typed in another column of
-    the line is an error, not an unanswered question."""
+    the line is an error, not an unanswered question — a bare OUI or NON in the comment or
+    evidence column too (a comment such as « non, pas encore » is a comment)."""
     from contacts_lib.formats.xlsx_reader import column_name
 
     for column in sorted(row):

@@ -229,7 +229,9 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base:
     process = subprocess.Popen(
         voila_command(port, *(sign_in.options() if sign_in else ()), ip=ip), cwd=root, env={**os.environ, BASE_VARIABLE: str(base)}, start_new_session=True,
     )
-    previous = {number: signal.signal(number, _stop_requested) for number in (signal.SIGTERM, signal.SIGHUP)}
+    # Ctrl-C (SIGINT) too, even when the app was started with it ignored (a shell's background job).
+    stopping = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    previous = {number: signal.signal(number, _stop_requested) for number in stopping}
     try:
         return process.wait()
     except (KeyboardInterrupt, StopRequested):
@@ -241,7 +243,8 @@ def serve(port: int = 8866, open_browser: bool = True, ip: str = LOCAL_IP, base:
 
 
 class StopRequested(Exception):
-    """The app was asked to stop (SIGTERM from a service manager, SIGHUP from a closed terminal)."""
+    """The app was asked to stop (SIGTERM from a service manager, SIGHUP from a closed terminal,
+    SIGINT from Ctrl-C)."""
 
 
 def _stop_requested(_number, _frame) -> None:
