@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -39,6 +40,7 @@ _ARGPARSE_FR = (
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"commande inconnue \2 (au choix : \3)"),
     (r"argument (\S+): invalid int value: (.*)", r"\1 attend un nombre entier, pas \2"),
     (r"argument (\S+): expected one argument", r"\1 attend une valeur"),
+    (r"argument (-\S+): (date .*)", r"\1 : \2"),
 )
 
 
@@ -47,6 +49,16 @@ def _base(text: str) -> Path | str:
     from contacts_lib.store import is_url
 
     return text if is_url(text) else Path(text)
+
+
+def _day(text: str) -> dt.date:
+    """A date given on the command line: JJ/MM/AAAA or AAAA-MM-JJ."""
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"date « {visible(text)[:40]} » illisible ; écrire par exemple 31/03/2026")
 
 
 def _count(listed: str, separator: str = ", ") -> int:
@@ -130,6 +142,21 @@ def _parser() -> argparse.ArgumentParser:
             "--ignorer-erreurs", action="store_true",
             help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
         )
+
+    plan = _command(
+        commands, "plan", help="plans d'actions : une ligne par action (qui, quand, statut, en retard)",
+        description="Les actions du plan de chaque structure (dernier autodiagnostic de chaque structure), "
+        "par gain attendu ÷ effort : pratique, modalités pratiques, qui, quand, statut ; « en retard » : date "
+        "passée, action ni faite ni abandonnée ; « appliquée » : la pratique a la réponse OUI. "
+        "FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
+    )
+    plan.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
+    plan.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
+    plan.add_argument("--csv", action="store_true", help="écrire un CSV (une ligne par action) au lieu d'un tableau")
+    plan.add_argument("--date", type=_day, metavar="JJ/MM/AAAA", help="date du jour pour « en retard » (par défaut : aujourd'hui)")
+    plan.add_argument(
+        "--ignorer-erreurs", action="store_true", help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
+    )
 
     base_help = (
         "fichier SQLite de la base, ou adresse PostgreSQL postgresql://utilisateur@serveur:port/base "
@@ -397,11 +424,11 @@ def _network(arguments):
     _sources(arguments)
     if arguments.base is not None:
         network = _stored(arguments)
-        return network.latest_by_campaign() if arguments.par == "campagne" else network.latest()
+        return network.latest_by_campaign() if getattr(arguments, "par", None) == "campagne" else network.latest()
     network = load_network(arguments.files, ignore_errors=arguments.ignorer_erreurs)
     for problem in network.problems:  # only when asked to go on: said, never silent
         print(f"contacts-efficaces : fichier ignoré : {visible(problem)}", file=sys.stderr)
-    return network.latest_by_campaign() if arguments.par == "campagne" else network.latest()
+    return network.latest_by_campaign() if getattr(arguments, "par", None) == "campagne" else network.latest()
 
 
 def _number(value: object) -> str:
@@ -464,6 +491,42 @@ def _pratiques(arguments) -> str:
     titles = {p.number: p.title for p in load_catalogue().practices}
     table = table.assign(pratique=[f"{n:2d}. {titles[n]}" for n in table["pratique"]])
     return _frame_table(table, _HEADINGS, percents=("taux",))
+
+
+def _plan(arguments) -> str:
+    import pandas as pd
+
+    from contacts_lib.autodiagnostic.followup import STATUSES
+    from contacts_lib.network.plans import actions_frame
+
+    today = arguments.date or dt.date.today()
+    actions = actions_frame(_network(arguments), today)
+    actions = actions.assign(_order=actions["priorite"].fillna(-1)).sort_values(
+        ["structure", "_order", "pratique"], ascending=[True, False, True], kind="stable").drop(columns=["_order", "autodiagnostic"])
+    if arguments.csv:
+        columns = list(actions.columns)
+        rows = [
+            [value.isoformat() if isinstance(value, dt.date) else ("OUI" if value else "NON") if isinstance(value, bool) else value
+             for value in row]
+            for row in actions.astype(object).where(actions.notna(), None).itertuples(index=False)
+        ]
+        return _rows_csv(columns, rows)
+    if actions.empty:
+        return "Aucune action au plan.\n"
+    table = pd.DataFrame({
+        "structure": actions["structure"],
+        "pratique": [f"{n:2d}. {t}" for n, t in zip(actions["pratique"], actions["titre"], strict=True)],
+        "qui": actions["qui"].fillna("–"),
+        "quand": [d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "–" for d in actions["quand"]],
+        "statut": [STATUSES[s] + (" — en retard" if late else " — appliquée" if done else "")
+                   for s, late, done in zip(actions["statut"], actions["en_retard"], actions["appliquee"], strict=True)],
+        "gain_effort": [f"{'–' if pd.isna(g) else g} / {'–' if pd.isna(e) else e}"
+                        for g, e in zip(actions["gain"], actions["effort"], strict=True)],
+    })
+    late = int(actions["en_retard"].sum())
+    summary = f"{plural(len(actions), 'action')} au plan, {late} en retard au {today:%d/%m/%Y}.\n"
+    return _frame_table(table, _HEADINGS | {"structure": "Structure", "qui": "Qui", "quand": "Quand", "statut": "Statut", "gain_effort": "Gain / effort"},
+                        percents=()) + summary
 
 
 def _reseau(arguments) -> str:
@@ -794,9 +857,9 @@ def main(argv: list[str] | None = None) -> int:
             _template(arguments.file, arguments.force)
         elif arguments.command == "consensus":
             _emit(_consensus(arguments))
-        elif arguments.command in ("pratiques", "reseau", "exemple", "enregistrer", "exporter", "reiteration", "couts"):
+        elif arguments.command in ("pratiques", "reseau", "plan", "exemple", "enregistrer", "exporter", "reiteration", "couts"):
             command = {
-                "pratiques": _pratiques, "reseau": _reseau, "exemple": _exemple,
+                "pratiques": _pratiques, "reseau": _reseau, "plan": _plan, "exemple": _exemple,
                 "enregistrer": _enregistrer, "exporter": _exporter, "reiteration": _reiteration, "couts": _couts,
             }[arguments.command]
             _emit(command(arguments))

@@ -8,7 +8,8 @@ from contacts_lib.autodiagnostic.report import (
     report_html,
     summary_html,
 )
-from tests.samples import plain
+from contacts_lib.autodiagnostic.followup import Action
+from tests.samples import plain, with_followup
 
 
 def test_report_has_structure_scores_radar_plan_and_answers(worked_example):
@@ -24,8 +25,13 @@ def test_report_has_structure_scores_radar_plan_and_answers(worked_example):
 
 
 def test_report_is_self_contained(worked_example):
-    for html in (report_html(worked_example), summary_html(worked_example)):
-        assert not re.search(r"\b(src|href)=", html)  # nothing fetched: no image, stylesheet or script file
+    followed = with_followup(worked_example, 1)
+    for html in (report_html(worked_example), summary_html(worked_example), report_html(followed), summary_html(followed)):
+        # Nothing fetched: no image, stylesheet or script file; the only links are the evidence's
+        # http(s) addresses, opened by the reader in a new tab.
+        assert not re.search(r"\bsrc=", html)
+        assert all(re.fullmatch(r'<a href="https?://[^"]+" target="_blank" rel="noopener noreferrer">', link)
+                   for link in re.findall(r"<a [^>]*>", html))
         assert "<script" not in html  # and nothing to run: it prints as it is
         assert len(html) < 100_000
 
@@ -51,3 +57,33 @@ def test_report_escapes_text_from_files(worked_example):
     html = report_html(hostile)
     assert "<script>alert(1)</script>" not in html and "<b>x</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_report_shows_the_plan_by_priority_with_late_and_applied_actions_and_the_notes(worked_example):
+    import dataclasses
+
+    # Practice 12 is question 11 (NON in the example), practice 1 question 1 (OUI).
+    diagnostic = dataclasses.replace(
+        worked_example,
+        comments={2: "Charte <b>signée</b>\nen 2025"}, evidence={2: "https://intranet.example.fr/charte.pdf ; javascript:alert(1)"},
+        plan=(
+            Action(1, ("Recenser",), "Accueil", dt.date(2026, 1, 31), "en_cours", 2, 2),
+            Action(12, ("Former", "<i>Déployer</i>"), "Pôle « usagers »", dt.date(2026, 3, 31), "a_faire", 3, 1),
+            Action(30, (), None, dt.date(2026, 1, 1), "fait", None, None),
+        ),
+    )
+    html = plain(report_html(diagnostic, generated=dt.date(2026, 6, 1)))
+    plan = html.split("<h2>Plan d'actions</h2>")[1].split("</table>")[0]
+    rows = re.findall(r"<tr( class=\"ce-late\")?><td>(.*?)</tr>", plan)
+    assert [re.search(r"bonne pratique n° (\d+)", row).group(1) for _, row in rows] == ["12", "1", "30"]  # 3÷1, 2÷2, none
+    assert "À faire — en retard" in rows[0][1] and rows[0][0]  # due 31/03/2026, not done
+    assert "En cours — appliquée (réponse OUI)" in rows[1][1] and not rows[1][0]  # question 1 is OUI: achieved, not late
+    assert "Fait" in rows[2][1] and "en retard" not in rows[2][1]
+    assert "<li>&lt;i&gt;Déployer&lt;/i&gt;</li>" in rows[0][1] and "31/03/2026" in rows[0][1] and "3 / 1" in rows[0][1]
+    answers = html.split("<h2>Réponses</h2>")[1]
+    assert "Charte &lt;b&gt;signée&lt;/b&gt;<br>en 2025" in answers
+    assert ('Preuve : <a href="https://intranet.example.fr/charte.pdf" target="_blank" rel="noopener noreferrer">'
+            "https://intranet.example.fr/charte.pdf</a> ; javascript:alert(1)") in answers
+    summary = plain(summary_html(diagnostic, generated=dt.date(2026, 6, 1)))
+    assert "<h2>Plan d'actions</h2>" in summary and "Premières actions" not in summary
+    assert "<li>Former</li>" not in summary and "À faire — en retard" in summary  # steps left to the report

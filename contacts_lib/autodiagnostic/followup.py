@@ -66,6 +66,19 @@ class Action:
         return Fraction(self.gain, self.effort) if self.gain and self.effort else None
 
 
+def by_priority(plan: Sequence[Action]) -> list[Action]:
+    """The actions by gain ÷ effort, highest first; those without both marks last; ties in
+    practice order."""
+    return sorted(plan, key=lambda a: (a.priority is None, -(a.priority or 0), a.pratique))
+
+
+def is_applied(practice: int, answers: Sequence[bool | None]) -> bool:
+    """Whether the autodiagnostic's answers say the practice is in place (its question is OUI)."""
+    from contacts_lib.autodiagnostic.reference import load_catalogue
+
+    return answers[load_catalogue().question_of_practice(practice).number - 1] is True
+
+
 def default_steps(practice: int) -> tuple[str, ...]:
     """The « modalités pratiques » of a practice's fiche where the recueil gives them (only
     practice 1 in the extract), else (): the user writes their own.

@@ -32,6 +32,7 @@ from contacts_lib.autodiagnostic.contract import (
     page_contract,
 )
 from contacts_lib.autodiagnostic.figures import radar_geometry
+from contacts_lib.autodiagnostic.followup import STATUSES, by_priority, is_applied
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import (
     UNANSWERED_RULE,
@@ -160,6 +161,39 @@ def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3", limit: int | No
             )
         )
     return "".join(parts)
+
+
+def action_plan_table(autodiagnostic: Autodiagnostic, today: dt.date, limit: int | None = None, steps: bool = True) -> str:
+    """The plan d'actions as a table, by gain ÷ effort: practice, its steps (unless ``steps`` is
+    False), qui, quand, status (late ones and those now applied said in words, not only by a colour)."""
+    catalogue = load_catalogue()
+    rows = []
+    actions = by_priority(autodiagnostic.plan)
+    for action in actions[:limit]:
+        question = catalogue.question_of_practice(action.pratique)
+        status = STATUSES[action.statut]
+        if is_applied(action.pratique, autodiagnostic.answers):
+            status += " — appliquée (réponse OUI)"
+        elif action.late(today):
+            status += " — en retard"
+        listed = tag("ul", "".join(tag("li", text(step)) for step in action.etapes)) if steps and action.etapes else ""
+        marks = (f"{action.gain or '–'} / {action.effort or '–'}")
+        rows.append(
+            "<tr"
+            + (' class="ce-late"' if action.late(today) and not is_applied(action.pratique, autodiagnostic.answers) else "")
+            + ">"
+            + tag("td", text(practice_label(question.number, action.pratique, question.practice.title)) + listed)
+            + tag("td", text(action.qui or "–"))
+            + tag("td", action.quand.strftime(DATE_SHOWN) if action.quand else "–", class_="num")
+            + tag("td", text(status))
+            + tag("td", text(marks), class_="num")
+            + "</tr>"
+        )
+    head = "".join(
+        tag("th", text(title), scope="col")
+        for title in ("Bonne pratique et modalités pratiques" if steps else "Bonne pratique", "Qui", "Quand", "Statut", "Gain / effort")
+    )
+    return tag("table", tag("thead", tag("tr", head)) + tag("tbody", "".join(rows)), class_="ce-plan-table")
 
 
 def form_values(autodiagnostic: Autodiagnostic) -> dict[str, object]:

@@ -1,12 +1,12 @@
 """The printable HTML documents of an autodiagnostic, each one self-contained and without script
 (the radar is an SVG image):
 
-- the full report (:func:`report_html`): structure, scores, radar, the whole action plan and the
-  36 answers, laid out to print on A4;
-- the one-page summary (:func:`summary_html`): structure, scores, radar and the first actions,
-  on one A4 page.
+- the full report (:func:`report_html`): structure, scores, radar, the axes d'amélioration, the
+  plan d'actions, and the 36 answers with their comments and evidence, laid out to print on A4;
+- the one-page summary (:func:`summary_html`): structure, scores, radar and the plan d'actions
+  (or, without a plan, the first axes d'amélioration), on one A4 page.
 
-Every text from the user is escaped: it is shown as text.
+Every text from the user is escaped: it is shown as text (an http(s) address as a link).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contacts_lib.autodiagnostic.answers import (
     answer_text,
 )
 from contacts_lib.autodiagnostic.figures import radar_summary, radar_svg
-from contacts_lib.autodiagnostic.markup import PLAN_INTRO, plan_markup
+from contacts_lib.autodiagnostic.markup import PLAN_INTRO, action_plan_table, plan_markup
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import (
     UNANSWERED_RULE,
@@ -29,7 +29,7 @@ from contacts_lib.autodiagnostic.scoring import (
     score,
 )
 from contacts_lib.messages import thousands
-from contacts_lib.web.html import text
+from contacts_lib.web.html import linked_text, text
 
 #: Actions listed in the one-page summary: with the longest titles and names, still one page.
 SUMMARY_ACTIONS = 6
@@ -62,6 +62,10 @@ tr.total td { font-weight: bold; }
 .ce-plan-lever > .ce-meta { margin: 0 0 1mm; }
 details.ce-fiche summary { color: #1f4e79; }
 .answers td:nth-child(1), .answers td:nth-child(4) { white-space: nowrap; }
+.answers td:nth-child(5) { overflow-wrap: anywhere; font-size: 9.5pt; }
+.ce-plan-table { break-inside: auto; } .ce-plan-table tr { break-inside: avoid; }
+.ce-plan-table ul { margin: 1mm 0 0; padding-left: 5mm; font-size: 9.5pt; }
+.ce-plan-table td { overflow-wrap: anywhere; } tr.ce-late td:nth-child(4) { font-weight: bold; color: #a4000f; }
 footer { margin-top: 8mm; color: #444; font-size: 9pt; }
 .summary { font-size: 10pt; }
 .summary h1 { font-size: 15pt; }
@@ -152,26 +156,50 @@ Source : recueil des bonnes pratiques, SGMAP, version 2, 2015.</footer>
 def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None) -> str:
     """The full report as one HTML document with its styles, data and radar code inline."""
     catalogue = load_catalogue()
+    generated = generated or dt.date.today()
+    noted = bool(autodiagnostic.comments or autodiagnostic.evidence)
     answer_rows = "".join(
         f"<tr><td>{q.number}</td><td>{text(q.lever.short_name)}</td><td>{text(q.text)}</td>"
-        f"<td>{answer_text(autodiagnostic.answers[q.number - 1]) or 'sans réponse'}</td></tr>"
+        f"<td>{answer_text(autodiagnostic.answers[q.number - 1]) or 'sans réponse'}</td>"
+        + (f"<td>{_notes(autodiagnostic, q.number)}</td>" if noted else "")
+        + "</tr>"
         for q in catalogue.questions
     )
     scores = score(autodiagnostic)
+    plan = ""
+    if autodiagnostic.plan:
+        plan = f"""<h2>Plan d'actions</h2>
+<p class="ce-meta">{text(PLAN_ORDER)}</p>
+{action_plan_table(autodiagnostic, generated)}"""
+    notes_head = '<th scope="col">Commentaire et preuve</th>' if noted else ""
     body = f"""<h2>Résultats</h2>
 {_results(scores)}
 <h2>Axes d'amélioration</h2>
 <p class="ce-meta">{text(PLAN_INTRO)}</p>
 {plan_markup(action_plan(autodiagnostic.answers))}
+{plan}
 <h2>Réponses</h2>
 <table class="answers">
-<thead><tr><th scope="col">N°</th><th scope="col">Levier</th><th scope="col">Question</th><th scope="col">Réponse</th></tr></thead>
+<thead><tr><th scope="col">N°</th><th scope="col">Levier</th><th scope="col">Question</th><th scope="col">Réponse</th>{notes_head}</tr></thead>
 <tbody>{answer_rows}</tbody>
 </table>"""
     return _document(
-        autodiagnostic, "Autodiagnostic « 100 % Contacts efficaces »", body, generated or dt.date.today(),
-        "Rapport généré",
+        autodiagnostic, "Autodiagnostic « 100 % Contacts efficaces »", body, generated, "Rapport généré",
     )
+
+
+#: How the plan d'actions is ordered wherever it is shown.
+PLAN_ORDER = "Par gain attendu ÷ effort, le plus favorable d'abord ; « en retard » : date passée, action ni faite ni abandonnée."
+
+
+def _notes(autodiagnostic: Autodiagnostic, number: int) -> str:
+    """A question's comment and evidence (an http(s) address as a link)."""
+    parts = []
+    if number in autodiagnostic.comments:
+        parts.append(linked_text(autodiagnostic.comments[number]))
+    if number in autodiagnostic.evidence:
+        parts.append(f'<span class="ce-meta">Preuve : {linked_text(autodiagnostic.evidence[number])}</span>')
+    return "<br>".join(parts)
 
 
 def summary_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None) -> str:
@@ -183,13 +211,23 @@ def summary_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = Non
     practices = "autre bonne pratique" if others == 1 else "autres bonnes pratiques"
     more = f'<p class="ce-meta">{text(f"Et {others} {practices} à mettre en place : voir le rapport complet.")}</p>' if others else ""
     scores = score(autodiagnostic)
+    generated = generated or dt.date.today()
+    if autodiagnostic.plan:
+        others = len(autodiagnostic.plan) - SUMMARY_ACTIONS
+        actions = "autre action" if others == 1 else "autres actions"
+        more = f'<p class="ce-meta">{text(f"Et {others} {actions} au plan : voir le rapport complet.")}</p>' if others > 0 else ""
+        actions_html = f"""<h2>Plan d'actions</h2>
+<p class="ce-meta">{text(PLAN_ORDER)}</p>
+{action_plan_table(autodiagnostic, generated, limit=SUMMARY_ACTIONS, steps=False)}"""
+    else:
+        actions_html = f"""<h2>Premières actions</h2>
+<p class="ce-meta">{text(PLAN_INTRO)}</p>
+{plan_markup(plans, limit=SUMMARY_ACTIONS)}"""
     body = f"""<h2>Résultats</h2>
 {_results(scores)}
-<h2>Premières actions</h2>
-<p class="ce-meta">{text(PLAN_INTRO)}</p>
-{plan_markup(plans, limit=SUMMARY_ACTIONS)}
+{actions_html}
 {more}"""
     return _document(
         autodiagnostic, "Synthèse de l'autodiagnostic « 100 % Contacts efficaces »", body,
-        generated or dt.date.today(), "Synthèse générée", summary=True,
+        generated, "Synthèse générée", summary=True,
     )

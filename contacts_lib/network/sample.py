@@ -4,19 +4,24 @@
 régions answering the autodiagnostic in two campaigns a year apart: adoption varies by
 practice, by réseau and by structure; between the campaigns most structures adopt a few
 practices and a few drop one; some structures take part in one campaign only; channel volumes
-are of plausible orders of magnitude for their réseau. None of it describes a real structure:
+are of plausible orders of magnitude for their réseau. Most structures write a plan d'actions
+at the first campaign; at the second, each carries it on (:func:`_plans`): the practices now
+applied are « fait », some actions are abandoned, the others still open (late once their date
+has passed), and a few new ones are added. None of it describes a real structure:
 names say « fictive », files say « synthetique ». The same seed gives the same network on every
 machine (Python's own random generator, no numpy).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
 from pathlib import Path
 
 from contacts_lib.autodiagnostic.answers import Autodiagnostic
+from contacts_lib.autodiagnostic.followup import Action, default_steps, is_applied
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.formats.csv_format import write_csv
 
@@ -109,7 +114,56 @@ def sample_network(structures: int = DEFAULT_STRUCTURES, seed: int = DEFAULT_SEE
                 structure=name, answers=tuple(later), date=date.replace(year=FIRST_CAMPAIGN + 1) + dt.timedelta(days=rng.randrange(-20, 20)),
                 campagne=str(FIRST_CAMPAIGN + 1), reseau=reseau, region=region, **grown,
             ))
-    return first + second
+    return _plans(first, second, random.Random(f"plans {seed}"))
+
+
+#: Who carries actions, and steps for the practices whose fiche has none in the extract.
+_WHO = ("Responsable de l'accueil", "Direction", "Pôle relation usagers", "Chef de projet multicanal",
+        "Responsable de la plateforme téléphonique", "Service communication", "Contrôle de gestion")
+_STEPS = (
+    ("Désigner un pilote et un groupe de travail", "Faire l'état des lieux de l'existant", "Déployer et communiquer"),
+    ("Recenser les besoins des usagers", "Choisir la solution et la tester sur un site", "Généraliser"),
+    ("Rédiger la procédure", "Former les conseillers", "Suivre les résultats au comité de pilotage"),
+)
+
+
+def _plans(first: list[Autodiagnostic], second: list[Autodiagnostic], rng: random.Random) -> list[Autodiagnostic]:
+    """The two campaigns with plausible plans d'actions (a generator of their own: the answers
+    are those of the network without plans)."""
+    catalogue = load_catalogue()
+    planned: dict[str, tuple[Action, ...]] = {}
+    with_plans = []
+    for diagnostic in first:
+        missing = [q.practice.number for q in catalogue.questions if diagnostic.answers[q.number - 1] is not True]
+        if not missing or rng.random() >= 0.7:
+            with_plans.append(diagnostic)
+            continue
+        actions = []
+        for practice in sorted(rng.sample(missing, min(len(missing), rng.randint(1, 4)))):
+            due = diagnostic.date + dt.timedelta(days=rng.randrange(120, 420)) if rng.random() < 0.85 else None
+            actions.append(Action(
+                practice, default_steps(practice) or rng.choice(_STEPS), rng.choice(_WHO), due,
+                rng.choice(("a_faire", "a_faire", "en_cours")), rng.choice((None, 1, 2, 3, 3)), rng.choice((None, 1, 2, 2, 3)),
+            ))
+        planned[diagnostic.structure] = tuple(actions)
+        with_plans.append(dataclasses.replace(diagnostic, plan=tuple(actions)))
+    carried = []
+    for diagnostic in second:
+        actions = []
+        for action in planned.get(diagnostic.structure, ()):
+            if is_applied(action.pratique, diagnostic.answers):
+                status = "fait"
+            else:
+                status = rng.choice(("en_cours", "en_cours", "a_faire", "abandonne"))
+            actions.append(dataclasses.replace(action, statut=status))
+        missing = [q.practice.number for q in catalogue.questions
+                   if diagnostic.answers[q.number - 1] is not True and q.practice.number not in {a.pratique for a in actions}]
+        if missing and rng.random() < 0.3:
+            practice = rng.choice(missing)
+            actions.append(Action(practice, default_steps(practice) or rng.choice(_STEPS), rng.choice(_WHO),
+                                  diagnostic.date + dt.timedelta(days=rng.randrange(150, 400)), "a_faire", rng.choice((1, 2, 3)), rng.choice((1, 2, 3))))
+        carried.append(dataclasses.replace(diagnostic, plan=tuple(sorted(actions, key=lambda a: a.pratique))) if actions else diagnostic)
+    return with_plans + carried
 
 
 def _volumes(rng: random.Random, typical_users: int) -> dict[str, int | None]:

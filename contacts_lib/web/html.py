@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
@@ -102,6 +103,28 @@ def tag(name: str, content: str = "", /, **attributes: object) -> str:
 def text(value: str) -> str:
     """A text as HTML: escaped, with French non-breaking spaces."""
     return escape(french_text(value))
+
+
+#: An address shown as a link: http or https only (never javascript:, data:, file:…), up to a
+#: space, a quote or a French quotation mark; trailing punctuation is the sentence's.
+_ADDRESS = re.compile(r"https?://[^\s<>\"'«»]+", re.IGNORECASE)
+
+
+def linked_text(value: str) -> str:
+    """A text as HTML (as :func:`text`, line breaks kept) whose http(s) addresses are links,
+    opened in a new tab with ``rel="noopener noreferrer"``; any other text stays text.
+
+    >>> linked_text("Voir https://ex.fr/a?b=1&c=2. Ou javascript:alert(1)")
+    'Voir <a href="https://ex.fr/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">https://ex.fr/a?b=1&amp;c=2</a>. Ou javascript:alert(1)'
+    """
+    parts, last = [], 0
+    for match in _ADDRESS.finditer(value):
+        address = match.group().rstrip(".,;:!?)]")
+        parts.append(text(value[last:match.start()]))
+        parts.append(tag("a", escape(address), href=address, target="_blank", rel="noopener noreferrer"))
+        last = match.start() + len(address)
+    parts.append(text(value[last:]))
+    return "<br>".join("".join(parts).split("\n"))
 
 
 def download_link(label: str, content: bytes, file_name: str, mime: str, class_: str = "ce-button") -> str:
