@@ -497,20 +497,14 @@ def _plan(arguments) -> str:
     import pandas as pd
 
     from contacts_lib.autodiagnostic.followup import STATUSES
-    from contacts_lib.network.plans import actions_frame
+    from contacts_lib.network.plans import plan_listing
 
     today = arguments.date or dt.date.today()
-    actions = actions_frame(_network(arguments), today)
-    actions = actions.assign(_order=actions["priorite"].fillna(-1)).sort_values(
-        ["structure", "_order", "pratique"], ascending=[True, False, True], kind="stable").drop(columns=["_order", "autodiagnostic"])
+    actions = plan_listing(_network(arguments), today)
     if arguments.csv:
-        columns = list(actions.columns)
-        rows = [
-            [value.isoformat() if isinstance(value, dt.date) else ("OUI" if value else "NON") if isinstance(value, bool) else value
-             for value in row]
-            for row in actions.astype(object).where(actions.notna(), None).itertuples(index=False)
-        ]
-        return _rows_csv(columns, rows)
+        rows = [[value.isoformat() if isinstance(value, dt.date) else value for value in row]
+                for row in actions.astype(object).where(actions.notna(), None).itertuples(index=False)]
+        return _rows_csv(list(actions.columns), rows)
     if actions.empty:
         return "Aucune action au plan.\n"
     table = pd.DataFrame({
@@ -518,12 +512,12 @@ def _plan(arguments) -> str:
         "pratique": [f"{n:2d}. {t}" for n, t in zip(actions["pratique"], actions["titre"], strict=True)],
         "qui": actions["qui"].fillna("–"),
         "quand": [d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "–" for d in actions["quand"]],
-        "statut": [STATUSES[s] + (" — en retard" if late else " — appliquée" if done else "")
+        "statut": [STATUSES[s] + (" — en retard" if late == "OUI" else " — appliquée" if done == "OUI" else "")
                    for s, late, done in zip(actions["statut"], actions["en_retard"], actions["appliquee"], strict=True)],
         "gain_effort": [f"{'–' if pd.isna(g) else g} / {'–' if pd.isna(e) else e}"
                         for g, e in zip(actions["gain"], actions["effort"], strict=True)],
     })
-    late = int(actions["en_retard"].sum())
+    late = int((actions["en_retard"] == "OUI").sum())
     summary = f"{plural(len(actions), 'action')} au plan, {late} en retard au {today:%d/%m/%Y}.\n"
     return _frame_table(table, _HEADINGS | {"structure": "Structure", "qui": "Qui", "quand": "Quand", "statut": "Statut", "gain_effort": "Gain / effort"},
                         percents=()) + summary

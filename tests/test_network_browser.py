@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,11 @@ def test_the_network_page_on_the_synthetic_sample(browser, tmp_path_factory):
         assert heatmap.locator("title").filter(has_text="36. ").count() == 1  # every practice, its whole title on hover
         page.screenshot(path=str(ARTIFACTS / "reseau-haut.png"))
         _shot(page, "Adoption", "reseau-carte.png")
+        plans = page.locator(".ce-plan-figures")
+        expect(plans).to_contain_text("des pratiques planifiées appliquées à la campagne suivante")
+        with_plans = sum(bool(d.plan) for d in sample.diagnostics)
+        expect(plans.locator(".ce-figure strong").first).to_have_text(re.compile(rf"{with_plans}\s+structures"))
+        _shot(page, "Plans d'actions", "reseau-plans.png")
 
         caf = int((sample.structures["reseau"] == "CAF").sum())
         page.get_by_label("Réseau", exact=True).select_option(label="CAF")
@@ -89,6 +95,12 @@ def test_the_network_page_on_the_synthetic_sample(browser, tmp_path_factory):
             page.get_by_role("link", name="Enregistrer reseau-structures.csv").click()
         rows = list(csv.DictReader(io.StringIO(Path(caught.value.path()).read_text(encoding="utf-8"))))
         assert len(rows) == caf and {row["reseau"] for row in rows} == {"CAF"}
+        page.get_by_label("Tableau", exact=True).select_option(label="Plans d'actions : une ligne par action")
+        page.get_by_role("button", name="Préparer le CSV").click()
+        with page.expect_download() as caught:
+            page.get_by_role("link", name="Enregistrer reseau-actions.csv").click()
+        rows = list(csv.DictReader(io.StringIO(Path(caught.value.path()).read_text(encoding="utf-8"))))
+        assert len(rows) == sum(len(d.plan) for d in sample.diagnostics if d.reseau == "CAF") > 0
         assert page.errors == []
         # The tab goes: its kernel is given back at once (pagehide), not a minute later by culling.
         with page.expect_event("close"):

@@ -97,8 +97,42 @@ def test_downloads(page):
     page.download_xlsx.click()
     link = re.search(r'base64,([^"]+)" download="reseau-tableaux.xlsx"', page.download_link.value)
     workbook = load_workbook(io.BytesIO(base64.b64decode(link.group(1))))
-    assert workbook.sheetnames == ["Structures", "Adoption", "Leviers"]
+    assert workbook.sheetnames == ["Structures", "Adoption", "Leviers", "Plans d'actions", "Suivi des pratiques", "Retards par réseau"]
     assert workbook["Adoption"].max_row == 1 + 36 * 8
+
+
+def test_the_plans_view_counts_the_sample_s_plans_follows_the_filters_and_downloads(page):
+    import datetime as dt
+
+    from contacts_lib.network.plans import late_by_reseau, practice_followup
+
+    today = dt.date.today()
+    followup = practice_followup(page.network, today)
+    shown = _plain(page.plans.value)
+    applied, followed = int(followup["appliquees_ensuite"].sum()), int(followup["suivies"].sum())
+    assert f"({applied} sur {followed})" in shown and 0 < applied < followed
+    top = followup.sort_values(["planifiee", "pratique"], ascending=[False, True]).iloc[0]
+    cells = [_plain(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", re.search(r"<tbody><tr>(.*?)</tr>", page.plans.value).group(1))]
+    assert cells[0].startswith(f"{int(top['pratique'])}. ") and cells[1:4] == [str(int(top[k])) for k in ("planifiee", "en_retard", "suivies")]
+    late = late_by_reseau(page.network, today).set_index("reseau")
+    assert re.search(rf"CAF\s+{late.loc['CAF', 'structures']}\s+{late.loc['CAF', 'avec_plan']}\s+{late.loc['CAF', 'actions']}\s+"
+                     rf"{late.loc['CAF', 'en_retard']}\s", shown)
+    page.reseau.value = "CAF"
+    assert ">CPAM<" not in page.plans.value and "CAF" in _plain(page.plans.value)
+    page.download_choice.value = "actions"
+    page.download_csv.click()
+    link = re.search(r'href="data:text/csv;base64,([^"]+)" download="reseau-actions.csv"', page.download_link.value)
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(link.group(1)).decode("utf-8"))))
+    caf_latest = [d for d in page.network.latest().diagnostics if d.reseau == "CAF"]
+    assert len(rows) == sum(len(d.plan) for d in caf_latest) > 0
+    assert {r["reseau"] for r in rows} == {"CAF"} and {r["en_retard"] for r in rows} <= {"OUI", "NON"}
+    page.reseau.value = ALL
+
+
+def test_without_plans_the_view_says_so():
+    bare = [Autodiagnostic(structure=f"S{n}", answers=(n % 2 == 0,) * 36, campagne="2016") for n in range(3)]
+    page = NetworkPage(Source(Network(tuple(bare), ("x",) * 3), "test", False))
+    assert "Aucun plan d'actions dans cette vue" in _plain(page.plans.value)
 
 
 def test_names_from_files_are_text_never_html():

@@ -1,10 +1,11 @@
 """The network page (``notebooks/reseau.ipynb``): a network head's view, with no Python to write.
 
 Filters (réseau, région, campagne), headline figures, the distribution of each lever, the
-practices × réseaux adoption heatmap, a searchable, sortable table of structures, a drill-down
-on one structure (its radar over the network's quartile band, where it stands, its progress
-since its previous campaign, the practices it lacks and how many peers apply them) and
-downloads. Built with ipywidgets; every figure is SVG made in Python (no script, no network
+practices × réseaux adoption heatmap, the plans d'actions (per practice, how many structures
+plan it and how many of those applied it by their next campaign; late actions per réseau), a
+searchable, sortable table of structures, a drill-down on one structure (its radar over the
+network's quartile band, where it stands, its progress since its previous campaign, the
+practices it lacks and how many peers apply them) and downloads. Built with ipywidgets; every figure is SVG made in Python (no script, no network
 connection); every text from a file is escaped. The analyses are those of
 :mod:`contacts_lib.network.analyses`: this module only lays their frames out.
 """
@@ -12,6 +13,7 @@ connection); every text from a file is escaped. The analyses are those of
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import os
 from dataclasses import dataclass
@@ -46,11 +48,15 @@ from contacts_lib.network.figures import (
     percent_text,
 )
 from contacts_lib.network.loading import NETWORK_VARIABLE, Network, load_network
+from contacts_lib.network.plans import late_by_reseau, plan_listing, practice_followup
 from contacts_lib.network.sample import DEFAULT_STRUCTURES, sample_network
 from contacts_lib.network.tables import lever_order
 from contacts_lib.web.html import PageWithKernel, download_link, page_styles, tag, text
 
 ROWS_PER_PAGE = 25
+#: The tables the page downloads, and their sheets' names in the workbook.
+DOWNLOADS = {"structures": "Structures", "adoption": "Adoption", "leviers": "Leviers", "actions": "Plans d'actions",
+             "suivi": "Suivi des pratiques", "retards": "Retards par réseau"}
 ALL = "__tous__"
 LATEST = "__dernier__"
 
@@ -164,6 +170,7 @@ class NetworkPage:
         self.headline = widgets.HTML()
         self.boxes = widgets.HTML()
         self.heatmap = widgets.HTML()
+        self.plans = widgets.HTML()
         self.search = widgets.Text(description="Rechercher", placeholder="nom de structure", continuous_update=False)
         self.sort = widgets.Dropdown(description="Trier par", options=[
             ("Nom (A → Z)", ("structure", True)), ("Moyenne (décroissante)", ("moyenne", False)),
@@ -178,10 +185,11 @@ class NetworkPage:
         self.detail = widgets.HTML()
         self.download_choice = widgets.Dropdown(description="Tableau", options=[
             ("Structures et scores", "structures"), ("Adoption des pratiques par réseau", "adoption"),
-            ("Distribution des leviers", "leviers"),
+            ("Distribution des leviers", "leviers"), ("Plans d'actions : une ligne par action", "actions"),
+            ("Suivi des pratiques planifiées", "suivi"), ("Actions en retard par réseau", "retards"),
         ])
         self.download_csv = widgets.Button(description="Préparer le CSV", icon="")
-        self.download_xlsx = widgets.Button(description="Préparer le classeur XLSX (3 feuilles)")
+        self.download_xlsx = widgets.Button(description=f"Préparer le classeur XLSX ({len(DOWNLOADS)} feuilles)")
         self.download_link = widgets.HTML()
         self.message = widgets.HTML()
         self._page = 0
@@ -222,6 +230,7 @@ class NetworkPage:
             style, intro, filters, self.message, self.headline,
             widgets.HTML(tag("h2", "Distribution des scores par levier")), self.boxes,
             widgets.HTML(tag("h2", "Adoption des 36 bonnes pratiques par réseau")), self.heatmap,
+            widgets.HTML(tag("h2", "Plans d'actions")), self.plans,
             widgets.HTML(tag("h2", "Structures")), table_controls, self.table, pages,
             widgets.HTML(tag("h2", "Une structure en détail")), self.pick, self.detail,
             downloads,
@@ -260,7 +269,7 @@ class NetworkPage:
         self._current = view
         if len(view) == 0:
             self.message.value = tag("p", text("Aucune structure ne correspond à ces filtres."), class_="ce-problem", role="status")
-            for output in (self.headline, self.boxes, self.heatmap, self.table, self.detail):
+            for output in (self.headline, self.boxes, self.heatmap, self.plans, self.table, self.detail):
                 output.value = ""
             self.pick.options = [("— choisir dans le tableau —", None)]
             return
@@ -272,7 +281,63 @@ class NetworkPage:
         self.headline.value = self._headline(view, distribution)
         self.boxes.value = self._figure(lever_boxes_svg(distribution), "distribution-leviers.svg")
         self.heatmap.value = self._figure(adoption_heatmap_svg(by_reseau), "adoption-pratiques-reseaux.svg", wide=True)
+        self._plans_of(view)
         self._on_table()
+
+    # ------------------------------------------------------------------ plans d'actions
+
+    def _plans_of(self, view: Network) -> None:
+        """The plans of the structures in view: their latest plans (of the chosen campaign), and
+        every campaign of theirs to follow planned practices to the next one."""
+        today = dt.date.today()
+        keys = set(view.structures["cle_structure"])
+        history = self.network.structures
+        theirs = self.network.select(history.loc[history["cle_structure"].isin(keys), "autodiagnostic"])
+        self._actions = plan_listing(view, today)
+        self._followup = practice_followup(theirs, today)
+        self._late = late_by_reseau(view, today)
+        self.plans.value = self._plans_html(today)
+
+    def _plans_html(self, today: dt.date) -> str:
+        actions, followup, late = self._actions, self._followup, self._late
+        if actions.empty and not followup["suivies"].any():
+            return tag("p", text("Aucun plan d'actions dans cette vue : les structures n'en ont pas encore enregistré."))
+        open_actions = int((~actions["statut"].isin(["fait", "abandonne"])).sum())
+        followed, applied = int(followup["suivies"].sum()), int(followup["appliquees_ensuite"].sum())
+        figures = [
+            (structures_text(int(late["avec_plan"].sum())), f"avec un plan, sur {thousands(int(late['structures'].sum()))}"),
+            (plural(open_actions, "action"), "en cours ou à faire"),
+            (thousands(int((actions["en_retard"] == "OUI").sum())), f"en retard au {today:%d/%m/%Y} (date passée, ni faite ni abandonnée)"),
+            (percent_text(100 * applied / followed) if followed else "–",
+             f"des pratiques planifiées appliquées à la campagne suivante ({applied} sur {followed})"),
+        ]
+        cards = "".join(tag("div", tag("strong", text(value)) + tag("span", text(label)), class_="ce-figure") for value, label in figures)
+        planned = followup[(followup["planifiee"] > 0) | (followup["suivies"] > 0)].sort_values(
+            ["planifiee", "pratique"], ascending=[False, True])
+        head = "".join(tag("th", text(t), scope="col") for t in (
+            "Bonne pratique", "Structures qui la planifient", "dont en retard", "Plans suivis d'une campagne",
+            "Appliquée à la campagne suivante"))
+        rows = "".join(
+            tag("tr", tag("td", text(f"{int(r.pratique)}. {r.titre}")) + tag("td", thousands(int(r.planifiee)), class_="ce-num")
+                + tag("td", thousands(int(r.en_retard)), class_="ce-num") + tag("td", thousands(int(r.suivies)), class_="ce-num")
+                + tag("td", text(f"{int(r.appliquees_ensuite)} ({percent_text(r.taux)})" if r.suivies else "–"), class_="ce-num"))
+            for r in planned.itertuples()
+        )
+        by_practice = tag("table", tag("caption", text(
+            "Par bonne pratique : les plans en vigueur (dernier autodiagnostic de chaque structure), et ce que sont "
+            "devenues les pratiques planifiées à la campagne suivante de la structure.")) + tag("thead", tag("tr", head))
+            + tag("tbody", rows), class_="ce-plans")
+        head = "".join(tag("th", text(t), scope="col") for t in (
+            "Réseau", "Structures", "avec un plan", "Actions ouvertes", "en retard", "Structures en retard"))
+        rows = "".join(
+            tag("tr", tag("td", text(str(r.reseau))) + "".join(
+                tag("td", thousands(int(v)), class_="ce-num")
+                for v in (r.structures, r.avec_plan, r.actions, r.en_retard, r.structures_en_retard)))
+            for r in late.itertuples()
+        )
+        by_reseau = tag("table", tag("caption", text("Actions en retard par réseau")) + tag("thead", tag("tr", head))
+                        + tag("tbody", rows), class_="ce-plans")
+        return tag("div", cards, class_="ce-plan-figures") + by_practice + by_reseau
 
     @staticmethod
     def _wide_scores(view: Network) -> pd.DataFrame:
@@ -422,11 +487,9 @@ class NetworkPage:
     # ------------------------------------------------------------------ downloads
 
     def table_for_download(self, name: str) -> pd.DataFrame:
-        if name == "structures":
-            return self.rows()
-        if name == "adoption":
-            return self._adoption
-        return self._distribution
+        tables = {"structures": self.rows, "adoption": lambda: self._adoption, "leviers": lambda: self._distribution,
+                  "actions": lambda: self._actions, "suivi": lambda: self._followup, "retards": lambda: self._late}
+        return tables[name]()
 
     def _prepare(self, kind: str) -> None:
         try:
@@ -448,12 +511,13 @@ class NetworkPage:
 
         workbook = Workbook()
         workbook.remove(workbook.active)
-        for name, title in (("structures", "Structures"), ("adoption", "Adoption"), ("leviers", "Leviers")):
+        for name, title in DOWNLOADS.items():
             sheet = workbook.create_sheet(title)
             frame = self.table_for_download(name)
             sheet.append(list(frame.columns))
             for row in frame.itertuples(index=False):
-                cells = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+                cells = [None if v is None or (not isinstance(v, (str, dt.date)) and pd.isna(v))
+                         else (v.item() if hasattr(v, "item") else v) for v in row]
                 sheet.append(cells)
                 for cell in sheet[sheet.max_row]:
                     if isinstance(cell.value, str):

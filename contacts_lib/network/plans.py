@@ -58,6 +58,18 @@ def actions_frame(network, today: dt.date) -> pd.DataFrame:
     return frame
 
 
+def plan_listing(network, today: dt.date) -> pd.DataFrame:
+    """What ``contacts-efficaces plan`` and the network page's download list: the actions of
+    :func:`actions_frame` by structure, then gain ÷ effort (highest first, unmarked last), then
+    practice; ``en_retard`` and ``appliquee`` as OUI / NON, without the internal identifier."""
+    actions = actions_frame(network, today)
+    actions = actions.assign(_order=actions["priorite"].fillna(-1)).sort_values(
+        ["structure", "_order", "pratique"], ascending=[True, False, True], kind="stable")
+    for column in ("en_retard", "appliquee"):
+        actions[column] = actions[column].map({True: "OUI", False: "NON"})
+    return actions.drop(columns=["_order", "autodiagnostic"]).reset_index(drop=True)
+
+
 def _campaign_pairs(network):
     """(autodiagnostic, the same structure's autodiagnostic of its next campaign or None), over
     each structure's latest autodiagnostic of each campaign, in date order."""
