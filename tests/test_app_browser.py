@@ -677,7 +677,7 @@ def test_landing_page_leads_to_the_app_and_gives_the_blank_workbook(page, server
         page.get_by_role("link", name="Télécharger le classeur Excel vierge").click()
     caught.value.save_as(tmp_path / caught.value.suggested_filename)
     blank = load_workbook(tmp_path / "modele-autodiagnostic-100-contacts-efficaces.xlsx")
-    assert blank.sheetnames == ["Autodiagnostic", "Résultats"]
+    assert blank.sheetnames == ["Autodiagnostic", "Résultats", "Plan d'actions"]
     link.click()
     page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
     assert page.url.endswith(page_path("autodiagnostic.ipynb"))

@@ -219,9 +219,14 @@ def test_page_has_labels_for_every_control(app):
     page = app.page_html()
     ids = re.findall(r'<input[^>]* id="([^"]+)"', page)
     assert len(ids) == len(HEADER_FIELDS) + 36 * 3 + 1  # header fields, three choices per question, file
-    for control_id in ids:
+    notes = re.findall(r'<textarea[^>]* id="([^"]+)"', page)
+    assert len(notes) == 36 * 2  # a comment and an evidence per question
+    for control_id in ids + notes:
         assert f'for="{control_id}"' in page, control_id
-    assert page.count("<fieldset") == 1 + 36 and page.count("<legend>") == 1 + 36
+    # The header, the questions, and the template of an action of the plan (its controls inside their labels).
+    assert page.count("<fieldset") == 1 + 36 + 1 and page.count("<legend>") == 1 + 36 + 1
+    template = re.search(r"<template[^>]*>(.*?)</template>", page, re.S).group(1)
+    assert len(re.findall(r"<label[^>]*>[^<]*(?:<[^>]+>[^<]*)*?<(input|select|textarea)", template)) == 6
 
 
 def test_download_names_are_safe():
@@ -326,3 +331,88 @@ def test_a_store_that_cannot_be_written_keeps_the_form(stored_app, worked_exampl
     place, kind, message = _notice(stored_app)
     assert (place, kind) == ("save", "error") and "fichier endommagé" in message and "restent dans le formulaire" in message
     assert stored_app.answers == _example_answers(worked_example)
+
+
+# ---------------------------------------------------------------------- comments, evidence, plan d'actions
+
+
+def _action(practice, **values):
+    return {"pratique": str(practice), "etapes": "", "qui": "", "quand": "", "statut": "a_faire", "gain": "", "effort": "",
+            **values}
+
+
+def test_comments_evidence_and_plan_go_into_every_export_and_never_into_the_scores(app, worked_example):
+    app.load(worked_example)
+    before = dict(app.results)
+    app.notes = {"comments": {"3": "Charte « accueil »\nsignée"}, "evidence": {"3": "https://intranet.example.fr/charte"}}
+    app.plan = [_action(12, etapes="Former\nDéployer", qui="Accueil", quand="31/03/2027", statut="en_cours", gain="3", effort="1")]
+    assert {k: v for k, v in app.results.items() if k != "revision"} == {k: v for k, v in before.items() if k != "revision"}
+    _, _, content = app.export("json")
+    [read] = parse_file(content, "a.json")
+    assert read.comments == {3: "Charte « accueil »\nsignée"} and read.evidence == {3: "https://intranet.example.fr/charte"}
+    assert [(a.pratique, a.etapes, a.qui, a.statut, a.gain, a.effort) for a in read.plan] == [
+        (12, ("Former", "Déployer"), "Accueil", "en_cours", 3, 1)]
+    _, _, workbook = app.export("xlsx")
+    assert parse_file(workbook, "a.xlsx")[0].plan == read.plan
+    assert "Plan d'actions" in app.export("html")[2].decode() and "Former" in app.export("html")[2].decode()
+
+
+def test_an_action_typed_wrong_is_said_beside_it_and_stops_exports_until_corrected(app, worked_example):
+    app.load(worked_example)
+    app.plan = [_action(12, quand="31/02/2027"), _action(5, gain="2")]
+    assert list(app.plan_errors) == ["12"] and "« 31/02/2027 » n'est pas une date plausible" in plain(app.plan_errors["12"])
+    app._on_message(app, {"type": "export", "format": "json"}, [])
+    place, kind, message = _notice(app)
+    assert (place, kind) == ("export", "error")
+    assert message.startswith("Export impossible : Plan d'actions, bonne pratique n° 12, « quand » : « quand » « 31/02/2027 »")
+    assert "n° 5" in plain(app.followup_html)  # the action that reads well is followed meanwhile
+    app.plan = [_action(12, quand="28/02/2027"), _action(5, gain="2")]
+    assert app.plan_errors == {}
+    assert app.export("json")[0].endswith(".json")
+
+
+def test_a_form_sent_with_an_action_carries_the_plan_and_a_plan_of_another_shape_is_ignored(app, worked_example):
+    app.load(worked_example)
+    form = {"header": dict(app.header), "answers": list(app.answers), "notes": {"comments": {"9": "vu"}, "evidence": {}},
+            "plan": [_action(7)]}
+    assert app.take_form(form)
+    assert app.plan == [_action(7)] and app.current().comments == {9: "vu"}
+    for wrong in ({"comments": {"99": "x"}}, {"comments": {"9": 3}}):
+        assert not app.take_form({**form, "notes": wrong})
+    for wrong in ([{"pratique": 7, "qui": "x"}], [{"responsable": "x"}], "plan"):
+        assert not app.take_form({**form, "plan": wrong})
+    assert app.plan == [_action(7)]
+
+
+def test_the_next_campaign_starts_from_the_plan_and_says_what_was_achieved_and_what_is_late(stored_app, worked_example):
+    import dataclasses
+    import datetime as dt
+
+    from contacts_lib.autodiagnostic.reference import load_catalogue
+
+    app = stored_app
+    q12 = load_catalogue().question_of_practice(12).number  # NON in the example
+    q20 = load_catalogue().question_of_practice(20).number
+    assert worked_example.answers[q12 - 1] is False and worked_example.answers[q20 - 1] is False
+    app.load(worked_example)
+    app.plan = [_action(12, quand="31/03/2030", statut="en_cours"), _action(20, quand="31/01/2020")]
+    app.save_version()
+    assert "version 1 du" in _notice(app)[2]
+
+    # The next campaign: a new form for the same structure takes the plan back.
+    app.reset()
+    app.header = {**app.header, "structure": worked_example.structure}
+    assert [a["pratique"] for a in app.plan] == ["12", "20"]
+    assert _notice(app)[:2] == ("save", "info") and _notice(app)[2].startswith("Plan d'actions repris de la version 1 du ")
+    app.answers = ["OUI" if n == q12 else a for n, a in enumerate(_example_answers(worked_example), start=1)]
+    app.plan = [_action(12, quand="31/03/2030", statut="fait"), _action(20, quand="31/01/2020")]
+    shown = plain(app.followup_html)
+    title12 = load_catalogue().question_of_practice(12).practice.title
+    assert f"Désormais appliquées (réponse OUI) : n° 12 ({title12})." in shown
+    assert "En retard (date passée, ni faite ni abandonnée) : n° 20 (" in shown
+    assert "Depuis la version 1 du " in shown and "pratiques planifiées devenues OUI : n° 12" in shown
+    assert "statuts : n° 12 En cours → Fait" in shown
+    saved = app.save_version()
+    assert saved.autodiagnostic.plan[0] == dataclasses.replace(saved.autodiagnostic.plan[0], statut="fait")
+    assert saved.autodiagnostic.answers[q20 - 1] is False
+    assert saved.autodiagnostic.plan[1].late(dt.date.today())

@@ -28,13 +28,16 @@ def _per_row(content: bytes) -> list[str]:
     return buffer.getvalue().splitlines()
 
 
-def _network_file(count=700, seed=3) -> bytes:
+def _network_file(count=700, seed=3, plans=False) -> bytes:
+    """A network's CSV with awkward names and answers; ``plans``: with the sample's plans
+    d'actions (columns the scores ignore, cells over several lines)."""
     rng = random.Random(seed)
     names = ['CAF "du Nord", site 2', "=HYPERLINK(1)", "'=déjà neutralisé", "  espaces autour  ", "+33", "@x", "-tiret"]
     diagnostics = sample_network(count, seed=seed)
     diagnostics = [
         Autodiagnostic(**{**d.__dict__, "structure": rng.choice(names) + f" {k}" if k % 7 == 0 else d.structure,
-                          "answers": tuple(None if rng.random() < 0.1 else a for a in d.answers)})
+                          "answers": tuple(None if rng.random() < 0.1 else a for a in d.answers),
+                          "plan": d.plan if plans else ()})
         for k, d in enumerate(diagnostics)
     ]
     text = dumps_csv(diagnostics).replace("OUI", "oui", 50).replace("NON", " Non\u00a0", 50)
@@ -43,7 +46,8 @@ def _network_file(count=700, seed=3) -> bytes:
 
 def test_by_columns_equals_per_row_over_several_blocks(monkeypatch):
     monkeypatch.setattr(csv_scores, "BLOCK", 97)
-    content = _network_file()
+    content = _network_file(plans=True)
+    assert b"plan01_etapes" in content
     assert csv_scores.score_lines(content, "f.csv") == _per_row(content)
 
 

@@ -26,6 +26,7 @@ from contacts_lib.network import load_network, sample_network, write_sample_netw
 from contacts_lib.store import (
     _PG_LOCK,
     BASE_VARIABLE,
+    SCHEMA_VERSION,
     Store,
     configured_base,
     configured_path,
@@ -112,7 +113,7 @@ def test_postgresql_answers_as_sqlite_does(postgres_database, tmp_path):
     total = len(sample_network(30, seed=2)) + 3
     assert on_sqlite["count"] == total and on_sqlite["stamp"] == (total, total)
     assert sorted(_tables(postgres_database)) == ["contacts_efficaces_schema", "structures", "versions"]
-    assert postgres_database.sql("SELECT version FROM contacts_efficaces_schema") == [(2,)]
+    assert postgres_database.sql("SELECT version FROM contacts_efficaces_schema") == [(SCHEMA_VERSION,)] == [(3,)]
 
 
 def test_a_bad_batch_saves_nothing(postgres_database, tmp_path):

@@ -48,6 +48,18 @@ PARTS = {
     "radarShape": RADAR_SHAPE,
     "radarPoint": RADAR_POINT,
     "planBody": "ce-plan-body",
+    "note": "ce-note",
+    "noteLinks": "ce-note-links",
+    "planEditor": "ce-plan-editor",
+    "planEmpty": "ce-plan-empty",
+    "planSort": "ce-plan-sort",
+    "planFollowup": "ce-plan-followup",
+    "planError": "ce-plan-error",
+    "planInfo": "ce-plan-info",
+    "actionTemplate": "ce-action-template",
+    "action": "ce-action",
+    "actionTitle": "ce-action-title",
+    "actionError": "ce-action-error",
 }
 
 #: Where the page finds plotly.js, relative to the page (Voilà serves the package's static files);
@@ -67,6 +79,12 @@ ATTRIBUTES = {
     "export": "data-export",
     "revision": "data-revision",
     "live": "data-live",
+    "note": "data-note",
+    "noteQuestion": "data-note-question",
+    "planAdd": "data-plan-add",
+    "planRemove": "data-plan-remove",
+    "action": "data-action",
+    "actionKey": "data-action-key",
 }
 
 #: Custom messages between the widget and the kernel, by direction.
@@ -121,6 +139,9 @@ TEXTS = {
     "alreadyShown": "Cette application est déjà affichée plus haut dans la page.",
     "radarUnavailable": "Radar indisponible : {reason}",
     "noKernel": "Action impossible pour l'instant : la connexion au serveur n'est pas encore établie. Réessayez dans un instant.",
+    "planAdded": "Bonne pratique n° {n} ajoutée au plan d'actions, plus bas : précisez qui, quand et son statut.",
+    "planAlready": "La bonne pratique n° {n} est déjà dans le plan d'actions.",
+    "planSorted": "Plan trié par gain attendu ÷ effort, le plus favorable d'abord.",
 }
 
 
@@ -132,7 +153,17 @@ def megabytes(size: int) -> str:
 
 def page_contract() -> dict[str, object]:
     """The contract as the scripts receive it (JSON)."""
+    from contacts_lib.autodiagnostic.followup import default_steps
+    from contacts_lib.autodiagnostic.markup import practice_label
+    from contacts_lib.autodiagnostic.reference import load_catalogue
+
+    practices = {
+        str(q.practice.number): {"label": practice_label(q.number, q.practice.number, q.practice.title),
+                                 "steps": list(default_steps(q.practice.number))}
+        for q in load_catalogue().questions
+    }
     return {
+        "practices": practices,
         "pageClass": PAGE_CLASS,
         "buttonClass": BUTTON_CLASS,
         "plotlyUrl": PLOTLY_URL,

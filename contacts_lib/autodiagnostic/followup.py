@@ -291,6 +291,38 @@ def followup_column(name: str) -> tuple[str, int, str] | None:
     return place
 
 
+def form_notes(comments: Mapping[int, str], evidence: Mapping[int, str]) -> dict[str, dict[str, str]]:
+    """The comments and evidence as the app's form holds them: ``{"comments": {"7": "…"}, "evidence": {…}}``."""
+    return {"comments": {str(n): t for n, t in sorted(comments.items())}, "evidence": {str(n): t for n, t in sorted(evidence.items())}}
+
+
+def form_action(action: Action) -> dict[str, str]:
+    """An action as the app's form holds it: every value a text (steps one per line, « quand »
+    as jj/mm/aaaa, marks as "1"…"3" or "")."""
+    return {
+        "pratique": str(action.pratique), "etapes": "\n".join(action.etapes), "qui": action.qui or "",
+        "quand": action.quand.strftime("%d/%m/%Y") if action.quand else "", "statut": action.statut,
+        "gain": str(action.gain or ""), "effort": str(action.effort or ""),
+    }
+
+
+def is_form_plan(value: object) -> bool:
+    """Whether a value has the shape of the app form's plan (a list of actions of texts)."""
+    return isinstance(value, list) and len(value) <= QUESTION_COUNT and all(
+        isinstance(item, dict) and set(item) <= set(ACTION_KEYS) and all(isinstance(v, str) for v in item.values())
+        for item in value
+    )
+
+
+def is_form_notes(value: object) -> bool:
+    """Whether a value has the shape of the app form's notes."""
+    return isinstance(value, dict) and set(value) <= set(NOTE_SUFFIXES) and all(
+        isinstance(notes, dict) and all(isinstance(k, str) and k.isdigit() and 1 <= int(k) <= QUESTION_COUNT
+                                        and isinstance(v, str) for k, v in notes.items())
+        for notes in value.values()
+    )
+
+
 #: The keys of the follow-up in a JSON document.
 COMMENTS_KEY, EVIDENCE_KEY, PLAN_KEY = "commentaires", "preuves", "plan"
 FOLLOWUP_KEYS = (COMMENTS_KEY, EVIDENCE_KEY, PLAN_KEY)

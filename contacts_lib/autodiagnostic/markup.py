@@ -32,7 +32,20 @@ from contacts_lib.autodiagnostic.contract import (
     page_contract,
 )
 from contacts_lib.autodiagnostic.figures import radar_geometry
-from contacts_lib.autodiagnostic.followup import STATUSES, by_priority, is_applied
+from contacts_lib.autodiagnostic.followup import (
+    MARKS,
+    MAX_NOTE_LENGTH,
+    MAX_STEP_LENGTH,
+    MAX_STEPS,
+    MAX_WHO_LENGTH,
+    NOTE_SUFFIXES,
+    STATUSES,
+    Action,
+    by_priority,
+    form_action,
+    form_notes,
+    is_applied,
+)
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import (
     UNANSWERED_RULE,
@@ -42,6 +55,7 @@ from contacts_lib.autodiagnostic.scoring import (
 from contacts_lib.formats import EXTENSIONS
 from contacts_lib.web.html import STATIC as WEB_STATIC
 from contacts_lib.web.html import french_text, inline_json, page_styles, tag, text, void
+from contacts_lib.web.html import text_plain
 
 CHOICES = ((YES, "Oui"), (NO, "Non"), ("", "Sans réponse"))
 #: How the form writes a date, and what it says to type (French order, whatever the browser's
@@ -110,10 +124,11 @@ def practice_label(question_number: int, practice_number: int, title: str) -> st
     return f"Question {question_number} · bonne pratique n° {practice_number} : {title}"
 
 
-def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3", limit: int | None = None) -> str:
+def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3", limit: int | None = None, add: bool = False) -> str:
     """The practices still to put in place, by lever, weakest first, with the fiche where known.
 
-    With ``limit``, only the first ``limit`` practices (for the one-page summary).
+    With ``limit``, only the first ``limit`` practices (for the one-page summary); with ``add``, a
+    button « Ajouter au plan d'actions » beside each (the app).
     """
     if not plans:
         return tag("p", "Toutes les bonnes pratiques sont en place.")
@@ -145,7 +160,10 @@ def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3", limit: int | No
                     "li",
                     tag("span", text(practice_label(question.number, practice.number, practice.title)), class_="ce-practice-title")
                     + tag("span", text(f"Retours d'expérience : {retours} — recueil, page {practice.page}"), class_="ce-meta")
-                    + fiche_html,
+                    + fiche_html
+                    + (tag("button", "Ajouter au plan d'actions", type="button", class_="ce-button ce-secondary",
+                           aria_label=f"Ajouter la bonne pratique n° {practice.number} au plan d'actions",
+                           **data("planAdd", practice.number)) if add else ""),
                     class_="ce-practice",
                 )
             )
@@ -161,6 +179,98 @@ def plan_markup(plans: Sequence[LeverPlan], heading: str = "h3", limit: int | No
             )
         )
     return "".join(parts)
+
+
+def _action_template() -> str:
+    """One action of the plan d'actions as the app edits it, in a ``<template>``: the page's
+    script makes a copy per action and fills it (its title, values and errors)."""
+    def select(key: str, options: Sequence[tuple[str, str]]) -> str:
+        return tag("select", "".join(tag("option", text(label), value=value) for value, label in options), **data("actionKey", key))
+
+    marks = [("", "–"), *((str(m), f"{m}{' (faible)' if m == MARKS[0] else ' (fort)' if m == MARKS[-1] else ''}") for m in MARKS)]
+    fields = (
+        tag("label", text("Modalités pratiques (une étape par ligne)")
+            + tag("textarea", "", rows="3", maxlength=str(MAX_STEPS * (MAX_STEP_LENGTH + 1)), **data("actionKey", "etapes")),
+            class_="ce-action-steps")
+        + tag("label", "Qui" + void("input", type="text", maxlength=str(MAX_WHO_LENGTH), autocomplete="off", **data("actionKey", "qui")))
+        + tag("label", text(f"Quand ({DATE_HINT})")
+              + void("input", type="text", placeholder=DATE_HINT, autocomplete="off", inputmode="numeric", **data("actionKey", "quand")))
+        + tag("label", "Statut" + select("statut", list(STATUSES.items())))
+        + tag("label", "Gain attendu" + select("gain", marks))
+        + tag("label", "Effort" + select("effort", marks))
+    )
+    action = tag(
+        "fieldset",
+        tag("legend", tag("span", "", class_=PARTS["actionTitle"]))
+        + tag("div", fields, class_="ce-action-fields")
+        + tag("p", "", class_=f"ce-field-error {PARTS['actionError']}", role="alert")
+        + tag("button", "Retirer du plan", type="button", class_="ce-button ce-secondary", **data("planRemove", "1")),
+        class_=PARTS["action"], **data("action", ""),
+    )
+    return tag("template", action, class_=PARTS["actionTemplate"])
+
+
+def plan_section(uid: str, followup_html: str) -> str:
+    """The plan d'actions: the actions being edited (made by the page's script from the form's
+    state), a button to sort them by gain ÷ effort, and the follow-up Python computes."""
+    return tag(
+        "section",
+        tag("h2", "Plan d'actions", id=f"{uid}-actions-title")
+        + tag("p", text("Ajoutez des bonnes pratiques depuis les axes d'amélioration ci-dessus, puis dites qui s'en charge, "
+                        "pour quand, où en est chaque action, et le gain attendu et l'effort de 1 (faible) à 3 (fort)."),
+              class_="ce-meta")
+        + tag("p", text("Aucune action au plan pour l'instant."), class_=PARTS["planEmpty"])
+        + tag("div", "", class_=PARTS["planEditor"])
+        + tag("button", "Trier par gain ÷ effort", type="button", class_=f"ce-button ce-secondary {PARTS['planSort']}")
+        + _notices("plan")
+        + tag("div", followup_html, class_=PARTS["planFollowup"], aria_live="polite")
+        + _action_template(),
+        class_="ce-actions",
+        aria_labelledby=f"{uid}-actions-title",
+    )
+
+
+def followup_markup(
+    plan: Sequence[Action], answers: Sequence[bool | None], today: dt.date,
+    previous: Autodiagnostic | None = None, previous_name: str = "",
+) -> str:
+    """What the app says of the plan: the actions by gain ÷ effort with those now applied and
+    those late, and, against the version saved before, what changed (practices now applied,
+    actions added, removed or whose status moved)."""
+    if not plan:
+        return ""
+    catalogue = load_catalogue()
+
+    def name(number: int) -> str:
+        return f"n° {number} ({catalogue.question_of_practice(number).practice.title})"
+
+    applied = [a.pratique for a in plan if is_applied(a.pratique, answers)]
+    late = [a.pratique for a in plan if a.late(today) and a.pratique not in applied]
+    lines = [f"{len(plan)} {'action' if len(plan) == 1 else 'actions'} au plan."]
+    if applied:
+        lines.append(f"Désormais appliquées (réponse OUI) : {', '.join(map(name, applied))}.")
+    if late:
+        lines.append(f"En retard (date passée, ni faite ni abandonnée) : {', '.join(map(name, late))}.")
+    if previous is not None:
+        before = {a.pratique: a for a in previous.plan}
+        now = {a.pratique: a for a in plan}
+        changes = []
+        achieved = [n for n in now if n in before and is_applied(n, answers) and not is_applied(n, previous.answers)]
+        if achieved:
+            changes.append(f"pratiques planifiées devenues OUI : {', '.join(map(name, achieved))}")
+        added = [n for n in now if n not in before]
+        if added:
+            changes.append(f"actions ajoutées : {', '.join(f'n° {n}' for n in added)}")
+        removed = [n for n in before if n not in now]
+        if removed:
+            changes.append(f"actions retirées : {', '.join(f'n° {n}' for n in removed)}")
+        moved = [f"n° {n} {STATUSES[before[n].statut]} → {STATUSES[now[n].statut]}"
+                 for n in now if n in before and before[n].statut != now[n].statut]
+        if moved:
+            changes.append(f"statuts : {', '.join(moved)}")
+        lines.append(f"Depuis la {previous_name} : {' ; '.join(changes) if changes else 'plan inchangé'}.")
+    shown = Autodiagnostic(structure="plan", answers=tuple(answers), plan=tuple(plan))
+    return "".join(tag("p", text(line)) for line in lines) + action_plan_table(shown, today, steps=False)
 
 
 def action_plan_table(autodiagnostic: Autodiagnostic, today: dt.date, limit: int | None = None, steps: bool = True) -> str:
@@ -207,6 +317,8 @@ def form_values(autodiagnostic: Autodiagnostic) -> dict[str, object]:
     return {
         "header": {key: as_text(value) for key, value in autodiagnostic.header().items()},
         "answers": [answer_text(answer) for answer in autodiagnostic.answers],
+        "notes": form_notes(autodiagnostic.comments, autodiagnostic.evidence),
+        "plan": [form_action(action) for action in autodiagnostic.plan],
     }
 
 
@@ -241,7 +353,34 @@ def _header_fields(uid: str, header: Mapping[str, str], errors: Mapping[str, str
     return "".join(fields)
 
 
-def _questions(uid: str, answers: Sequence[str]) -> str:
+NOTE_LABELS = {"comments": "Commentaire", "evidence": "Preuve (document, lien https://…)"}
+
+
+def _note(uid: str, number: int, notes: Mapping[str, Mapping[str, str]]) -> str:
+    """A question's comment and evidence, folded away until opened (open when filled)."""
+    fields = []
+    for kind, label in NOTE_LABELS.items():
+        value = notes.get(kind, {}).get(str(number), "")
+        field_id = f"{uid}-q{number:02d}-{NOTE_SUFFIXES[kind]}"
+        fields.append(
+            tag("label", text(label), for_=field_id)
+            + tag("textarea", escape_textarea(value), id=field_id, rows="2", maxlength=str(MAX_NOTE_LENGTH),
+                  **data("note", kind), **data("noteQuestion", number))
+        )
+    filled = any(notes.get(kind, {}).get(str(number)) for kind in NOTE_LABELS)
+    return tag(
+        "details",
+        tag("summary", "Commentaire et preuve") + "".join(fields) + tag("p", "", class_=PARTS["noteLinks"]),
+        class_=PARTS["note"], open=filled,
+    )
+
+
+def escape_textarea(value: str) -> str:
+    """A textarea's content: escaped text (a leading line break would be eaten by the parser)."""
+    return ("\n" if value.startswith("\n") else "") + text_plain(value)
+
+
+def _questions(uid: str, answers: Sequence[str], notes: Mapping[str, Mapping[str, str]] | None = None) -> str:
     catalogue = load_catalogue()
     sections = []
     for lever in catalogue.levers:
@@ -264,7 +403,8 @@ def _questions(uid: str, answers: Sequence[str]) -> str:
                 tag(
                     "fieldset",
                     tag("legend", tag("span", f"{question.number}.", class_="ce-qnum") + " " + text(question.text))
-                    + tag("div", "".join(radios), class_="ce-choices"),
+                    + tag("div", "".join(radios), class_="ce-choices")
+                    + _note(uid, question.number, notes or {}),
                     class_="ce-question",
                 )
             )
@@ -399,17 +539,23 @@ def app_markup(
     radar: str,
     example: Autodiagnostic | None = None,
     versions: Sequence[Mapping[str, object]] | None = None,
+    notes: Mapping[str, Mapping[str, str]] | None = None,
+    plan: Sequence[Mapping[str, str]] = (),
+    followup_html: str = "",
 ) -> str:
     """The whole app as HTML, with its styles and the script that binds to it at once.
 
     ``radar`` is the radar as SVG (figures.radar_svg), shown until plotly.js draws it; ``example``
     is the form that the landing page's « exemple du recueil » link opens; ``versions``: the
-    structure's saved versions when a store is configured (else no « Enregistrer »).
+    structure's saved versions when a store is configured (else no « Enregistrer »); ``notes``
+    and ``plan``: the comments, evidence and plan d'actions as the form holds them
+    (:func:`form_values`); ``followup_html``: :func:`followup_markup`.
     """
     status = tag("div", tag("p", ""), class_=f"ce-status {PARTS['connection']}", role="status", hidden=True) + tag(
         "div", tag("p", "", class_=PARTS["restoredText"]), class_=f"ce-status {PARTS['restored']}", role="status", hidden=True,
     )
-    blank = not any(answers) and not any(str(value).strip() for value in header.values())
+    blank = not any(answers) and not any(str(value).strip() for value in header.values()) and not plan and not any(
+        (notes or {}).values())
     import_section = tag(
         "section",
         tag("h2", "Importer un autodiagnostic", id=f"{uid}-import-title")
@@ -441,11 +587,11 @@ def app_markup(
             class_="ce-form-title")
         + tag("fieldset", tag("legend", "La structure") + _header_fields(uid, header, field_errors), class_="ce-header")
         + progress
-        + _questions(uid, answers),
+        + _questions(uid, answers, notes),
         class_="ce-form",
         aria_labelledby=f"{uid}-form-title",
     )
-    plan = tag(
+    axes = tag(
         "section",
         tag("h2", "Axes d'amélioration", id=f"{uid}-plan-title")
         + tag("p", text(PLAN_INTRO), class_="ce-meta")
@@ -455,13 +601,14 @@ def app_markup(
     )
     app = tag(
         "div",
-        status + _score_bar(results) + import_section + tag("div", form + _results(uid, results, radar, versions), class_="ce-columns") + plan,
+        status + _score_bar(results) + import_section + tag("div", form + _results(uid, results, radar, versions), class_="ce-columns")
+        + axes + plan_section(uid, followup_html),
         id=uid,
         class_=PARTS["app"],
         lang="fr",
     )
     style = f"<style>{page_styles('autodiagnostic.css', STATIC)}</style>"
     page_script = "\n".join(path.read_text(encoding="utf-8") for path in (WEB_STATIC / "kernel.js", STATIC / "page.js"))
-    options = {"example": form_values(example) if example is not None else None}
+    options = {"example": form_values(example) if example is not None else None, "plan": list(plan)}
     start = f"ceAutodiagnostic.start({json.dumps(uid)}, {inline_json(contract_for_page())}, {inline_json(options)});"
     return f"{style}{app}<script>{page_script}\n{start}</script>"

@@ -40,10 +40,21 @@ from contacts_lib.autodiagnostic.contract import (
     megabytes,
 )
 from contacts_lib.autodiagnostic.figures import radar_figure, radar_summary, radar_svg
+from contacts_lib.autodiagnostic.followup import (
+    NOTE_SUFFIXES,
+    Action,
+    form_action,
+    is_form_notes,
+    is_form_plan,
+    parse_action,
+    parse_notes,
+    parse_plan,
+)
 from contacts_lib.autodiagnostic.markup import (
     EXPORTS,
     app_markup,
     contract_for_page,
+    followup_markup,
     form_values,
     plan_markup,
     progress_text,
@@ -75,6 +86,11 @@ from contacts_lib.web.html import display_first_paint, french_text
 from contacts_lib.web.server import NETWORK_VARIABLE
 
 
+#: How the page names an action's fields in its messages.
+_ACTION_LABELS = {"etapes": "modalités pratiques", "qui": "qui", "quand": "quand", "statut": "statut",
+                  "gain": "gain attendu", "effort": "effort"}
+
+
 def _place_in_form(key: str) -> str:
     """Where a value sits in the form, for messages: « Champ Nom de la structure »."""
     labels = {spec.key: spec.label for spec in HEADER_FIELDS}
@@ -91,8 +107,16 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     header = traitlets.Dict().tag(sync=True)
     answers = traitlets.List(traitlets.Unicode(), default_value=[""] * QUESTION_COUNT).tag(sync=True)
 
+    #: The comments and evidence per question: ``{"comments": {"7": "…"}, "evidence": {…}}`` (texts as typed).
+    notes = traitlets.Dict(default_value={"comments": {}, "evidence": {}}).tag(sync=True)
+    #: The plan d'actions as typed: one ``{"pratique": "12", "etapes": "…", "qui", "quand", "statut", "gain", "effort"}`` per action.
+    plan = traitlets.List(traitlets.Dict()).tag(sync=True)
+
     results = traitlets.Dict().tag(sync=True)
     plan_html = traitlets.Unicode().tag(sync=True)
+    #: What the page says of the plan (applied, late, changes since the previous version), and each action's error.
+    followup_html = traitlets.Unicode().tag(sync=True)
+    plan_errors = traitlets.Dict().tag(sync=True)
     field_errors = traitlets.Dict().tag(sync=True)
     notice = traitlets.Dict().tag(sync=True)
     choices = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -146,6 +170,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         return app_markup(
             self._dom_id, self.header, self.answers, self.results, self.plan_html, self.field_errors,
             radar, example=worked_example(), versions=self.versions if self.store_path is not None else None,
+            notes=self.notes, plan=self.plan, followup_html=self.followup_html,
         )
 
     def _ipython_display_(self) -> None:
@@ -165,6 +190,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         with self.hold_sync():
             self.header = values["header"]
             self.answers = values["answers"]
+            self.notes = values["notes"]
+            self.plan = values["plan"]
 
     def reset(self) -> None:
         """Empty the form (« Recommencer à zéro »)."""
@@ -173,6 +200,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         with self.hold_sync():
             self.header = {spec.key: "" for spec in HEADER_FIELDS}
             self.answers = [""] * QUESTION_COUNT
+            self.notes = {"comments": {}, "evidence": {}}
+            self.plan = []
 
     def say(self, place: str, kind: str, message: str, field: str | None = None) -> None:
         """Show a message beside the control that caused it (``place``: "import" or "export");
@@ -186,7 +215,42 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def current(self) -> Autodiagnostic:
         """The autodiagnostic in the form; :class:`InputError` if a field is invalid or the name empty."""
         answers = {n: value for n, value in enumerate(self.answers, start=1)}
-        return build_autodiagnostic(self.header, answers, _place_in_form, self._extra)
+        return build_autodiagnostic(self.header, answers, _place_in_form, self._extra, self._followup())
+
+    def _followup(self) -> dict[str, object]:
+        """The comments, evidence and plan of the form, checked (:class:`InputError` naming the
+        question or the action and the value)."""
+        notes = {
+            kind: parse_notes({int(n): v for n, v in self.notes.get(kind, {}).items()},
+                              lambda n, kind=kind: f"Question {n}, {NOTE_SUFFIXES[kind]}", NOTE_SUFFIXES[kind])
+            for kind in NOTE_SUFFIXES
+        }
+        plan = parse_plan(self.plan, lambda index, key: self._action_place(index, key))
+        return {**notes, "plan": plan}
+
+    def _action_place(self, index: int, key: str) -> str:
+        number = self.plan[index].get("pratique", "?") if index < len(self.plan) else "?"
+        return f"Plan d'actions, bonne pratique n° {number}" + ("" if key == "pratique" else f", « {_ACTION_LABELS.get(key, key)} »")
+
+    def _plan_errors(self) -> dict[str, str]:
+        """Each action's first error, by practice number (shown in the action's box)."""
+        errors = {}
+        for index, action in enumerate(self.plan):
+            try:
+                parse_action(action, lambda key, index=index: self._action_place(index, key))
+            except InputError as error:
+                errors[str(action.get("pratique", ""))] = french_text(str(error).split(" : ", 1)[-1])
+        return errors
+
+    def _valid_plan(self) -> tuple[Action, ...]:
+        """The actions of the form that read well (the follow-up shows them while others are being typed)."""
+        actions = []
+        for action in self.plan:
+            try:
+                actions.append(parse_action(action, lambda key: key))
+            except InputError:
+                continue
+        return tuple(sorted({a.pratique: a for a in actions}.values(), key=lambda a: a.pratique))
 
     @traitlets.validate("answers")
     def _valid_answers(self, proposal):
@@ -194,6 +258,23 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         if len(value) != QUESTION_COUNT or any(a not in (YES, NO, "") for a in value):
             raise traitlets.TraitError(f"answers must be {QUESTION_COUNT} of 'OUI', 'NON' or ''")
         return value
+
+    @traitlets.validate("notes")
+    def _valid_notes(self, proposal):
+        if not is_form_notes(proposal["value"]):
+            raise traitlets.TraitError("notes must be {'comments': {'7': text}, 'evidence': {...}}")
+        return proposal["value"]
+
+    @traitlets.validate("plan")
+    def _valid_form_plan(self, proposal):
+        if not is_form_plan(proposal["value"]):
+            raise traitlets.TraitError("plan must be a list of actions of texts")
+        return proposal["value"]
+
+    @traitlets.observe("notes", "plan")
+    def _on_followup(self, change) -> None:
+        self._pending_version = None
+        self._refresh()
 
     @traitlets.observe("answers")
     def _on_answers(self, change) -> None:
@@ -224,8 +305,12 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                                        previous=previous)
             with self.hold_sync():
                 self.results = self._results(scores, peers, previous)
-                self.plan_html = plan_markup(action_plan(answers))
+                self.plan_html = plan_markup(action_plan(answers), add=True)
                 self.field_errors = self._field_errors()
+                self.plan_errors = self._plan_errors()
+                self.followup_html = followup_markup(
+                    self._valid_plan(), answers, dt.date.today(), before.autodiagnostic if before else None,
+                    self._version_name(before) if before else "")
 
     def _results(self, scores: Scores, peers=None, previous: tuple[Scores, str] | None = None) -> dict[str, object]:
         levers = load_catalogue().levers
@@ -328,6 +413,12 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             person = visitor()
             self._history = history if person is not None and person.may_reach(name, [v.autodiagnostic for v in history]) else []
             self._history_key = key
+            if self._history and not self.plan and self._history[-1].autodiagnostic.plan:
+                # A new version starts from the structure's plan: its actions are followed up.
+                latest = self._history[-1]
+                self.plan = [form_action(action) for action in latest.autodiagnostic.plan]
+                self.say("save", "info", f"Plan d'actions repris de la {self._version_name(latest)} : mettez à jour "
+                         "le statut de chaque action.")
         self.versions = [
             {"id": v.id, "label": f"Version {v.number} · {v.saved_at_text().replace(' à ', ' ')} · moyenne "
                                   f"{format_percent(score(v.autodiagnostic).moyenne)}"
@@ -396,7 +487,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             return None
         for index in range(len(self._history) - 1, -1, -1):
             saved = self._history[index].autodiagnostic
-            if saved.header() == current.header() and saved.answers == current.answers:
+            if saved.header() == current.header() and saved.answers == current.answers and (
+                    saved.comments, saved.evidence, saved.plan) == (current.comments, current.evidence, current.plan):
                 return index
         return None
 
@@ -477,6 +569,10 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                 return spec.key, f"le champ « {spec.label} » est à corriger : {errors[spec.key]}"
         if not str(self.header.get("structure", "")).strip():
             return "structure", "le nom de la structure est obligatoire pour exporter ; saisissez-le en haut du questionnaire."
+        try:
+            self._followup()
+        except InputError as error:
+            return "plan", f"{error} (à corriger avant d'exporter)"
         return None
 
     def export(self, kind: str) -> tuple[str, str, bytes]:
@@ -554,10 +650,12 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         if not isinstance(form, dict):
             return False
         header, answers = form.get("header"), form.get("answers")
+        notes, plan = form.get("notes", self.notes), form.get("plan", self.plan)
         keys = {spec.key for spec in HEADER_FIELDS}
         if (
             not isinstance(header, dict) or not set(header) <= keys or not all(isinstance(v, str) for v in header.values())
             or not isinstance(answers, list) or len(answers) != QUESTION_COUNT or any(a not in (YES, NO, "") for a in answers)
+            or not is_form_notes(notes) or not is_form_plan(plan)
         ):
             return False
         header = {spec.key: header.get(spec.key, "") for spec in HEADER_FIELDS}
@@ -566,6 +664,10 @@ class AutodiagnosticApp(anywidget.AnyWidget):
                 self.header = header
             if answers != self.answers:
                 self.answers = answers
+            if notes != self.notes:
+                self.notes = notes
+            if plan != self.plan:
+                self.plan = plan
         return True
 
     def _on_message(self, _widget, message, buffers) -> None:

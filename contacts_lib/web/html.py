@@ -105,6 +105,11 @@ def text(value: str) -> str:
     return escape(french_text(value))
 
 
+def text_plain(value: str) -> str:
+    """A text as HTML exactly as typed (escaped, spaces untouched): what a form field holds."""
+    return escape(value)
+
+
 #: An address shown as a link: http or https only (never javascript:, data:, file:…), up to a
 #: space, a quote or a French quotation mark; trailing punctuation is the sentence's.
 _ADDRESS = re.compile(r"https?://[^\s<>\"'«»]+", re.IGNORECASE)

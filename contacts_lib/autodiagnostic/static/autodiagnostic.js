@@ -89,6 +89,24 @@ function bind(root, model, page, contract) {
     model.set("answers", answers);
     model.save_changes();
   }
+  // Comments, evidence and the plan d'actions: sent as they stand in the page, a moment after the
+  // last keystroke or click (the page edits them; Python checks them and says what follows).
+  let followupTimer = null;
+  function sendFollowup() {
+    clearTimeout(followupTimer);
+    followupTimer = setTimeout(() => {
+      const notes = page.notes();
+      const plan = page.plan();
+      if (JSON.stringify(notes) !== JSON.stringify(model.get("notes"))) model.set("notes", notes);
+      if (JSON.stringify(plan) !== JSON.stringify(model.get("plan"))) model.set("plan", plan);
+      model.save_changes();
+    }, 300);
+  }
+  function inFollowup(target) {
+    return target.matches(`textarea[${attr.note}]`) || Boolean(target.closest(parts.planEditor)) ||
+      target.matches(`[${attr.planAdd}], [${attr.planRemove}], ${parts.planSort}`) ||
+      Boolean(target.closest(`[${attr.planAdd}], [${attr.planRemove}], ${parts.planSort}`));
+  }
   function sendField(input) {
     model.set("header", { ...model.get("header"), [input.getAttribute(attr.field)]: input.value });
     model.save_changes();
@@ -120,6 +138,11 @@ function bind(root, model, page, contract) {
     });
   }
   for (const input of fields) listen(input, "change", () => sendField(input));
+  for (const event of ["input", "change", "click"]) {
+    listen(root, event, (happened) => {
+      if (inFollowup(happened.target)) sendFollowup();
+    });
+  }
   listen(fileInput, "change", sendFile);
   listen(find("pickButton"), "click", () => act({ type: messages.pick, index: Number(pickSelect.value) }));
   if (versionsBox) {
@@ -175,6 +198,29 @@ function bind(root, model, page, contract) {
   }
   function showPlan() {
     planBody.innerHTML = model.get("plan_html"); // built and escaped by contacts_lib.autodiagnostic.markup.plan_markup
+  }
+  function showNotes() {
+    if (JSON.stringify(model.get("notes")) === JSON.stringify(page.notes())) return;
+    page.applyNotes(model.get("notes"));
+    page.save();
+  }
+  function showActions() {
+    if (JSON.stringify(model.get("plan")) === JSON.stringify(page.plan())) return; // the page's own edit, back
+    page.applyPlan(model.get("plan"));
+    showPlanErrors();
+    page.save();
+  }
+  function showFollowup() {
+    find("planFollowup").innerHTML = model.get("followup_html"); // built and escaped by markup.followup_markup
+  }
+  function showPlanErrors() {
+    const errors = model.get("plan_errors");
+    for (const box of page.actions()) {
+      const message = errors[box.getAttribute(attr.action)] || "";
+      box.querySelector(parts.actionError).textContent = message;
+      if (message) box.setAttribute("aria-invalid", "true");
+      else box.removeAttribute("aria-invalid");
+    }
   }
   function showNotice() {
     const notice = model.get("notice") || {};
@@ -257,6 +303,10 @@ function bind(root, model, page, contract) {
     ["change:field_errors", showErrors],
     ["change:results", showResults],
     ["change:plan_html", showPlan],
+    ["change:notes", showNotes],
+    ["change:plan", showActions],
+    ["change:followup_html", showFollowup],
+    ["change:plan_errors", showPlanErrors],
     ["change:notice", showNotice],
     ["change:choices", showChoices],
     ["change:versions", showVersions],
@@ -277,6 +327,11 @@ function bind(root, model, page, contract) {
     model.save_changes();
   }
   if (state.answers.some((answer, index) => answer !== model.get("answers")[index])) sendAnswers(state.answers);
+  if (JSON.stringify(state.notes) !== JSON.stringify(model.get("notes")) || JSON.stringify(state.plan) !== JSON.stringify(model.get("plan"))) {
+    model.set("notes", state.notes);
+    model.set("plan", state.plan);
+    model.save_changes();
+  }
   sendFile();
   showChoices();
   showVersions();
@@ -285,6 +340,8 @@ function bind(root, model, page, contract) {
     reset: (blank) => {
       model.set("header", { ...blank.header });
       model.set("answers", blank.answers);
+      model.set("notes", blank.notes);
+      model.set("plan", blank.plan);
       model.save_changes();
       send({ type: messages.reset, form: blank });
     },
@@ -299,6 +356,7 @@ function bind(root, model, page, contract) {
 
   return () => {
     clearInterval(heartbeat);
+    clearTimeout(followupTimer);
     for (const [event, listener] of listeners) model.off(event, listener);
     model.off("change", alive);
     for (const remove of handlers) remove();

@@ -6,7 +6,10 @@
 //   puts them back on a reload or after a lost kernel, with a notice and « Recommencer à zéro »;
 // - it shows the connection state, and reloads the page when the kernel is lost;
 // - it frees the kernel when the person leaves, and warns before leaving work not exported;
-// - it refuses a file over the upload limit before anything is sent.
+// - it refuses a file over the upload limit before anything is sent;
+// - it edits the plan d'actions: one copy of the page's action template per action (added from
+//   the axes d'amélioration, removed, sorted by gain ÷ effort), and shows the evidence's
+//   http(s) addresses as links.
 // Every class, attribute, limit and text it uses comes from contacts_lib.autodiagnostic.contract, as data.
 // All of this is for pages served by Voilà: in JupyterLab the script only draws the radar.
 (function () {
@@ -140,6 +143,7 @@
     this.isLost = false;
     this.bindings = null;
     this.connection = this.part("connection");
+    this.initialPlan = options.plan || [];
   }
 
   Page.prototype.part = function (name) {
@@ -154,6 +158,39 @@
     return Array.prototype.slice.call(this.root.querySelectorAll("input[" + this.attributes.field + "]"));
   };
 
+  Page.prototype.all = function (selector) {
+    return Array.prototype.slice.call(this.root.querySelectorAll(selector));
+  };
+
+  Page.prototype.noteFields = function () {
+    return this.all("textarea[" + this.attributes.note + "]");
+  };
+
+  Page.prototype.actions = function () {
+    return this.all(this.contract.parts.action + "[" + this.attributes.action + "]");
+  };
+
+  // The comments and evidence, as the kernel keeps them: { comments: { "7": "…" }, evidence: { … } }.
+  Page.prototype.notes = function () {
+    var notes = { comments: {}, evidence: {} };
+    var attributes = this.attributes;
+    this.noteFields().forEach(function (area) {
+      if (area.value.trim()) notes[area.getAttribute(attributes.note)][area.getAttribute(attributes.noteQuestion)] = area.value;
+    });
+    return notes;
+  };
+
+  // The plan d'actions, in the order shown: every value a text, as typed.
+  Page.prototype.plan = function () {
+    var key = this.attributes.actionKey;
+    var number = this.attributes.action;
+    return this.actions().map(function (box) {
+      var action = { pratique: box.getAttribute(number) };
+      box.querySelectorAll("[" + key + "]").forEach(function (control) { action[control.getAttribute(key)] = control.value; });
+      return action;
+    });
+  };
+
   // The form as it stands in the page: what the person sees is what is kept.
   Page.prototype.state = function () {
     var answers = [];
@@ -166,7 +203,7 @@
       if (radio.checked) answers[index] = radio.value;
     });
     this.fields().forEach(function (input) { header[input.getAttribute(field)] = input.value; });
-    return { header: header, answers: answers };
+    return { header: header, answers: answers, notes: this.notes(), plan: this.plan() };
   };
 
   Page.prototype.apply = function (state) {
@@ -176,11 +213,111 @@
       radio.checked = (state.answers[Number(radio.getAttribute(question)) - 1] || "") === radio.value;
     });
     this.fields().forEach(function (input) { input.value = state.header[input.getAttribute(field)] || ""; });
+    this.applyNotes(state.notes || {});
+    this.applyPlan(state.plan || []);
+  };
+
+  Page.prototype.applyNotes = function (notes) {
+    var attributes = this.attributes;
+    var page = this;
+    this.noteFields().forEach(function (area) {
+      var value = (notes[area.getAttribute(attributes.note)] || {})[area.getAttribute(attributes.noteQuestion)] || "";
+      if (area.value !== value) area.value = value;
+      if (value) area.closest(page.contract.parts.note).open = true;
+    });
+    this.showLinks();
+  };
+
+  // The plan's boxes made again from a plan (a file imported, a version loaded, the browser's copy).
+  Page.prototype.applyPlan = function (plan) {
+    var editor = this.part("planEditor");
+    var page = this;
+    editor.replaceChildren.apply(editor, plan.map(function (action) { return page.actionBox(action); }));
+    this.part("planEmpty").hidden = plan.length > 0;
+  };
+
+  // One action's box: a copy of the page's template, its title and values filled in as text.
+  Page.prototype.actionBox = function (action) {
+    var template = this.part("actionTemplate");
+    var box = template.content.firstElementChild.cloneNode(true);
+    var practice = this.contract.practices[action.pratique] || { label: action.pratique, steps: [] };
+    box.setAttribute(this.attributes.action, action.pratique);
+    box.querySelector(this.contract.parts.actionTitle).textContent = practice.label;
+    var key = this.attributes.actionKey;
+    box.querySelectorAll("[" + key + "]").forEach(function (control) {
+      var value = action[control.getAttribute(key)];
+      if (value === undefined) return;
+      if (control.tagName === "SELECT" && !Array.prototype.some.call(control.options, function (o) { return o.value === value; })) return;
+      control.value = value;
+    });
+    return box;
+  };
+
+  Page.prototype.addAction = function (number) {
+    var already = this.actions().some(function (box) { return box.getAttribute(this.attributes.action) === number; }, this);
+    if (already) {
+      this.notice("plan", "info", fill(this.texts.planAlready, { n: number }));
+      return;
+    }
+    var practice = this.contract.practices[number];
+    var box = this.actionBox({ pratique: number, etapes: practice.steps.join("\n"), statut: "a_faire" });
+    this.part("planEditor").appendChild(box);
+    this.part("planEmpty").hidden = true;
+    this.notice("plan", "info", fill(this.texts.planAdded, { n: number }));
+    this.changed();
+    box.querySelector("textarea, input").focus({ preventScroll: true });
+    box.scrollIntoView({ block: "nearest" });
+  };
+
+  // Gain ÷ effort, highest first; unmarked actions last; ties in practice order (as Python sorts).
+  Page.prototype.sortPlan = function () {
+    var page = this;
+    var editor = this.part("planEditor");
+    var key = this.attributes.actionKey;
+    function priority(box) {
+      var gain = Number(box.querySelector("[" + key + '="gain"]').value);
+      var effort = Number(box.querySelector("[" + key + '="effort"]').value);
+      return gain && effort ? gain / effort : -1;
+    }
+    var boxes = this.actions().sort(function (a, b) {
+      return priority(b) - priority(a) || Number(a.getAttribute(page.attributes.action)) - Number(b.getAttribute(page.attributes.action));
+    });
+    boxes.forEach(function (box) { editor.appendChild(box); });
+    this.notice("plan", "info", this.texts.planSorted);
+    this.changed();
+  };
+
+  // Under each evidence, its http(s) addresses as links (opened in a new tab, without telling the
+  // other site where they came from); any other text stays in its field, as text.
+  Page.prototype.showLinks = function () {
+    var attributes = this.attributes;
+    var parts = this.contract.parts;
+    this.all(parts.noteLinks).forEach(function (line) {
+      var note = line.closest(parts.note);
+      var area = note.querySelector("textarea[" + attributes.note + '="evidence"]');
+      var found = (area.value.match(/https?:\/\/[^\s<>"'«»]+/gi) || []).map(function (text) { return text.replace(/[.,;:!?)\]]+$/, ""); });
+      var links = [];
+      found.forEach(function (address) {
+        var url;
+        try { url = new URL(address); } catch (error) { return; }
+        if (url.protocol !== "http:" && url.protocol !== "https:") return;
+        var link = document.createElement("a");
+        link.href = url.href;
+        link.textContent = address;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        links.push(link);
+      });
+      line.replaceChildren.apply(line, links);
+      line.hidden = links.length === 0;
+    });
   };
 
   function isBlank(state) {
     return state.answers.every(function (answer) { return !answer; }) &&
-      Object.keys(state.header).every(function (key) { return !String(state.header[key]).trim(); });
+      Object.keys(state.header).every(function (key) { return !String(state.header[key]).trim(); }) &&
+      !(state.plan || []).length &&
+      Object.keys((state.notes || {}).comments || {}).length === 0 && Object.keys((state.notes || {}).evidence || {}).length === 0;
   }
 
   // The scores of the form as it stands, from the scoring rule Python gives as data
@@ -249,6 +386,14 @@
       var values = this.radios().map(function (radio) { return radio.value; });
       var fine = stored.answers.every(function (a) { return values.indexOf(a) !== -1; }) &&
         Object.keys(stored.header).every(function (key) { return typeof stored.header[key] === "string"; });
+      var texts = function (object) {
+        return object && typeof object === "object" && Object.keys(object).every(function (key) { return typeof object[key] === "string"; });
+      };
+      var practices = this.contract.practices;
+      stored.notes = stored.notes || { comments: {}, evidence: {} };
+      stored.plan = stored.plan || [];
+      fine = fine && texts(stored.notes.comments || {}) && texts(stored.notes.evidence || {}) && Array.isArray(stored.plan) &&
+        stored.plan.every(function (action) { return texts(action) && practices[action.pratique]; });
       return fine ? stored : null;
     } catch (error) {
       return null;
@@ -427,13 +572,30 @@
   Page.prototype.start = function () {
     var page = this;
     var root = this.root;
+    this.applyPlan(this.initialPlan); // the plan the page was made with (what the browser kept replaces it)
     if (this.inVoila) this.restore();
     root.addEventListener("change", function (event) {
       if (event.target.matches("input[type=file]")) return;
       page.changed();
     });
-    root.addEventListener("input", function () { page.changed(); });
+    root.addEventListener("input", function (event) {
+      page.changed();
+      if (event.target.matches("textarea[" + page.attributes.note + "]")) page.showLinks();
+    });
     this.part("reset").addEventListener("click", function () { page.reset(); });
+    // The plan d'actions is edited here, before and after the kernel connects: the kernel gets it
+    // with the rest of the form.
+    root.addEventListener("click", function (event) {
+      var add = event.target.closest("[" + page.attributes.planAdd + "]");
+      var remove = event.target.closest("[" + page.attributes.planRemove + "]");
+      if (add) page.addAction(add.getAttribute(page.attributes.planAdd));
+      else if (remove) {
+        remove.closest(page.contract.parts.action).remove();
+        page.part("planEmpty").hidden = page.actions().length > 0;
+        page.changed();
+      } else if (event.target.closest(page.contract.parts.planSort)) page.sortPlan();
+    });
+    this.showLinks();
     var fileInput = this.part("file");
     var fileName = this.part("fileName");
     fileInput.addEventListener("change", function () {
