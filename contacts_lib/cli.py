@@ -136,6 +136,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
         command.add_argument("--par", choices=groupings, help="regrouper par réseau, région ou campagne")
         command.add_argument(
+            "--parent", metavar="CODE",
+            help="seulement la structure de ce code Services Publics+ et celles qui sont sous elle "
+            "(colonnes code_sp_de_la_structure et code_sp_structure_parent des fichiers ou de la base)",
+        )
+        command.add_argument(
             "--csv", action="store_true", help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
         )
         command.add_argument(
@@ -154,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
     plan.add_argument("--csv", action="store_true", help="écrire un CSV (une ligne par action) au lieu d'un tableau")
     plan.add_argument("--date", type=_day, metavar="JJ/MM/AAAA", help="date du jour pour « en retard » (par défaut : aujourd'hui)")
+    plan.add_argument("--parent", metavar="CODE", help="seulement la structure de ce code Services Publics+ et celles qui sont sous elle")
     plan.add_argument(
         "--ignorer-erreurs", action="store_true", help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
     )
@@ -424,11 +430,25 @@ def _network(arguments):
     _sources(arguments)
     if arguments.base is not None:
         network = _stored(arguments)
-        return network.latest_by_campaign() if getattr(arguments, "par", None) == "campagne" else network.latest()
-    network = load_network(arguments.files, ignore_errors=arguments.ignorer_erreurs)
-    for problem in network.problems:  # only when asked to go on: said, never silent
-        print(f"contacts-efficaces : fichier ignoré : {visible(problem)}", file=sys.stderr)
-    return network.latest_by_campaign() if getattr(arguments, "par", None) == "campagne" else network.latest()
+    else:
+        network = load_network(arguments.files, ignore_errors=arguments.ignorer_erreurs)
+        for problem in network.problems:  # only when asked to go on: said, never silent
+            print(f"contacts-efficaces : fichier ignoré : {visible(problem)}", file=sys.stderr)
+    view = network.latest_by_campaign() if getattr(arguments, "par", None) == "campagne" else network.latest()
+    return _under_parent(view, arguments.parent) if getattr(arguments, "parent", None) else view
+
+
+def _under_parent(network, code: str):
+    """The structures at or under a Services Publics+ code; said when there are none."""
+    from contacts_lib.network import descendants
+
+    chosen = descendants(network.structures, code)
+    if chosen.empty:
+        raise InputError(
+            f"--parent {show_value(code)} : aucune structure de ce code ni sous lui (les fichiers ou la base doivent avoir "
+            "les colonnes code_sp_de_la_structure et code_sp_structure_parent)."
+        )
+    return network.select(chosen)
 
 
 def _number(value: object) -> str:
@@ -482,15 +502,28 @@ _HEADINGS = {
 }
 
 
+def _parent_line(arguments, network) -> str:
+    """Above a readable table: which structure the --parent view is made of."""
+    if not getattr(arguments, "parent", None):
+        return ""
+    from contacts_lib.access import CODE_COLUMN
+    from contacts_lib.autodiagnostic.answers import structure_key as key
+
+    own = network.structures[network.structures[CODE_COLUMN].astype(str).map(key) == key(arguments.parent)]
+    name = f" ({_terminal_text(own['structure'].iloc[0], 80)})" if len(own) else ""
+    return f"Sous {_terminal_text(arguments.parent.strip(), 40)}{name} : {plural(len(network), 'structure')}.\n"
+
+
 def _pratiques(arguments) -> str:
     from contacts_lib.network import adoption
 
-    table = adoption(_network(arguments).answers, by=arguments.par)
+    network = _network(arguments)
+    table = adoption(network.answers, by=arguments.par)
     if arguments.csv:
         return _frame_csv(table)
     titles = {p.number: p.title for p in load_catalogue().practices}
     table = table.assign(pratique=[f"{n:2d}. {titles[n]}" for n in table["pratique"]])
-    return _frame_table(table, _HEADINGS, percents=("taux",))
+    return _parent_line(arguments, network) + _frame_table(table, _HEADINGS, percents=("taux",))
 
 
 def _plan(arguments) -> str:
@@ -527,12 +560,13 @@ def _reseau(arguments) -> str:
     from contacts_lib.autodiagnostic.scoring import lever_names
     from contacts_lib.network import lever_distribution
 
-    table = lever_distribution(_network(arguments).scores, by=arguments.par)
+    network = _network(arguments)
+    table = lever_distribution(network.scores, by=arguments.par)
     if arguments.csv:
         return _frame_csv(table)
     names = lever_names()
     table = table.assign(levier=table["levier"].map(names))
-    return _frame_table(table, _HEADINGS, percents=("minimum", "q1", "mediane", "q3", "maximum"))
+    return _parent_line(arguments, network) + _frame_table(table, _HEADINGS, percents=("minimum", "q1", "mediane", "q3", "maximum"))
 
 
 def _score(arguments) -> str:

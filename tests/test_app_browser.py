@@ -129,8 +129,11 @@ def test_questionnaire_by_clicks_and_keyboard(page, server):
     assert progress(page) == "1 / 36 réponses"
     assert shown_scores(page)[0] == "10 %"
 
-    # Keyboard only: Tab reaches question 2's group, arrows choose within it.
+    # Keyboard only: Tab reaches question 1's « Commentaire et preuve », then question 2's group;
+    # arrows choose within it.
     before = radar_revision(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Commentaire et preuve"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.question") == "2"
     page.keyboard.press("ArrowLeft")  # « Sans réponse » → « Non »

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from contacts_lib.access import CODE_COLUMN
 from contacts_lib.autodiagnostic.answers import YES
 from contacts_lib.frames import FrameError, expect, expect_identifier, table
 from contacts_lib.network.tables import (
@@ -310,7 +311,77 @@ def join_services_publics(structures: pd.DataFrame, listing: pd.DataFrame) -> pd
     frame["typologie"] = code.map(info["intitule_de_la_typologie"])
     frame["reseau_services_publics"] = code.map(info["reseau"])
     frame["reseau"] = frame["reseau"].fillna(frame["reseau_services_publics"])
+    if PARENT_COLUMN in listing:  # the structure above each one (the export's own column)
+        listed = info[PARENT_COLUMN].astype("string").str.strip().replace("", pd.NA)
+        own_parent = frame[PARENT_COLUMN].astype("string").str.strip().replace("", pd.NA) if PARENT_COLUMN in frame else None
+        frame[PARENT_COLUMN] = code.map(listed) if own_parent is None else own_parent.fillna(code.map(listed))
     return frame
+
+
+#: The Services Publics+ column of the structure above a structure (beside its own code,
+#: ``access.CODE_COLUMN``), as the autodiagnostics carry it (an extra column of a CSV, a key of a
+#: JSON) or as :func:`join_services_publics` adds it.
+PARENT_COLUMN = "code_sp_structure_parent"
+
+
+def _code(value: object) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text.casefold() or None
+
+
+def descendants(structures: pd.DataFrame, code: str, listing: pd.DataFrame | None = None) -> pd.Series:
+    """The identifiers (``autodiagnostic``) of the structures at or under the Services Publics+
+    code ``code``: the structure of that code, the structures whose parent it is, theirs, and so
+    on. The tree is read from the structures' own ``code_sp_de_la_structure`` and
+    ``code_sp_structure_parent``, and from ``listing`` (an export's rows, where levels without an
+    autodiagnostic — a regional direction — link the others); codes are compared without case
+    or surrounding spaces; a loop in the tree is harmless.
+
+    >>> import pandas as pd
+    >>> from contacts_lib.network import descendants
+    >>> structures = pd.DataFrame({"autodiagnostic": [0, 1, 2, 3], "code_sp_de_la_structure": ["N", "R1", "L1", "X"],
+    ...                            "code_sp_structure_parent": [None, "N", "r1", None]})
+    >>> descendants(structures, "n").tolist()
+    [0, 1, 2]
+    """
+    expect(structures, table("la table des structures", ["autodiagnostic"]), "descendants", "structures")
+    children: dict[str, set[str]] = {}
+    pairs = []
+    for frame in (structures, listing if listing is not None else pd.DataFrame()):
+        if CODE_COLUMN in frame and PARENT_COLUMN in frame:
+            pairs += list(zip(frame[CODE_COLUMN], frame[PARENT_COLUMN], strict=True))
+    for own, parent in pairs:
+        if _code(own) and _code(parent):
+            children.setdefault(_code(parent), set()).add(_code(own))
+    wanted, todo = set(), [_code(code)]
+    while todo:
+        current = todo.pop()
+        if current is None or current in wanted:
+            continue
+        wanted.add(current)
+        todo += children.get(current, ())
+    if CODE_COLUMN not in structures:
+        return structures["autodiagnostic"].iloc[0:0]
+    mine = structures[CODE_COLUMN].map(_code).isin(wanted)
+    return structures.loc[mine, "autodiagnostic"]
+
+
+def parents(structures: pd.DataFrame) -> pd.DataFrame:
+    """The codes that have structures under them: ``code``, ``nom`` (the name of the structure
+    of that code when it is in the network, else the code), ``structures`` (how many at or
+    under it), largest first."""
+    if CODE_COLUMN not in structures or PARENT_COLUMN not in structures:
+        return pd.DataFrame({"code": [], "nom": [], "structures": []})
+    named = {_code(c): (str(c).strip(), n) for c, n in zip(structures[CODE_COLUMN], structures["structure"], strict=True) if _code(c)}
+    codes = sorted({_code(p) for p in structures[PARENT_COLUMN] if _code(p)})
+    rows = []
+    for code in codes:
+        shown, name = named.get(code, (code.upper(), None))
+        rows.append({"code": shown, "nom": name or shown, "structures": len(descendants(structures, code))})
+    frame = pd.DataFrame(rows, columns=["code", "nom", "structures"])
+    return frame.sort_values(["structures", "nom"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def weakest_practices(answers: pd.DataFrame, autodiagnostic: int, peers: pd.DataFrame) -> pd.DataFrame:

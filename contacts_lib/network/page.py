@@ -37,6 +37,8 @@ from contacts_lib.messages import (
 from contacts_lib.network.analyses import (
     adoption,
     campaigns_of,
+    descendants,
+    parents,
     lever_distribution,
     peer_standing,
     progress,
@@ -167,6 +169,14 @@ class NetworkPage:
             description="Campagne", options=[("La plus récente de chaque structure", LATEST)] + [(c, c) for c in campaigns],
             layout={"width": "auto"},
         )
+        # A structure and those under it (Services Publics+ codes, when the structures carry them).
+        heads = parents(self.network.latest().structures)
+        self.parent = widgets.Dropdown(
+            description="Sous", options=[("Toutes les structures", ALL)] + [
+                (f"{row.nom} ({row.code}) et ses {row.structures - 1} structures" if row.nom != row.code
+                 else f"{row.code} : {row.structures} structures", row.code) for row in heads.itertuples()],
+            layout={"width": "auto", "display": None if len(heads) else "none"},
+        )
         self.headline = widgets.HTML()
         self.boxes = widgets.HTML()
         self.heatmap = widgets.HTML()
@@ -193,7 +203,7 @@ class NetworkPage:
         self.download_link = widgets.HTML()
         self.message = widgets.HTML()
         self._page = 0
-        for control in (self.reseau, self.region, self.campagne):
+        for control in (self.reseau, self.region, self.campagne, self.parent):
             control.observe(self._on_filter, names="value")
         self.search.observe(self._on_table, names="value")
         self.sort.observe(self._on_table, names="value")
@@ -218,7 +228,7 @@ class NetworkPage:
             tag("p", text(f"Données : {self.source.description}."), class_="ce-source" + (" ce-synthetic" if self.source.synthetic else ""))
             + "".join(tag("p", text(f"Fichier écarté : {problem}"), class_="ce-problem") for problem in self.network.problems)
         )
-        filters = widgets.HBox([self.reseau, self.region, self.campagne], layout={"flex_flow": "row wrap"})
+        filters = widgets.HBox([self.reseau, self.region, self.campagne, self.parent], layout={"flex_flow": "row wrap"})
         table_controls = widgets.HBox([self.search, self.sort], layout={"flex_flow": "row wrap"})
         pages = widgets.HBox([self.previous, self.position, self.next])
         downloads = widgets.VBox([
@@ -248,10 +258,13 @@ class NetworkPage:
         return self._views[campagne]
 
     def view(self) -> Network:
-        """The autodiagnostics the filters select: :meth:`peers` of the chosen réseau and région."""
+        """The autodiagnostics the filters select: :meth:`peers` of the chosen réseau and région,
+        and at or under the chosen structure."""
         base = self.peers()
         structures = base.structures
         chosen = pd.Series(True, index=structures.index)
+        if self.parent.value != ALL:
+            chosen &= structures["autodiagnostic"].isin(set(descendants(structures, self.parent.value)))
         if self.reseau.value != ALL:
             chosen &= structures["reseau"].astype(str) == self.reseau.value
         if self.region.value != ALL:

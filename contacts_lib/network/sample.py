@@ -7,7 +7,10 @@ practices and a few drop one; some structures take part in one campaign only; ch
 are of plausible orders of magnitude for their réseau. Most structures write a plan d'actions
 at the first campaign; at the second, each carries it on (:func:`_plans`): the practices now
 applied are « fait », some actions are abandoned, the others still open (late once their date
-has passed), and a few new ones are added. None of it describes a real structure:
+has passed), and a few new ones are added. Each structure has a Services Publics+-like code
+(``SP-00004``) and the code of the structure above it (:func:`_hierarchy`): in each réseau, the
+first structure is the national head, the first of each région its regional direction, the
+others are under their regional direction. None of it describes a real structure:
 names say « fictive », files say « synthetique ». The same seed gives the same network on every
 machine (Python's own random generator, no numpy).
 """
@@ -114,7 +117,30 @@ def sample_network(structures: int = DEFAULT_STRUCTURES, seed: int = DEFAULT_SEE
                 structure=name, answers=tuple(later), date=date.replace(year=FIRST_CAMPAIGN + 1) + dt.timedelta(days=rng.randrange(-20, 20)),
                 campagne=str(FIRST_CAMPAIGN + 1), reseau=reseau, region=region, **grown,
             ))
-    return _plans(first, second, random.Random(f"plans {seed}"))
+    return _hierarchy(_plans(first, second, random.Random(f"plans {seed}")))
+
+
+def _hierarchy(diagnostics: list[Autodiagnostic]) -> list[Autodiagnostic]:
+    """The autodiagnostics with ``code_sp_de_la_structure`` and ``code_sp_structure_parent``."""
+    from contacts_lib.access import CODE_COLUMN
+    from contacts_lib.network.analyses import PARENT_COLUMN
+
+    codes: dict[str, str] = {}
+    national: dict[str, str] = {}
+    regional: dict[tuple[str, str], str] = {}
+    parent: dict[str, str] = {}
+    for diagnostic in sorted(diagnostics, key=lambda d: d.structure.split("n° ")[1]):  # « … n° 00004 — … »: by number
+        if diagnostic.structure in codes:
+            continue
+        code = "SP-" + diagnostic.structure.split("n° ")[1][:5]
+        codes[diagnostic.structure] = code
+        head = national.setdefault(diagnostic.reseau, code)
+        region = regional.setdefault((diagnostic.reseau, diagnostic.region), code)
+        parent[code] = "" if code == head else head if code == region else region
+    return [
+        dataclasses.replace(d, extra={**d.extra, CODE_COLUMN: codes[d.structure], PARENT_COLUMN: parent[codes[d.structure]]})
+        for d in diagnostics
+    ]
 
 
 #: Who carries actions, and steps for the practices whose fiche has none in the extract.
