@@ -53,6 +53,7 @@ from contacts_lib.autodiagnostic.scoring import (
     scoring_table,
 )
 from contacts_lib.formats import EXTENSIONS
+from contacts_lib.messages import thousands
 from contacts_lib.web.html import STATIC as WEB_STATIC
 from contacts_lib.web.html import french_text, inline_json, page_styles, tag, text, void
 from contacts_lib.web.html import text_plain
@@ -354,6 +355,8 @@ def _header_fields(uid: str, header: Mapping[str, str], errors: Mapping[str, str
 
 
 NOTE_LABELS = {"comments": "Commentaire", "evidence": "Preuve (document, lien https://…)"}
+#: Said beside each note: the field stops there (the same limit is checked when a file is read).
+NOTE_LIMIT = f"{thousands(MAX_NOTE_LENGTH)} caractères au plus"
 
 
 def _note(uid: str, number: int, notes: Mapping[str, Mapping[str, str]]) -> str:
@@ -363,7 +366,7 @@ def _note(uid: str, number: int, notes: Mapping[str, Mapping[str, str]]) -> str:
         value = notes.get(kind, {}).get(str(number), "")
         field_id = f"{uid}-q{number:02d}-{NOTE_SUFFIXES[kind]}"
         fields.append(
-            tag("label", text(label), for_=field_id)
+            tag("label", text(label) + " " + tag("span", text(f"({NOTE_LIMIT})"), class_="ce-meta"), for_=field_id)
             + tag("textarea", escape_textarea(value), id=field_id, rows="2", maxlength=str(MAX_NOTE_LENGTH),
                   **data("note", kind), **data("noteQuestion", number))
         )

@@ -389,11 +389,13 @@
       var texts = function (object) {
         return object && typeof object === "object" && Object.keys(object).every(function (key) { return typeof object[key] === "string"; });
       };
+      // Comments, evidence and actions that do not read well are left out; the answers are kept.
       var practices = this.contract.practices;
-      stored.notes = stored.notes || { comments: {}, evidence: {} };
-      stored.plan = stored.plan || [];
-      fine = fine && texts(stored.notes.comments || {}) && texts(stored.notes.evidence || {}) && Array.isArray(stored.plan) &&
-        stored.plan.every(function (action) { return texts(action) && practices[action.pratique]; });
+      var notes = stored.notes && typeof stored.notes === "object" ? stored.notes : {};
+      stored.notes = { comments: texts(notes.comments) ? notes.comments : {}, evidence: texts(notes.evidence) ? notes.evidence : {} };
+      stored.plan = (Array.isArray(stored.plan) ? stored.plan : []).filter(function (action) {
+        return texts(action) && Object.prototype.hasOwnProperty.call(practices, action.pratique);
+      });
       return fine ? stored : null;
     } catch (error) {
       return null;
