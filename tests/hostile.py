@@ -346,14 +346,21 @@ for number, (plan, message) in enumerate([
     ([{"pratique": n} for n in range(1, 38)], "clé « plan » : 37 actions ; une par pratique, 36 au plus."),
 ]):
     case(f"json plan {number}", "f.json", json_bytes(plan=plan), f"f.json, {message}")
+for key in ("q07_commentaire", "plan40_qui", "Q7"):
+    case(f"json follow-up as a top key {key}", "f.json", json_bytes(**{key: "x"}),
+         f"f.json, clé « {key} » : les réponses s'écrivent dans « reponses », le suivi dans « commentaires », « preuves » et « plan ».")
+case("json plan gain in other digits", "f.json", json_bytes(plan=[{"pratique": "1", "gain": "²"}]),
+     "f.json, clé « plan[0].gain » : « gain attendu » « ² » invalide ; attendu 1, 2 ou 3 (vide si non évalué).")
+case("csv plan gain in other digits", "f.csv", followup_csv(plan01_gain="①"),
+     "f.csv, ligne 2, colonne plan01_gain : « gain attendu » « ① » invalide ; attendu 1, 2 ou 3 (vide si non évalué).")
 case("json comment question 37", "f.json", json_bytes(commentaires={"q37": "x"}),
      "f.json, clé « commentaires » : clé « q37 » inconnue ; les questions sont q01 … q36.")
 case("json comments as a list", "f.json", json_bytes(commentaires=["x"]),
      "f.json, clé « commentaires » : attendu un objet {\"q01\": \"…\", …}, pas « ['x'] ».")
 case("json evidence NUL", "f.json", json_bytes(preuves={"q02": "a\x00b"}),
      "f.json, clé « preuves.q02 » : « preuve » contient un caractère interdit (caractère de contrôle U+0000, position 2) : « a\\x00b ».")
-case("json evidence number", "f.json", json_bytes(preuves={"q02": 3.5}),
-     "f.json, clé « preuves.q02 » : « preuve » doit être un texte, pas « 3.5 ».")
+case("json evidence list", "f.json", json_bytes(preuves={"q02": ["a", "b"]}),
+     "f.json, clé « preuves.q02 » : « preuve » doit être un texte, pas « ['a', 'b'] ».")
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -570,7 +577,7 @@ case("xlsx plan practice 40", "f.xlsx", _plan_edited(A4=40),
 case("xlsx plan without a number", "f.xlsx", _plan_edited(C5="Recenser", D5="Accueil"),
      f"{_PLAN}, cellule A5 : numéro de la bonne pratique manquant ; attendu un numéro de 1 à 36.")
 case("xlsx plan without its number column", "f.xlsx", _plan_edited(A3="Numéro", A4=3),
-     f"{_PLAN} : colonne « N° » introuvable en ligne 3 (le numéro de la bonne pratique de chaque action).")
+     f"{_PLAN} : colonne « N° de la bonne pratique » introuvable en ligne 3 (le numéro de la bonne pratique de chaque action).")
 case("xlsx comment too long", "f.xlsx", _edited(_set("E20", "x" * 2100)),
      "f.xlsx, feuille Autodiagnostic, cellule E20 : « commentaire » est trop long (2100 caractères, 2000 au plus) : "
      "« " + "x" * 60 + "… (2100 caractères) ».")

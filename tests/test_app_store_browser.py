@@ -172,7 +172,7 @@ def test_a_plan_d_actions_is_kept_saved_and_followed_up_at_the_next_campaign(bro
         for question in range(1, 37):
             _answer(page, question, "OUI" if question == 1 else "NON")
         page.locator('.ce-action[data-action="1"]').get_by_label("Statut").select_option(label="Fait")
-        expect(followup).to_contain_text("Désormais appliquées (réponse OUI) : n° 1 (")
+        expect(followup).to_contain_text("Désormais appliquée (réponse OUI) : n° 1 (")
         expect(followup).to_contain_text("Depuis la version 1 du ")
         expect(followup).to_contain_text("pratiques planifiées devenues OUI : n° 1")
         expect(followup).to_contain_text("En retard (date passée, ni faite ni abandonnée) : n° 5")

@@ -408,7 +408,7 @@ def test_the_next_campaign_starts_from_the_plan_and_says_what_was_achieved_and_w
     app.plan = [_action(12, quand="31/03/2030", statut="fait"), _action(20, quand="31/01/2020")]
     shown = plain(app.followup_html)
     title12 = load_catalogue().question_of_practice(12).practice.title
-    assert f"Désormais appliquées (réponse OUI) : n° 12 ({title12})." in shown
+    assert f"Désormais appliquée (réponse OUI) : n° 12 ({title12})." in shown
     assert "En retard (date passée, ni faite ni abandonnée) : n° 20 (" in shown
     assert "Depuis la version 1 du " in shown and "pratiques planifiées devenues OUI : n° 12" in shown
     assert "statuts : n° 12 En cours → Fait" in shown
@@ -416,3 +416,29 @@ def test_the_next_campaign_starts_from_the_plan_and_says_what_was_achieved_and_w
     assert saved.autodiagnostic.plan[0] == dataclasses.replace(saved.autodiagnostic.plan[0], statut="fait")
     assert saved.autodiagnostic.answers[q20 - 1] is False
     assert saved.autodiagnostic.plan[1].late(dt.date.today())
+
+
+def test_a_plan_taken_from_one_structure_goes_when_the_name_changes_and_comes_with_a_quick_save(stored_app, worked_example):
+    app = stored_app
+    app.load(worked_example)
+    app.plan = [_action(12, quand="31/03/2030")]
+    app.save_version()
+    app.reset()
+    app.header = {**app.header, "structure": worked_example.structure}
+    assert [a["pratique"] for a in app.plan] == ["12"]  # taken from its last version
+    app.header = {**app.header, "structure": "Une autre structure"}
+    assert app.plan == []  # it was the other structure's, unchanged: it goes
+    app.header = {**app.header, "structure": worked_example.structure}
+    app.plan = [*app.plan, _action(5)]
+    app.header = {**app.header, "structure": "Une autre structure"}
+    assert [a["pratique"] for a in app.plan] == ["12", "5"]  # changed by the person: kept
+    # A name typed and « Enregistrer » clicked at once: the form comes with the click, the plan follows.
+    app.reset()
+    form = {"header": {**app.header, "structure": worked_example.structure}, "answers": _example_answers(worked_example),
+            "notes": {"comments": {}, "evidence": {}}, "plan": []}
+    app._on_message(app, {"type": "save", "form": form}, [])
+    assert "version 2 du" in _notice(app)[2]
+    from contacts_lib.store import Store
+
+    with Store(app.store_path) as store:
+        assert [a.pratique for a in store.history(worked_example.structure)[-1].autodiagnostic.plan] == [12]

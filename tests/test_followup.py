@@ -127,7 +127,7 @@ def test_the_plan_sheet_has_the_recueil_s_columns_and_reads_rows_typed_by_hand(t
     write_workbook(None, tmp_path / "modele.xlsx")
     workbook = load_workbook(tmp_path / "modele.xlsx")
     titles = [cell.value for cell in workbook[PLAN_SHEET][3]]
-    assert titles[:6] == ["N°", "Bonne pratique", "Modalités pratiques (une étape par ligne)", "Qui", "Quand", "Statut"]
+    assert titles[:6] == ["N° de la bonne pratique", "Bonne pratique", "Modalités pratiques (une étape par ligne)", "Qui", "Quand", "Statut"]
     sheet = workbook[PLAN_SHEET]
     sheet["A5"], sheet["C5"], sheet["D5"], sheet["E5"], sheet["F5"] = 20, "Former\nDéployer", "Chef de projet", dt.date(2027, 6, 30), "En cours"
     sheet["A4"], sheet["F4"], sheet["G4"], sheet["H4"] = 3, "Fait", 2, 2

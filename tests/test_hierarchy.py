@@ -79,7 +79,7 @@ def test_reseau_and_pratiques_with_parent_are_the_analyses_of_the_subtree(tmp_pa
 def test_the_network_page_shows_a_parent_with_the_structures_under_it():
     page = NetworkPage(Source(Network(tuple(NETWORK), ("f",) * len(NETWORK)), "test", False))
     labels = dict((value, label) for label, value in page.parent.options)
-    assert labels["R1"] == "Direction Est (R1) et ses 2 structures"
+    assert labels["R1"] == "Direction Est (R1) et les 2 structures sous elle"
     page.parent.value = "R1"
     assert sorted(page.view().structures["structure"]) == ["Agence A", "Agence B", "Direction Est"]
     assert "3 structures" in page.headline.value.replace("\u202f", " ").replace("\u00a0", " ")
@@ -87,3 +87,14 @@ def test_the_network_page_shows_a_parent_with_the_structures_under_it():
     assert len(page.view()) == len(NETWORK)
     plain = NetworkPage(Source(Network((Autodiagnostic(structure="S", answers=(True,) * 36),), ("f",)), "test", False))
     assert plain.parent.layout.display == "none"  # no codes: no such filter
+
+
+def test_under_a_parent_a_campaign_keeps_the_structures_whose_direction_did_not_answer_it():
+    import dataclasses
+
+    both = [dataclasses.replace(d, campagne="2024") for d in NETWORK[:4]]
+    later = [dataclasses.replace(d, campagne="2025") for d in (NETWORK[0], NETWORK[2], NETWORK[3])]  # R1 skipped 2025
+    page = NetworkPage(Source(Network(tuple(both + later), ("f",) * 7), "test", False))
+    page.campagne.value = "2025"
+    page.parent.value = "N"
+    assert sorted(page.view().structures["structure"]) == ["Agence A", "Agence B", "Caisse nationale"]

@@ -57,7 +57,8 @@ class Action:
     effort: int | None = None
 
     def late(self, today: dt.date) -> bool:
-        """Whether its « quand » has passed and it is neither done nor abandoned."""
+        """Whether its « quand » has passed and it is neither done nor abandoned (see
+        :func:`is_late`, which also leaves out a practice already applied)."""
         return self.quand is not None and self.quand < today and self.statut in OPEN_STATUSES
 
     @property
@@ -79,6 +80,13 @@ def is_applied(practice: int, answers: Sequence[bool | None]) -> bool:
     return answers[load_catalogue().question_of_practice(practice).number - 1] is True
 
 
+def is_late(action: Action, answers: Sequence[bool | None], today: dt.date) -> bool:
+    """Late, as every view says it: its « quand » has passed, it is neither done nor abandoned,
+    and its practice is not applied yet (an action whose practice is now OUI is « appliquée »,
+    its status not updated yet)."""
+    return action.late(today) and not is_applied(action.pratique, answers)
+
+
 def default_steps(practice: int) -> tuple[str, ...]:
     """The « modalités pratiques » of a practice's fiche where the recueil gives them (only
     practice 1 in the extract), else (): the user writes their own.
@@ -96,8 +104,13 @@ def _text(value: object, where: str, label: str, limit: int, lines: bool) -> str
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
-            value = str(int(value))
+        # What a spreadsheet makes of a typed number or date is written back as text.
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        elif isinstance(value, float) and value == value and abs(value) != float("inf"):
+            value = str(int(value)) if value.is_integer() else repr(value)
+        elif isinstance(value, dt.date):
+            value = value.strftime("%d/%m/%Y") if not isinstance(value, dt.datetime) else value.strftime("%d/%m/%Y %H:%M")
         else:
             raise InputError(f"{where} : « {label} » doit être un texte, pas {show_value(value)}.")
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip() if lines else value.strip()
@@ -135,14 +148,21 @@ def parse_notes(raw: Mapping[int, object], locate: Callable[[int], str], label: 
 def _practice(value: object, where: str) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InputError(f"{where} : numéro de la bonne pratique manquant ; attendu un numéro de 1 à {QUESTION_COUNT}.")
-    number = value
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= QUESTION_COUNT:
+    number = _whole_number(value)
+    if number is None or not 1 <= number <= QUESTION_COUNT:
         raise InputError(f"{where} : pratique {show_value(value)} inconnue ; attendu un numéro de 1 à {QUESTION_COUNT}.")
     return number
+
+
+def _whole_number(value: object) -> int | None:
+    """A small whole number as written: ``12``, ``"12"``, ``12.0`` (not ``True``, not ``"①"``)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,3}\s*", value):
+        return int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1000:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def _status(value: object, where: str) -> str:
@@ -182,12 +202,8 @@ def _date(value: object, where: str) -> dt.date | None:
 def _mark(value: object, where: str, label: str) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    number = value
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    if isinstance(number, bool) or number not in MARKS:
+    number = _whole_number(value)
+    if number not in MARKS:
         raise InputError(f"{where} : « {label} » {show_value(value)} invalide ; attendu 1, 2 ou 3 (vide si non évalué).")
     return number
 
@@ -317,7 +333,7 @@ def is_form_plan(value: object) -> bool:
 def is_form_notes(value: object) -> bool:
     """Whether a value has the shape of the app form's notes."""
     return isinstance(value, dict) and set(value) <= set(NOTE_SUFFIXES) and all(
-        isinstance(notes, dict) and all(isinstance(k, str) and k.isdigit() and 1 <= int(k) <= QUESTION_COUNT
+        isinstance(notes, dict) and all(isinstance(k, str) and re.fullmatch(r"[0-9]{1,2}", k) and 1 <= int(k) <= QUESTION_COUNT
                                         and isinstance(v, str) for k, v in notes.items())
         for notes in value.values()
     )

@@ -45,6 +45,7 @@ from contacts_lib.autodiagnostic.followup import (
     form_action,
     form_notes,
     is_applied,
+    is_late,
 )
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import (
@@ -246,10 +247,11 @@ def followup_markup(
         return f"n° {number} ({catalogue.question_of_practice(number).practice.title})"
 
     applied = [a.pratique for a in plan if is_applied(a.pratique, answers)]
-    late = [a.pratique for a in plan if a.late(today) and a.pratique not in applied]
+    late = [a.pratique for a in plan if is_late(a, answers, today)]
     lines = [f"{len(plan)} {'action' if len(plan) == 1 else 'actions'} au plan."]
     if applied:
-        lines.append(f"Désormais appliquées (réponse OUI) : {', '.join(map(name, applied))}.")
+        lines.append(f"{'Désormais appliquée' if len(applied) == 1 else 'Désormais appliquées'} (réponse OUI) : "
+                     f"{', '.join(map(name, applied))}.")
     if late:
         lines.append(f"En retard (date passée, ni faite ni abandonnée) : {', '.join(map(name, late))}.")
     if previous is not None:
@@ -285,13 +287,13 @@ def action_plan_table(autodiagnostic: Autodiagnostic, today: dt.date, limit: int
         status = STATUSES[action.statut]
         if is_applied(action.pratique, autodiagnostic.answers):
             status += " — appliquée (réponse OUI)"
-        elif action.late(today):
+        elif is_late(action, autodiagnostic.answers, today):
             status += " — en retard"
         listed = tag("ul", "".join(tag("li", text(step)) for step in action.etapes)) if steps and action.etapes else ""
         marks = (f"{action.gain or '–'} / {action.effort or '–'}")
         rows.append(
             "<tr"
-            + (' class="ce-late"' if action.late(today) and not is_applied(action.pratique, autodiagnostic.answers) else "")
+            + (' class="ce-late"' if is_late(action, autodiagnostic.answers, today) else "")
             + ">"
             + tag("td", text(practice_label(question.number, action.pratique, question.practice.title)) + listed)
             + tag("td", text(action.qui or "–"))

@@ -141,6 +141,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
         self._history: list[Version] = []  # the structure's versions, oldest first
         self._history_key: str | None = None
         self._pending_version: int | None = None
+        self._carried: list[dict[str, str]] | None = None  # the plan taken from the structure's last version
         if autodiagnostic is not None:
             self.load(autodiagnostic)
         else:
@@ -186,6 +187,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def load(self, autodiagnostic: Autodiagnostic) -> None:
         """Fill the form with an autodiagnostic (replaces what it held)."""
         self._extra = dict(autodiagnostic.extra)
+        self._carried = None
         values = form_values(autodiagnostic)
         with self.hold_sync():
             self.header = values["header"]
@@ -196,6 +198,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
     def reset(self) -> None:
         """Empty the form (« Recommencer à zéro »)."""
         self._extra = {}
+        self._carried = None
         self._imported, self.choices = [], []
         with self.hold_sync():
             self.header = {spec.key: "" for spec in HEADER_FIELDS}
@@ -413,18 +416,25 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             person = visitor()
             self._history = history if person is not None and person.may_reach(name, [v.autodiagnostic for v in history]) else []
             self._history_key = key
-            if self._history and not self.plan and self._history[-1].autodiagnostic.plan:
-                # A new version starts from the structure's plan: its actions are followed up.
-                latest = self._history[-1]
-                self.plan = [form_action(action) for action in latest.autodiagnostic.plan]
-                self.say("save", "info", f"Plan d'actions repris de la {self._version_name(latest)} : mettez à jour "
-                         "le statut de chaque action.")
+            self._carry_plan()
         self.versions = [
             {"id": v.id, "label": f"Version {v.number} · {v.saved_at_text().replace(' à ', ' ')} · moyenne "
                                   f"{format_percent(score(v.autodiagnostic).moyenne)}"
                                   + (f" · par {v.saved_by}" if v.saved_by else "")}
             for v in reversed(self._history)
         ]
+
+    def _carry_plan(self) -> None:
+        """A new version starts from the structure's plan: its actions are followed up. A plan
+        taken so and not changed since goes when the name changes (it was the other structure's)."""
+        if self._carried is not None and self.plan == self._carried:
+            self.plan = []
+        self._carried = None
+        if self._history and not self.plan and self._history[-1].autodiagnostic.plan:
+            latest = self._history[-1]
+            self.plan = self._carried = [form_action(action) for action in latest.autodiagnostic.plan]
+            self.say("save", "info", f"Plan d'actions repris de la {self._version_name(latest)} : mettez à jour "
+                     "le statut de chaque action.")
 
     def _stored_history(self, name: str) -> list[Version]:
         """Every saved version of the structure ``name``, whoever may see them (checked by the
@@ -512,7 +522,8 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             field, message = problem
             if field == "structure" and "structure" not in self.field_errors:
                 self.field_errors = {**self.field_errors, "structure": "obligatoire pour enregistrer"}
-            self.say("save", "error", f"Enregistrement impossible : {message.replace('pour exporter', 'pour enregistrer')}",
+            message = message.replace("pour exporter", "pour enregistrer").replace("avant d'exporter", "avant d'enregistrer")
+            self.say("save", "error", f"Enregistrement impossible : {message}",
                      field=field)
             return None
         autodiagnostic = self.current()
@@ -531,6 +542,7 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             self.say("save", "error", f"Enregistrement impossible : {self._store_message(error)} Vos réponses restent dans le formulaire.")
             return None
         self._history_key = None  # read again: other people may have saved versions meanwhile
+        self._carried = None  # the plan is this version's own now
         self._read_history()
         self._refresh()
         self.say("save", "info", f"« {saved.autodiagnostic.structure} » : {self._version_name(saved)} enregistrée dans la base.")
@@ -660,14 +672,15 @@ class AutodiagnosticApp(anywidget.AnyWidget):
             return False
         header = {spec.key: header.get(spec.key, "") for spec in HEADER_FIELDS}
         with self.hold_sync():
-            if header != self.header:
-                self.header = header
-            if answers != self.answers:
-                self.answers = answers
+            # The plan first: a name typed just before the click may then bring the structure's plan.
             if notes != self.notes:
                 self.notes = notes
             if plan != self.plan:
                 self.plan = plan
+            if header != self.header:
+                self.header = header
+            if answers != self.answers:
+                self.answers = answers
         return True
 
     def _on_message(self, _widget, message, buffers) -> None:

@@ -30,11 +30,13 @@ from contacts_lib.autodiagnostic.answers import (
 )
 from contacts_lib.autodiagnostic.followup import (
     FOLLOWUP_KEYS,
+    followup_column,
     followup_document,
     read_followup,
 )
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.autodiagnostic.scoring import rounded_percent, score
+from contacts_lib.formats.csv_format import _column_key
 from contacts_lib.formats.files import write_atomically
 from contacts_lib.messages import InputError, show_value
 
@@ -93,6 +95,16 @@ def parse_json(content: bytes, source: str) -> Autodiagnostic:
         for key, value in document.items()
         if key not in _RESERVED
     }
+    for key in extra:  # kept as they are, they would become the CSV's columns of answers or follow-up
+        try:
+            claimed = followup_column(key) is not None or _column_key(key) in QUESTION_KEYS
+        except ValueError:
+            claimed = True
+        if claimed:
+            raise InputError(
+                f"{source}, clé {show_value(key)} : les réponses s'écrivent dans « {_ANSWERS_KEY} », le suivi dans "
+                "« commentaires », « preuves » et « plan »."
+            )
 
     def locate(key: str) -> str:
         return f"{source}, clé « {_ANSWERS_KEY}.{key} »" if key in QUESTION_KEYS else f"{source}, clé « {key} »"

@@ -50,11 +50,11 @@ NOTE_WIDTH = 40
 #: The plan sheet's columns: action key → title (the reader finds them by title, in row
 #: PLAN_HEADER_ROW); « Bonne pratique » is written for the reader of the sheet, not read back.
 PLAN_TITLES = {
-    "pratique": "N°", "titre": "Bonne pratique", "etapes": "Modalités pratiques (une étape par ligne)",
+    "pratique": "N° de la bonne pratique", "titre": "Bonne pratique", "etapes": "Modalités pratiques (une étape par ligne)",
     "qui": "Qui", "quand": "Quand", "statut": "Statut", "gain": "Gain attendu (1 à 3)", "effort": "Effort (1 à 3)",
 }
 PLAN_HEADER_ROW = 3
-PLAN_WIDTHS = (6, 45, 60, 22, 13, 14, 12, 12)
+PLAN_WIDTHS = (12, 45, 60, 22, 13, 14, 12, 12)
 FIRST_HEADER_ROW = 4
 FIRST_QUESTION_ROW = FIRST_HEADER_ROW + len(HEADER_FIELDS) + 3
 QUESTION_WIDTH = 90

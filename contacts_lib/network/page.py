@@ -173,8 +173,9 @@ class NetworkPage:
         heads = parents(self.network.latest().structures)
         self.parent = widgets.Dropdown(
             description="Sous", options=[("Toutes les structures", ALL)] + [
-                (f"{row.nom} ({row.code}) et ses {row.structures - 1} structures" if row.nom != row.code
-                 else f"{row.code} : {row.structures} structures", row.code) for row in heads.itertuples()],
+                (f"{row.nom} ({row.code}) et {'la structure' if row.structures == 2 else f'les {row.structures - 1} structures'} "
+                 "sous elle" if row.nom != row.code else f"{row.code} : {structures_text(row.structures)}", row.code)
+                for row in heads.itertuples()],
             layout={"width": "auto", "display": None if len(heads) else "none"},
         )
         self.headline = widgets.HTML()
@@ -263,8 +264,11 @@ class NetworkPage:
         base = self.peers()
         structures = base.structures
         chosen = pd.Series(True, index=structures.index)
-        if self.parent.value != ALL:
-            chosen &= structures["autodiagnostic"].isin(set(descendants(structures, self.parent.value)))
+        if self.parent.value != ALL:  # the tree of every version: a level absent from a campaign still links the others
+            under = set(self.network.structures.loc[
+                self.network.structures["autodiagnostic"].isin(descendants(self.network.structures, self.parent.value)),
+                "cle_structure"])
+            chosen &= structures["cle_structure"].isin(under)
         if self.reseau.value != ALL:
             chosen &= structures["reseau"].astype(str) == self.reseau.value
         if self.region.value != ALL:

@@ -1,8 +1,8 @@
 """The plans d'actions of a network: every action as a row, what became of the planned practices
 at the next campaign, and the late actions per réseau.
 
-An action is **late** when its « quand » has passed (before ``today``) and it is neither done
-nor abandoned (:meth:`followup.Action.late`). A planned practice is **applied by the next
+An action is **late** when its « quand » has passed (before ``today``), it is neither done nor
+abandoned, and its practice is not applied yet (:func:`followup.is_late`). A planned practice is **applied by the next
 campaign** when the structure's autodiagnostic of its next campaign answers its question OUI
 (each structure's latest autodiagnostic of each campaign, campaigns in date order).
 """
@@ -13,7 +13,7 @@ import datetime as dt
 
 import pandas as pd
 
-from contacts_lib.autodiagnostic.followup import is_applied
+from contacts_lib.autodiagnostic.followup import is_applied, is_late
 from contacts_lib.autodiagnostic.reference import load_catalogue
 
 #: The columns of :func:`actions_frame` (and of ``contacts-efficaces plan --csv``).
@@ -46,7 +46,8 @@ def actions_frame(network, today: dt.date) -> pd.DataFrame:
             rows.append((
                 identifier, diagnostic.structure, diagnostic.reseau, diagnostic.campaign, diagnostic.date, action.pratique,
                 titles[action.pratique], "\n".join(action.etapes), action.qui, action.quand, action.statut, action.gain,
-                action.effort, float(action.priority) if action.priority is not None else None, action.late(today),
+                action.effort, float(action.priority) if action.priority is not None else None,
+                is_late(action, diagnostic.answers, today),
                 is_applied(action.pratique, diagnostic.answers),
             ))
     frame = pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
@@ -102,7 +103,7 @@ def practice_followup(network, today: dt.date) -> pd.DataFrame:
             row = counts[action.pratique]
             if following is None:
                 row["planifiee"] += 1
-                row["en_retard"] += action.late(today)
+                row["en_retard"] += is_late(action, diagnostic.answers, today)
             else:  # abandoned ones too: planned, and applied or not by the next campaign
                 row["suivies"] += 1
                 row["appliquees_ensuite"] += is_applied(action.pratique, following.answers)
@@ -122,7 +123,7 @@ def late_by_reseau(network, today: dt.date) -> pd.DataFrame:
     for diagnostic in latest.diagnostics:
         row = rows.setdefault(diagnostic.reseau or "(sans réseau)", dict.fromkeys(
             ("structures", "avec_plan", "actions", "en_retard", "structures_en_retard"), 0))
-        late = sum(action.late(today) for action in diagnostic.plan)
+        late = sum(is_late(action, diagnostic.answers, today) for action in diagnostic.plan)
         row["structures"] += 1
         row["avec_plan"] += bool(diagnostic.plan)
         row["actions"] += sum(action.statut not in ("fait", "abandonne") for action in diagnostic.plan)
