@@ -152,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
         commands, "plan", help="plans d'actions : une ligne par action (qui, quand, statut, en retard)",
         description="Les actions du plan de chaque structure (dernier autodiagnostic de chaque structure), "
         "par gain attendu ÷ effort : pratique, modalités pratiques, qui, quand, statut ; « en retard » : date "
-        "passée, action ni faite ni abandonnée ; « appliquée » : la pratique a la réponse OUI. "
+        "passée, action ni faite ni abandonnée, pratique pas encore OUI ; « appliquée » : la pratique a la réponse OUI. "
         "FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
     )
     plan.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")

@@ -311,15 +311,24 @@ def test_the_summary_fits_one_page_with_the_longest_names(browser, tmp_path):
         answers=(False,) * 36, reseau="R" * MAX_TEXT_LENGTH, region="Provence-Alpes-Côte d'Azur", usagers=10**9,
         visites_guichet=10**9, appels=10**9, courriers=10**9, courriels=10**9, visiteurs_web_mensuels=10**9,
     )
-    path = tmp_path / "synthese.html"
-    path.write_text(summary_html(worst), encoding="utf-8")
-    report = browser.new_page()
-    report.goto(path.as_uri())
-    assert report.locator("#radar svg polygon").count() == 1
-    pdf = report.pdf(format="A4", print_background=True)
-    (ARTIFACTS / "summary-worst.pdf").write_bytes(pdf)
-    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
-    report.close()
+    import dataclasses
+    import datetime as dt
+
+    from contacts_lib.autodiagnostic.followup import MAX_WHO_LENGTH, Action
+
+    # The same with a plan of 36 actions, each with the longest « qui » the tool accepts.
+    planned = dataclasses.replace(worst, plan=tuple(
+        Action(n, ("Étape",) * 20, "Q" * MAX_WHO_LENGTH, dt.date(2030, 1, 1), "en_cours", 3, 1) for n in range(1, 37)))
+    for name, diagnostic in (("summary-worst", worst), ("summary-worst-plan", planned)):
+        path = tmp_path / f"{name}.html"
+        path.write_text(summary_html(diagnostic), encoding="utf-8")
+        report = browser.new_page()
+        report.goto(path.as_uri())
+        assert report.locator("#radar svg polygon").count() == 1
+        pdf = report.pdf(format="A4", print_background=True)
+        (ARTIFACTS / f"{name}.pdf").write_bytes(pdf)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, name
+        report.close()
 
 
 def test_an_export_error_shows_beside_its_button_and_points_at_the_field(page, server):

@@ -139,7 +139,7 @@ def test_a_plan_d_actions_is_kept_saved_and_followed_up_at_the_next_campaign(bro
         page.locator(".ce-question").nth(2).screenshot(path=str(ARTIFACTS / "app-commentaire-preuve.png"))
         page.locator(".ce-plan .ce-plan-lever").first.screenshot(path=str(ARTIFACTS / "app-axes-ajouter.png"))
         followup = page.locator(".ce-plan-followup")
-        expect(followup).to_contain_text("En retard (date passée, ni faite ni abandonnée) : n° 5")
+        expect(followup).to_contain_text("En retard (date passée, ni faite ni abandonnée, pratique pas encore OUI) : n° 5")
         # Sorted by gain ÷ effort: 3 ÷ 1 before 2 ÷ 2.
         page.get_by_role("button", name="Trier par gain ÷ effort").click()
         expect(page.locator(".ce-action[data-action]").first).to_have_attribute("data-action", "5")
@@ -175,7 +175,7 @@ def test_a_plan_d_actions_is_kept_saved_and_followed_up_at_the_next_campaign(bro
         expect(followup).to_contain_text("Désormais appliquée (réponse OUI) : n° 1 (")
         expect(followup).to_contain_text("Depuis la version 1 du ")
         expect(followup).to_contain_text("pratiques planifiées devenues OUI : n° 1")
-        expect(followup).to_contain_text("En retard (date passée, ni faite ni abandonnée) : n° 5")
+        expect(followup).to_contain_text("En retard (date passée, ni faite ni abandonnée, pratique pas encore OUI) : n° 5")
         page.get_by_role("button", name="Enregistrer cette version").click()
         expect(page.locator(".ce-save-info")).to_contain_text("version 2 du ")
         expect(followup).to_contain_text("statuts : n° 1 En cours → Fait")

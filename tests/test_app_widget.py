@@ -409,7 +409,7 @@ def test_the_next_campaign_starts_from_the_plan_and_says_what_was_achieved_and_w
     shown = plain(app.followup_html)
     title12 = load_catalogue().question_of_practice(12).practice.title
     assert f"Désormais appliquée (réponse OUI) : n° 12 ({title12})." in shown
-    assert "En retard (date passée, ni faite ni abandonnée) : n° 20 (" in shown
+    assert "En retard (date passée, ni faite ni abandonnée, pratique pas encore OUI) : n° 20 (" in shown
     assert "Depuis la version 1 du " in shown and "pratiques planifiées devenues OUI : n° 12" in shown
     assert "statuts : n° 12 En cours → Fait" in shown
     saved = app.save_version()

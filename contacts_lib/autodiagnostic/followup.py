@@ -80,6 +80,10 @@ def is_applied(practice: int, answers: Sequence[bool | None]) -> bool:
     return answers[load_catalogue().question_of_practice(practice).number - 1] is True
 
 
+#: What « en retard » means, as every view says it.
+LATE_RULE = "date passée, ni faite ni abandonnée, pratique pas encore OUI"
+
+
 def is_late(action: Action, answers: Sequence[bool | None], today: dt.date) -> bool:
     """Late, as every view says it: its « quand » has passed, it is neither done nor abandoned,
     and its practice is not applied yet (an action whose practice is now OUI is « appliquée »,

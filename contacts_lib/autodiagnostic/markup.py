@@ -44,6 +44,7 @@ from contacts_lib.autodiagnostic.followup import (
     by_priority,
     form_action,
     form_notes,
+    LATE_RULE,
     is_applied,
     is_late,
 )
@@ -253,7 +254,7 @@ def followup_markup(
         lines.append(f"{'Désormais appliquée' if len(applied) == 1 else 'Désormais appliquées'} (réponse OUI) : "
                      f"{', '.join(map(name, applied))}.")
     if late:
-        lines.append(f"En retard (date passée, ni faite ni abandonnée) : {', '.join(map(name, late))}.")
+        lines.append(f"En retard ({LATE_RULE}) : {', '.join(map(name, late))}.")
     if previous is not None:
         before = {a.pratique: a for a in previous.plan}
         now = {a.pratique: a for a in plan}
@@ -276,9 +277,18 @@ def followup_markup(
     return "".join(tag("p", text(line)) for line in lines) + action_plan_table(shown, today, steps=False)
 
 
+#: In the compact table (the one-page summary), « qui » is cut to this many characters.
+SHORT_WHO = 40
+
+
+def _shortened(value: str, limit: int | None) -> str:
+    return value if limit is None or len(value) <= limit else value[: limit - 1] + "…"
+
+
 def action_plan_table(autodiagnostic: Autodiagnostic, today: dt.date, limit: int | None = None, steps: bool = True) -> str:
     """The plan d'actions as a table, by gain ÷ effort: practice, its steps (unless ``steps`` is
-    False), qui, quand, status (late ones and those now applied said in words, not only by a colour)."""
+    False: the compact table, « qui » cut to ``SHORT_WHO``), qui, quand, status (late ones and
+    those now applied said in words, not only by a colour)."""
     catalogue = load_catalogue()
     rows = []
     actions = by_priority(autodiagnostic.plan)
@@ -296,7 +306,7 @@ def action_plan_table(autodiagnostic: Autodiagnostic, today: dt.date, limit: int
             + (' class="ce-late"' if is_late(action, autodiagnostic.answers, today) else "")
             + ">"
             + tag("td", text(practice_label(question.number, action.pratique, question.practice.title)) + listed)
-            + tag("td", text(action.qui or "–"))
+            + tag("td", text(_shortened(action.qui, None if steps else SHORT_WHO) if action.qui else "–"))
             + tag("td", action.quand.strftime(DATE_SHOWN) if action.quand else "–", class_="num")
             + tag("td", text(status))
             + tag("td", text(marks), class_="num")

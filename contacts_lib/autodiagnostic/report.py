@@ -20,6 +20,7 @@ from contacts_lib.autodiagnostic.answers import (
     answer_text,
 )
 from contacts_lib.autodiagnostic.figures import radar_summary, radar_svg
+from contacts_lib.autodiagnostic.followup import LATE_RULE
 from contacts_lib.autodiagnostic.markup import PLAN_INTRO, action_plan_table, plan_markup
 from contacts_lib.autodiagnostic.reference import QUESTION_COUNT, load_catalogue
 from contacts_lib.autodiagnostic.scoring import (
@@ -78,6 +79,9 @@ footer { margin-top: 8mm; color: #444; font-size: 9pt; }
 .summary .ce-meta { font-size: 9pt; }
 .summary footer { margin-top: 3mm; }
 .summary main > p { margin: 1mm 0; }
+.summary .ce-plan-table { font-size: 9pt; line-height: 1.25; }
+.summary .ce-plan-table th, .summary .ce-plan-table td { padding: 0.6mm 1.5mm; }
+.summary .ce-plan-table td:first-child { width: 48%; }
 @media print { body { padding: 0; } a { color: inherit; } details.ce-fiche { display: none; } }
 """
 
@@ -189,7 +193,7 @@ def report_html(autodiagnostic: Autodiagnostic, generated: dt.date | None = None
 
 
 #: How the plan d'actions is ordered wherever it is shown.
-PLAN_ORDER = "Par gain attendu ÷ effort, le plus favorable d'abord ; « en retard » : date passée, action ni faite ni abandonnée."
+PLAN_ORDER = f"Par gain attendu ÷ effort, le plus favorable d'abord ; « en retard » : {LATE_RULE}."
 
 
 def _notes(autodiagnostic: Autodiagnostic, number: int) -> str:

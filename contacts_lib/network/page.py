@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from contacts_lib.autodiagnostic.figures import radar_svg
+from contacts_lib.autodiagnostic.followup import LATE_RULE
 from contacts_lib.autodiagnostic.reference import load_catalogue
 from contacts_lib.autodiagnostic.scoring import lever_names, score
 from contacts_lib.messages import (
@@ -324,7 +325,7 @@ class NetworkPage:
         figures = [
             (structures_text(int(late["avec_plan"].sum())), f"avec un plan, sur {thousands(int(late['structures'].sum()))}"),
             (plural(open_actions, "action"), "en cours ou à faire"),
-            (thousands(int((actions["en_retard"] == "OUI").sum())), f"en retard au {today:%d/%m/%Y} (date passée, ni faite ni abandonnée)"),
+            (thousands(int((actions["en_retard"] == "OUI").sum())), f"en retard au {today:%d/%m/%Y} ({LATE_RULE})"),
             (percent_text(100 * applied / followed) if followed else "–",
              f"des pratiques planifiées appliquées à la campagne suivante ({applied} sur {followed})"),
         ]
