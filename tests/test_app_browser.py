@@ -628,21 +628,24 @@ def test_while_a_kernel_starts_the_page_says_so_in_french(page, server):
     """No kernel ready in the pool: one starts at once and the page shows its progress."""
     server.wait_for_kernels(pooled_kernels(), timeout=120)
     taken = [new_page(page.context.browser) for _ in range(2)]
-    for visitor in taken:  # the two preheated kernels of the app
-        visitor.goto(server.url + page_path("autodiagnostic.ipynb"), wait_until="commit")
-    seen = []
-    page.goto(server.url + page_path("autodiagnostic.ipynb"), wait_until="commit", timeout=120_000)
-    for _ in range(200):
-        text = page.evaluate("(document.getElementById('loading_text') || {}).textContent || ''")
-        if text and text not in seen:
-            seen.append(text)
-        if page.query_selector(".ce-app"):
-            break
-        page.wait_for_timeout(50)
-    assert seen and all(re.fullmatch(r"Chargement de la page…|Préparation de la page : étape \d sur \d…", t) for t in seen), seen
-    page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
-    for visitor in taken:
-        visitor.context.close()
+    try:
+        for visitor in taken:  # the two preheated kernels of the app
+            visitor.goto(server.url + page_path("autodiagnostic.ipynb"), wait_until="commit")
+        seen = []
+        page.goto(server.url + page_path("autodiagnostic.ipynb"), wait_until="commit", timeout=120_000)
+        for _ in range(200):
+            text = page.evaluate("(document.getElementById('loading_text') || {}).textContent || ''")
+            if text and text not in seen:
+                seen.append(text)
+            if page.query_selector(".ce-app"):
+                break
+            page.wait_for_timeout(50)
+        # From the first byte on: Voilà's own spinner says « Running ... » until a script runs.
+        assert seen and all(re.fullmatch(r"Chargement de la page…|Préparation de la page : étape \d sur \d…", t) for t in seen), seen
+        page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
+    finally:  # the visitors' kernels go back, whatever happened: the next tests count kernels
+        for visitor in taken:
+            visitor.context.close()
 
 
 def test_visitors_leaving_give_their_kernels_back(browser, server):
