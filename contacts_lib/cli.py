@@ -53,11 +53,12 @@ def _base(text: str) -> Path | str:
 
 def _day(text: str) -> dt.date:
     """A date given on the command line: JJ/MM/AAAA or AAAA-MM-JJ."""
-    for form in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text.strip(), form).date()
-        except ValueError:
-            continue
+    from contacts_lib.autodiagnostic.answers import date_of
+    from contacts_lib.autodiagnostic.followup import DATE_FORMS
+
+    day = date_of(text, DATE_FORMS)
+    if day is not None:
+        return day
     raise argparse.ArgumentTypeError(f"date « {visible(text)[:40]} » illisible ; écrire par exemple 31/03/2026")
 
 
@@ -89,6 +90,22 @@ def _command(commands, name: str, **settings) -> argparse.ArgumentParser:
     command = commands.add_parser(name, add_help=False, **settings)
     command.add_argument("-h", "--help", action="help", help=_HELP)
     return command
+
+
+def _network_sources(command: argparse.ArgumentParser, csv_help: str) -> None:
+    """What the network commands read (files or --base, --parent) and how they answer (--csv)."""
+    command.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
+    command.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
+    command.add_argument(
+        "--parent", metavar="CODE",
+        help="seulement la structure de ce code Services Publics+ et celles qui sont sous elle "
+        "(colonnes code_sp_de_la_structure et code_sp_structure_parent des fichiers ou de la base)",
+    )
+    command.add_argument("--csv", action="store_true", help=csv_help)
+    command.add_argument(
+        "--ignorer-erreurs", action="store_true",
+        help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,21 +149,8 @@ def _parser() -> argparse.ArgumentParser:
         "maximum (dernier autodiagnostic de chaque structure). FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
     )
     for command in (pratiques, reseau):
-        command.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
-        command.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
+        _network_sources(command, "écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau")
         command.add_argument("--par", choices=groupings, help="regrouper par réseau, région ou campagne")
-        command.add_argument(
-            "--parent", metavar="CODE",
-            help="seulement la structure de ce code Services Publics+ et celles qui sont sous elle "
-            "(colonnes code_sp_de_la_structure et code_sp_structure_parent des fichiers ou de la base)",
-        )
-        command.add_argument(
-            "--csv", action="store_true", help="écrire un CSV (pourcentages de 0 à 100 non arrondis) au lieu d'un tableau",
-        )
-        command.add_argument(
-            "--ignorer-erreurs", action="store_true",
-            help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
-        )
 
     plan = _command(
         commands, "plan", help="plans d'actions : une ligne par action (qui, quand, statut, en retard)",
@@ -155,14 +159,8 @@ def _parser() -> argparse.ArgumentParser:
         "passée, action ni faite ni abandonnée, pratique pas encore OUI ; « appliquée » : la pratique a la réponse OUI. "
         "FICHIER : fichiers .json, .csv, .xlsx ou dossiers.",
     )
-    plan.add_argument("files", nargs="*", metavar="FICHIER", type=Path, help="fichiers ou dossiers")
-    plan.add_argument("--base", type=_base, metavar="BASE", help="les autodiagnostics enregistrés dans la base, au lieu de fichiers")
-    plan.add_argument("--csv", action="store_true", help="écrire un CSV (une ligne par action) au lieu d'un tableau")
+    _network_sources(plan, "écrire un CSV (une ligne par action) au lieu d'un tableau")
     plan.add_argument("--date", type=_day, metavar="JJ/MM/AAAA", help="date du jour pour « en retard » (par défaut : aujourd'hui)")
-    plan.add_argument("--parent", metavar="CODE", help="seulement la structure de ce code Services Publics+ et celles qui sont sous elle")
-    plan.add_argument(
-        "--ignorer-erreurs", action="store_true", help="analyser les fichiers lisibles et signaler les autres, au lieu de s'arrêter",
-    )
 
     base_help = (
         "fichier SQLite de la base, ou adresse PostgreSQL postgresql://utilisateur@serveur:port/base "

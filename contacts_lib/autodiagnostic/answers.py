@@ -222,13 +222,26 @@ def _parse_text(value: object, where: str, label: str) -> str | None:
     return text
 
 
-def _parse_date(value: object, where: str, label: str) -> dt.date | None:
-    if _is_blank(value):
-        return None
+def date_of(value: object, formats: tuple[str, ...] = _DATE_FORMATS) -> dt.date | None:
+    """The date a value holds: a spreadsheet's date, or a text in one of ``formats``
+    (``strptime`` forms); None when it holds none (the caller says why, in its words)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in formats:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def _parse_date(value: object, where: str, label: str) -> dt.date | None:
+    if _is_blank(value):
+        return None
     if isinstance(value, str):
         text = value.strip()
         if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
@@ -236,11 +249,9 @@ def _parse_date(value: object, where: str, label: str) -> dt.date | None:
                 return dt.date.fromisoformat(text)
             except ValueError:
                 pass
-        for fmt in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
+    date = date_of(value)
+    if date is not None:
+        return date
     raise InputError(
         f"{where} : « {label} » {show_value(value)} n'est pas une date ; "
         "écrire par exemple 15/06/2015 ou 2015-06-15."

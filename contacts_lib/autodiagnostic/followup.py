@@ -30,6 +30,8 @@ MAX_NOTE_LENGTH = 2000  # a comment or an evidence: a few paragraphs, a list of 
 MAX_STEP_LENGTH = 500
 MAX_STEPS = 20
 MAX_WHO_LENGTH = 200
+#: How « quand » is written in a text: AAAA-MM-JJ or jj/mm/aaaa (between 2000 and 2100).
+DATE_FORMS = ("%Y-%m-%d", "%d/%m/%Y")
 
 #: In a comment, evidence or step, line breaks are text; other control characters are not.
 _FORBIDDEN_IN_NOTE = re.compile(f"[\x00-\x09\x0b-\x1f{CONTROL_CHARACTERS.removeprefix(chr(0) + '-' + chr(31))}]")
@@ -185,19 +187,11 @@ def _status(value: object, where: str) -> str:
 def _date(value: object, where: str) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for form in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                date = dt.datetime.strptime(text, form).date()
-            except ValueError:
-                continue
-            if 2000 <= date.year <= 2100:
-                return date
+    from contacts_lib.autodiagnostic.answers import date_of  # answers imports this module
+
+    date = date_of(value, DATE_FORMS)
+    if date is not None and (not isinstance(value, str) or 2000 <= date.year <= 2100):
+        return date
     raise InputError(
         f"{where} : « quand » {show_value(value)} n'est pas une date plausible ; écrire par exemple 2026-03-31 ou 31/03/2026."
     )

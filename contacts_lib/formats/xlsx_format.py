@@ -230,11 +230,9 @@ def _build_plan_sheet(sheet, plan) -> None:
                                 showErrorMessage=True, error="Une date, par exemple 31/03/2026."),
         "statut": DataValidation(type="list", formula1='"' + ",".join(STATUSES.values()) + '"', allow_blank=True,
                                  showErrorMessage=True, error="Choisir un statut de la liste."),
-        "gain": DataValidation(type="whole", operator="between", formula1="1", formula2="3", allow_blank=True,
-                               showErrorMessage=True, error="1 (faible), 2 ou 3 (fort)."),
+        **{key: DataValidation(type="whole", operator="between", formula1="1", formula2="3", allow_blank=True,
+                               showErrorMessage=True, error="1 (faible), 2 ou 3 (fort).") for key in ("gain", "effort")},
     }
-    rules["effort"] = DataValidation(type="whole", operator="between", formula1="1", formula2="3", allow_blank=True,
-                                     showErrorMessage=True, error="1 (faible), 2 ou 3 (fort).")
     for key, rule in rules.items():
         sheet.add_data_validation(rule)
         rule.add(f"{column[key]}{first}:{column[key]}{last}")
