@@ -62,6 +62,17 @@ def new_page(browser, **options):
     return page
 
 
+def leave(visitor) -> None:
+    """Close a tab as a person closes it: « beforeunload » (its warning is accepted), then
+    « pagehide », which sends the kernel's shutdown request. (Closing the whole browser context at
+    once may tear the page down before « pagehide » on a busy machine: its kernel then waits for
+    the culler.)"""
+    if not visitor.is_closed():
+        with visitor.expect_event("close", timeout=30_000):
+            visitor.close(run_before_unload=True)
+    visitor.context.close()
+
+
 @pytest.fixture
 def page(browser):
     page = new_page(browser)
@@ -643,9 +654,9 @@ def test_while_a_kernel_starts_the_page_says_so_in_french(page, server):
         # From the first byte on: Voilà's own spinner says « Running ... » until a script runs.
         assert seen and all(re.fullmatch(r"Chargement de la page…|Préparation de la page : étape \d sur \d…", t) for t in seen), seen
         page.wait_for_selector(".ce-app[data-live]", timeout=120_000)
-    finally:  # the visitors' kernels go back, whatever happened: the next tests count kernels
-        for visitor in taken:
-            visitor.context.close()
+    finally:  # the visitors' kernels go back, whatever happened: the next tests count kernels and culls
+        for visitor in [*taken, page]:
+            leave(visitor)
 
 
 def test_visitors_leaving_give_their_kernels_back(browser, server):
@@ -660,12 +671,7 @@ def test_visitors_leaving_give_their_kernels_back(browser, server):
         pages.append(visitor)
     assert len(server.kernels()) >= 10
     for visitor in pages:
-        # The tab is closed as a person closes it: « beforeunload » (its warning is accepted), then
-        # « pagehide », which sends the shutdown request. (Closing the whole browser context at
-        # once may tear the page down before « pagehide » on a busy machine.)
-        with visitor.expect_event("close", timeout=30_000):
-            visitor.close(run_before_unload=True)
-        visitor.context.close()
+        leave(visitor)
     # Each page's own request freed its kernel, not the culler (a kernel is culled after 60 s of
     # idleness, checked every 15 s, and the log says so): no fixed time to wait for, whatever the
     # machine's load.
