@@ -23,7 +23,7 @@ app: $(STAMP)
 
 # Chromium drives the app in the browser tests, LibreOffice recomputes the workbook's formulas,
 # PostgreSQL is the shared store's server, Node runs the OpenID Connect provider of the sign-in tests,
-# nginx, openssl and systemd-analyze try the deployment of deploy/.
+# nginx, openssl and systemd-analyze try the deployment of deploy/, Java runs Spark (--moteur spark).
 # Installed when missing (as root on Debian/Ubuntu); otherwise the command to run is printed.
 system-deps:
 	@missing=""; \
@@ -35,6 +35,7 @@ system-deps:
 	test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

@@ -208,12 +208,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     reiteration.add_argument("files", nargs="+", metavar="JOURNAL", type=Path, help="journaux de contacts (.csv, .parquet)")
     reiteration.add_argument("--fenetre", required=True, metavar="N", help="fenêtre en jours (7, 15, 30 ou tout nombre entier)")
-    reiteration.add_argument("--par", required=True, choices=REITERATION_BREAKDOWNS, help="regrouper par canal, motif, structure ou mois")
+    reiteration.add_argument("--par", choices=REITERATION_BREAKDOWNS, help="regrouper par canal, motif, structure ou mois")
     reiteration.add_argument("--csv", action="store_true", help="écrire un CSV (taux en pourcentage non arrondi)")
     reiteration.add_argument(
         "--ignorer-erreurs", action="store_true",
         help="écarter les lignes illisibles (leur nombre est dit) au lieu de s'arrêter à la première",
     )
+    reiteration.add_argument("--meme-canal", action="store_true",
+                             help="ne compter que les contacts répétés sur le même canal (sinon : sur tout canal)")
+    reiteration.add_argument("--jours-calendaires", action="store_true",
+                             help="fenêtre en jours de calendrier (le même jour ou l'un des N jours avant) au lieu de N × 24 heures")
+    reiteration.add_argument("--demandes", action="store_true",
+                             help="contacts par demande et part des demandes réglées au premier contact, par canal du premier "
+                             "contact (au lieu des réitérations ; --par est alors canal)")
+    reiteration.add_argument("--fuseau", metavar="ZONE", default=None,
+                             help="fuseau horaire de l'heure légale des horodatages (Europe/Paris par défaut ; "
+                             "les horodatages avec décalage y sont ramenés)")
+    reiteration.add_argument("--moteur", choices=("duckdb", "spark"), default="duckdb",
+                             help="moteur de calcul : duckdb (intégré, par défaut) ou spark (pyspark ; mode local, "
+                             "ou le cluster de --spark-master) ; les deux donnent les mêmes chiffres")
+    reiteration.add_argument("--spark-master", metavar="URL", default=None,
+                             help="avec --moteur spark : l'adresse du cluster (spark://hôte:7077, yarn…) ; sinon le mode local")
 
     couts = _command(
         commands, "couts", help="coûts des canaux : par structure, de la réitération, d'un déplacement de contacts",
@@ -675,28 +690,58 @@ def _consensus(arguments) -> str:
 
 
 def _reiteration(arguments) -> str:
-    from contacts_lib.logs.reiteration import check_window, reiteration_rows_of_files
+    from contacts_lib.logs.log_format import checked_zone, shown_canal
+    from contacts_lib.logs.reiteration import REQUEST_COLUMNS, requests_rows_of_files, reiteration_rows_of_files, rule
 
-    days = check_window(arguments.fenetre)  # said before a long read
-    rows, scan = reiteration_rows_of_files(arguments.files, arguments.par, days, arguments.ignorer_erreurs, _progress_reporter())
+    chosen = rule(arguments.fenetre, arguments.meme_canal, arguments.jours_calendaires)  # said before a long read
+    checked_zone(arguments.fuseau)
+    if arguments.spark_master and arguments.moteur != "spark":
+        raise InputError("--spark-master va avec --moteur spark.")
+    if arguments.demandes and arguments.par not in (None, "canal"):
+        raise InputError("--demandes se lit par canal du premier contact : ôtez --par ou donnez --par canal.")
+    if not arguments.demandes and arguments.par is None:
+        raise InputError(f"--par est demandé (au choix : {', '.join(REITERATION_BREAKDOWNS)}).")
+    options = {"same_channel": chosen.same_channel, "calendar_days": chosen.calendar_days, "engine": arguments.moteur,
+               "zone": arguments.fuseau, "spark_master": arguments.spark_master}
+    if arguments.demandes:
+        rows, scan = requests_rows_of_files(arguments.files, chosen.days, arguments.ignorer_erreurs, _progress_reporter(), **options)
+        columns = list(REQUEST_COLUMNS)
+    else:
+        rows, scan = reiteration_rows_of_files(arguments.files, arguments.par, chosen.days, arguments.ignorer_erreurs,
+                                               _progress_reporter(), **options)
+        columns = [arguments.par, "contacts", "reiterations", "taux"]
     if scan.skipped:
         print(f"contacts-efficaces : {plural(scan.skipped, 'ligne illisible', 'lignes illisibles')} "
               f"{agreed(scan.skipped, 'écartée')} ; la première : {visible(scan.problems[0])}", file=sys.stderr)
     if not scan.contacts:
         raise InputError("aucun contact à analyser.")
+    if scan.unidentified:
+        print(f"contacts-efficaces : dont {plural(scan.unidentified, 'contact sans identifiant usager', 'contacts sans identifiant usager')} : "
+              f"{agreed(scan.unidentified, 'compté')} parmi les contacts, jamais comme réitérations.", file=sys.stderr)
     if arguments.csv:  # plain rows: the CSV needs no pandas (a sixth of the command's time, to import)
-        return _rows_csv([arguments.par, "contacts", "reiterations", "taux"], rows)
+        return _rows_csv(columns, rows)
     import pandas as pd
 
-    from contacts_lib.logs.log_format import shown_canal
-
-    table = pd.DataFrame(rows, columns=[arguments.par, "contacts", "reiterations", "taux"])
-    if arguments.par == "canal":  # the vocabulary's keys in the CSV, their French names in the table
+    table = pd.DataFrame(rows, columns=columns)
+    if columns[0] == "canal":  # the vocabulary's keys in the CSV, their French names in the table
         table["canal"] = [shown_canal(canal) for canal in table["canal"]]
+    title = f"à {plural(chosen.days, 'jour calendaire', 'jours calendaires') if chosen.calendar_days else plural(chosen.days, 'jour')}"
+    title += ", même canal" if chosen.same_channel else ""
+    if arguments.demandes:
+        from contacts_lib.logs.reiteration import FIRST_CONTACT_BENCHMARKS
+
+        headings = {"canal": "Canal du premier contact", "demandes": "Demandes", "contacts": "Contacts",
+                    "contacts_par_demande": "Contacts par demande", "reglees_au_premier_contact": "Réglées au 1er contact",
+                    "taux_premier_contact": "Part réglée au 1er contact"}
+        table = table.assign(taux_premier_contact=[_rate_text(v) for v in table["taux_premier_contact"]],
+                             contacts_par_demande=[f"{v:.2f}".replace(".", ",") for v in table["contacts_par_demande"]])
+        return (f"Demandes et résolution au premier contact, fenêtre {title}\n"
+                + _frame_table(table, headings, percents=(), right=("contacts_par_demande",))
+                + f"Pour comparer : {FIRST_CONTACT_BENCHMARKS}.\n")
     headings = {arguments.par: _HEADINGS.get(arguments.par, arguments.par.capitalize()), "contacts": "Contacts",
                 "reiterations": "Réitérations", "taux": "Taux"}
     table = table.assign(taux=[_rate_text(v) for v in table["taux"]])
-    return f"Réitération à {plural(days, 'jour')}\n" + _frame_table(table, headings, percents=())
+    return f"Réitération {title}\n" + _frame_table(table, headings, percents=())
 
 
 def _rate_text(percent: float) -> str:

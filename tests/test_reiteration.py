@@ -199,13 +199,13 @@ def test_random_logs_agree_with_a_plain_loop(tmp_path, seed):
 def test_bad_rows_stop_or_are_skipped_and_counted(tmp_path):
     rows = list(HAND_LOG)
     rows.insert(2, ("CAF 38", "SECRET-X", "le 3 janvier", "guichet", "dossier", "x"))
-    rows.insert(5, ("CAF 38", "", "2026-01-03 10:00", "guichet", "dossier", "y"))
+    rows.insert(5, ("CAF 38", "SECRET-Y", "2026-01-03 10:00", "guichet", " ", "y"))
     path = _write_csv(tmp_path / "journal.csv", rows)
     with pytest.raises(InputError) as caught:
         load_log(path)
     message = str(caught.value)
     assert "journal.csv, ligne 4 : colonne horodatage : « le 3 janvier » n'est pas une date" in message
-    assert "journal.csv, ligne 7 : colonne usager vide." in message
+    assert "journal.csv, ligne 7 : colonne motif vide." in message
     with pytest.raises(InputError) as read_once:
         reiteration_of_files(path, "canal", 7)
     assert str(read_once.value) == message
@@ -274,14 +274,17 @@ def test_another_key_gives_other_pseudonyms(hand_log, monkeypatch):
 
 
 def test_the_query_is_standard_sql_kept_in_one_place():
-    from contacts_lib.logs import FLAGS_SQL, flags_sql
+    from contacts_lib.logs import Rule, flags_sql
+    from contacts_lib.logs import pipeline
 
     text = flags_sql(15)
     assert "INTERVAL '15' DAY" in text and "LAG(horodatage) OVER par_cle" in text
-    assert text == FLAGS_SQL.format(fenetre=15, contacts="contacts")
-    code = subprocess.run(["grep", "-rl", "OVER par_cle", "contacts_lib"], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[1]).stdout.split()
-    assert code == ["contacts_lib/logs/reiteration.py"]
+    assert text == pipeline.flags_sql(Rule(15))
+    assert "PARTITION BY structure, usager, motif, canal " in flags_sql(15, same_channel=True)
+    assert "CAST(LAG(horodatage) OVER par_cle AS DATE) >= CAST(horodatage AS DATE) - INTERVAL '15' DAY" in flags_sql(15, calendar_days=True)
+    code = subprocess.run(["grep", "-rl", "--include=*.py", "OVER par_cle\\|PARTITION BY structure", "contacts_lib"], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    assert sorted(code) == ["contacts_lib/logs/pipeline.py", "contacts_lib/logs/reiteration.py"]  # the rule, and its doctest
 
 
 def test_the_sample_log_is_synthetic_deterministic_and_has_something_to_find(tmp_path):
@@ -348,7 +351,7 @@ HOSTILE_LOGS = [
     ("ligne-geante-au-milieu.csv",
      lambda: b"structure;usager;horodatage;canal;motif\n" + b"A;u;2026-01-01 10:00;web;m\n" * 50_000
      + b"A;" + b"u" * 3_000_000 + b";2026-01-01;web;m\n" + b"A;u;2026-01-01 10:00;web;m\n" * 100,
-     "ligne-geante-au-milieu.csv : CSV illisible à la ligne 50002 : ligne trop longue, guillemet non fermé ou colonnes décalées."),
+     "ligne-geante-au-milieu.csv, ligne 50002 : ligne trop longue."),
     ("guillemet.csv", lambda: b'structure;usager;horodatage;canal;motif\nA;"u;2026-01-01;web;m\n' * 3,
      "guillemet.csv : CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue."),
     ("sans-colonnes.csv", lambda: b"nom;date\nA;2026-01-01\n",

@@ -1,8 +1,12 @@
-"""Contact logs: réitération (and, later, channel costs) on an embedded analytical engine (DuckDB).
+"""Contact logs: réitération and the measures of the field, on DuckDB (embedded) or Spark.
 
+- :mod:`pipeline`: everything done to a log, written once in SQL (typing and checking the
+  timestamps, the channels' vocabulary, trimming, the pseudonym, the rule, breakdowns, paths,
+  requests), run by DuckDB as written and by Spark SQL as SQLGlot translates it;
 - :mod:`log_format`: the contact log format, read into DuckDB with the ``usager`` pseudonymised
-  (:func:`load_log`), or scanned by one statement for one breakdown and kept nowhere (:func:`log_format.scan_log`);
-- :mod:`reiteration`: the réitération rule (one SQL text) and its breakdowns and paths;
+  (:func:`load_log`), or scanned by one statement for one breakdown and kept nowhere
+  (:func:`log_format.scan_log`, on DuckDB or on Spark: :mod:`spark`);
+- :mod:`reiteration`: the réitération's breakdowns, paths and requests (rows sorted, rates);
 - :mod:`practices`: what the practices go with (:func:`practice_association`: structures that
   apply a practice against the others — an association, not a cause);
 - :mod:`sample`: synthetic logs of the synthetic network; :mod:`figures` and :mod:`page`: the
@@ -13,14 +17,15 @@ The logs' tidy input is a :class:`ContactLog` (what :func:`load_log` returns: ta
 """
 
 from contacts_lib.logs.log_format import CANALS, COLUMNS, ContactLog, canal_of, load_log
+from contacts_lib.logs.pipeline import Rule
 from contacts_lib.logs.practices import DEFAULT_QUESTIONS, practice_association
 from contacts_lib.logs.reiteration import (
     BREAKDOWNS,
-    FLAGS_SQL,
     flags_sql,
     reiteration_by,
     reiteration_of_files,
     reiteration_paths,
+    requests_by,
 )
 
 __all__ = [
@@ -28,8 +33,8 @@ __all__ = [
     "CANALS",
     "COLUMNS",
     "DEFAULT_QUESTIONS",
-    "FLAGS_SQL",
     "ContactLog",
+    "Rule",
     "canal_of",
     "flags_sql",
     "load_log",
@@ -37,4 +42,5 @@ __all__ = [
     "reiteration_by",
     "reiteration_of_files",
     "reiteration_paths",
+    "requests_by",
 ]

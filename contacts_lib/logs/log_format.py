@@ -3,25 +3,31 @@
 The format (CSV in UTF-8 or cp1252, ``,`` or ``;``, or Parquet) has the columns ``structure,
 usager, horodatage, canal, motif``; other columns are kept. Channels are read in a small
 vocabulary (« Téléphone », « tél. », « e-mail »… are the usual spellings of ``telephone`` and
-``courriel``); any other channel is kept as written. Timestamps are ISO (``2026-01-08 14:30``,
-``2026-01-08T14:30:00``, a date alone) or French (``08/01/2026 14:30``, ``08/01/2026``).
+``courriel``); any other channel is kept as written. Timestamps are texts — ISO
+(``2026-01-08 14:30``, ``2026-01-08T14:30:00``, a date alone, with or without an offset such as
+``+02:00`` or ``Z``) or French (``08/01/2026 14:30``, ``08/01/2026``) — or typed columns
+(TIMESTAMP, TIMESTAMPTZ, DATE); every one becomes the legal time of one time zone
+(:mod:`pipeline`, which holds every step of the reading).
 
 The personal identifier ``usager`` is pseudonymised as it is read: it becomes a keyed hash
 (SHA-256 of a secret key and the identifier, 64 bits kept), the key being kept outside the data
 (``CONTACTS_EFFICACES_CLE``, else a key file created once in the user's data folder). The raw
 value never reaches the table, a page, a message or a file the tool writes.
 
-A row that cannot be read (a missing value, a timestamp that is not one) is named with its
-file, line and value; the caller chooses to stop at it or to skip such rows (and is told how
+A row that cannot be read (a missing value, a timestamp that is not one, a CSV row with too
+many fields) is named with its file, line and column (a value only when it cannot be an
+identifier); a contact without an identifier is kept, and never a réitération; the caller chooses to stop at it or to skip such rows (and is told how
 many were skipped).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 import unicodedata
@@ -30,12 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contacts_lib.formats.files import shown_path
-from contacts_lib.messages import InputError, agreed, plural, thousands, visible
+from contacts_lib.logs import pipeline
+from contacts_lib.logs.pipeline import COLUMNS, GROUPED, identifier, quoted
+from contacts_lib.messages import InputError, plural, show_value, thousands, visible
 
-#: The columns a contact log must have.
-COLUMNS = ("structure", "usager", "horodatage", "canal", "motif")
-#: The columns with few values (a contact's groups), typed as enums.
-GROUPED = ("structure", "canal", "motif")
 #: The channels of the recueil, and the spellings read as each (compared without case, accents,
 #: spaces, dots, hyphens or underscores).
 CANALS = {
@@ -53,14 +57,15 @@ def shown_canal(canal: str) -> str:
     return CANAL_LABELS.get(canal, canal)
 
 
-#: Timestamps: ISO forms (« 2026-01-08 14:30 », « 2026-01-08T14:30:00 », a date alone) are read
-#: by DuckDB's own cast; then these French forms, in this order (a date alone is midnight).
-FRENCH_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 KEY_VARIABLE = "CONTACTS_EFFICACES_CLE"
 #: How many bad rows a message lists before « et N autres ».
 SHOWN_PROBLEMS = 5
 #: How often (seconds) the progress of a long read is reported.
 PROGRESS_EVERY = 0.5
+#: How many rows of the wrong length a CSV's reading notes (beyond, they are counted once more).
+NOTED_REJECTS = 1000
+#: The engines that run the pipeline.
+ENGINES = ("duckdb", "spark")
 
 
 def spelling_key(text: str) -> str:
@@ -107,7 +112,8 @@ def pseudonymisation_key() -> str:
 @dataclass
 class ContactLog:
     """Contacts read from logs: the DuckDB connection holds table ``contacts`` (``structure``,
-    ``usager`` — the pseudonym, an integer —, ``horodatage`` TIMESTAMP, ``canal``, ``motif`` —
+    ``usager`` — the pseudonym, an integer; NULL for a contact without an identifier —,
+    ``horodatage`` TIMESTAMP (legal time of :attr:`zone`), ``canal``, ``motif`` —
     structure, canal and motif as enums —, ``fichier`` and the other columns as text): the logs'
     tidy input, which every analysis of :mod:`contacts_lib.logs` and :mod:`contacts_lib.costs`
     takes; :meth:`frame` gives any query's result as a pandas frame.
@@ -130,44 +136,47 @@ class ContactLog:
     #: Messages about the rows left aside (when asked to skip them), and how many there were.
     problems: list[str] = field(default_factory=list)
     skipped: int = 0
-    #: The window whose réitération flags are kept (see :func:`reiteration.flagged`).
-    flagged_days: int | None = None
+    #: The rule whose réitération flags are kept (see :func:`reiteration.flagged`).
+    flagged_rule: object = None
+    #: The time zone of the legal time the timestamps were read in.
+    zone: str = pipeline.ZONE
+    #: The contacts without an identifier (kept, never réitérations).
+    unidentified: int = 0
 
     def frame(self, query: str):
         """A query's result as a pandas frame."""
         return self.connection.sql(query).df()
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _utf8_copy(path: Path, folder: Path) -> Path:
+def _utf8_copy(path: Path, folder: Path, keep: list) -> Path:
     """The file itself if it is UTF-8, else a UTF-8 copy of it read as cp1252 (the other
-    encoding of files from the field); a BOM is left to DuckDB."""
+    encoding of files from the field); a BOM is left to DuckDB. The copy holds identifiers: on
+    Linux it is a file already removed, read through its descriptor (kept open in ``keep``), so
+    that nothing is left of it even when the process is killed."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    decoder_ok = True
-    with open(path, "rb") as file:
-        try:
+    try:
+        with open(path, "rb") as file:
             while chunk := file.read(1 << 24):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            decoder_ok = False
-    if decoder_ok:
         return path
+    except UnicodeDecodeError:
+        pass
     copy = folder / (path.stem + ".utf8.csv")
-    with open(path, encoding="cp1252", errors="strict", newline="") as source, open(copy, "w", encoding="utf-8", newline="") as target:
+    target = open(copy, "w+", encoding="utf-8", newline="")  # noqa: SIM115 - kept open while DuckDB reads it
+    keep.append(target)
+    readable = copy
+    if Path("/proc/self/fd").is_dir():
+        os.unlink(copy)
+        readable = Path(f"/proc/self/fd/{target.fileno()}")
+    with open(path, encoding="cp1252", errors="strict", newline="") as source:
         try:
             while chunk := source.read(1 << 22):
                 target.write(chunk)
         except UnicodeDecodeError:
             raise InputError(f"{shown_path(path)} : encodage non reconnu (ni UTF-8 ni Windows-1252).") from None
-    return copy
+    target.flush()
+    return readable
 
 
 def _separator(path: Path) -> str:
@@ -176,38 +185,45 @@ def _separator(path: Path) -> str:
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def _relation(path: Path, folder: Path) -> str:
-    """The DuckDB relation that reads a log file, every column as text."""
+def _csv_options(path: Path) -> str:
+    return f"header = true, all_varchar = true, delim = {quoted(_separator(path))}, quote = '\"', escape = '\"'"
+
+
+def _relation(path: Path, folder: Path, index: int, keep: list) -> tuple[str, str]:
+    """The DuckDB relation that reads a log file: Parquet with its own types; CSV as texts, a row
+    with too many or too few fields noted aside (table ``rejets_<index>``) rather than misread."""
     suffix = path.suffix.casefold()
     if suffix == ".parquet":
-        return f"read_parquet({_quoted(str(path))})"
+        return f"read_parquet({quoted(str(path))})", ""
     if suffix not in (".csv", ".txt"):
         raise InputError(f"{shown_path(path)} : format non reconnu ; un journal de contacts est un fichier .csv ou .parquet.")
     with open(path, "rb") as file:
         if file.read(2) in (b"\xff\xfe", b"\xfe\xff"):
             raise InputError(f"{shown_path(path)} : encodage UTF-16 non pris en charge ; enregistrez le fichier en UTF-8.")
-    readable = _utf8_copy(path, folder)
-    return (
-        f"read_csv({_quoted(str(readable))}, header = true, all_varchar = true, delim = {_quoted(_separator(path))}, "
-        "quote = '\"', escape = '\"', strict_mode = false, null_padding = true)"
-    )
+    readable = _utf8_copy(path, folder, keep)
+    return (f"read_csv({quoted(str(readable))}, {_csv_options(path)}, strict_mode = true, store_rejects = true, "
+            f"rejects_table = 'rejets_{index}', rejects_scan = 'lectures_{index}', rejects_limit = {NOTED_REJECTS})",
+            "utf-8" if readable == path else "windows-1252")
 
 
-def _columns(connection, relation: str, path: Path) -> list[str]:
+#: DuckDB's types as the pipeline's kinds (any other type is refused for the five columns).
+_KINDS = {"VARCHAR": pipeline.TEXT, "TIMESTAMP": pipeline.TIMESTAMP, "TIMESTAMP_S": pipeline.TIMESTAMP,
+          "TIMESTAMP_MS": pipeline.TIMESTAMP, "TIMESTAMP_NS": pipeline.TIMESTAMP_NS,
+          "TIMESTAMP WITH TIME ZONE": pipeline.TIMESTAMPTZ, "DATE": pipeline.DATE,
+          **{t: pipeline.INTEGER for t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")}}
+
+
+def _source(connection, path: Path, relation: str, encoding: str) -> pipeline.Source:
     try:
-        names = [row[0] for row in connection.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+        described = [(row[0], _KINDS.get(str(row[1]).upper())) for row in connection.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     except Exception:  # DuckDB's words are English and may quote a row: ours instead
         kind = ("fichier Parquet tronqué ou endommagé" if path.suffix.casefold() == ".parquet"
                 else "CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue")
         raise InputError(f"{shown_path(path)} : {kind}.") from None
-    found = {name.strip().casefold(): name for name in names}
-    missing = [column for column in COLUMNS if column not in found]
-    if missing:
-        raise InputError(
-            f"{shown_path(path)} : {agreed(len(missing), 'colonne')} {agreed(len(missing), 'manquante')} : "
-            f"{', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)})."
-        )
-    return names
+    names, kinds, extra = pipeline.columns_of(shown_path(path), described)
+    separator = _separator(path) if encoding else ","
+    return pipeline.Source(path, relation, names, kinds, extra, shown_path(path), [name for name, _ in described],
+                           separator, encoding or "utf-8")
 
 
 def _engine_message(error: Exception, paths: list[Path]) -> str:
@@ -219,7 +235,7 @@ def _engine_message(error: Exception, paths: list[Path]) -> str:
     if line:
         return (f"{names} : CSV illisible à la ligne {line.group(1)} : ligne trop longue, guillemet non fermé ou "
                 "colonnes décalées.")
-    if "Out of Memory" in text:
+    if "Out of Memory" in text or "could not allocate" in text.casefold():
         return f"{names} : mémoire insuffisante pour lire ce journal sur cette machine."
     return f"{names} : lecture impossible ({_first_line(error)})."
 
@@ -229,22 +245,6 @@ def _first_line(error: Exception) -> str:
     text = str(error).strip()
     first = text.splitlines()[0] if text else type(error).__name__
     return visible(first.split("Original Line")[0])[:200]
-
-
-def _trimmed(column: str) -> str:
-    """A text without the spaces around it, exactly as DuckDB's ``trim`` (which removes Unicode
-    spaces — « ␣ », no-break spaces… — not tabs), but calling it only when there may be some: a
-    text in ASCII can only have « ␣ » (``trim`` copies every string: a third of a second on 5
-    million identifiers; this test, a tenth)."""
-    return (f"CASE WHEN starts_with({column}, ' ') OR ends_with({column}, ' ') OR strlen({column}) <> length({column}) "
-            f"THEN trim({column}) ELSE {column} END")
-
-
-def _timestamp_sql(column: str) -> str:
-    """ISO texts by DuckDB's own cast (fast), the French forms after."""
-    trimmed = _trimmed(column)
-    french = ", ".join(f"try_strptime({trimmed}, {_quoted(f)})" for f in FRENCH_TIMESTAMP_FORMATS)
-    return f"coalesce(try_cast({trimmed} AS TIMESTAMP), {french})"
 
 
 def _checked(paths: Iterable[Path | str] | Path | str) -> list[Path]:
@@ -261,81 +261,138 @@ def _checked(paths: Iterable[Path | str] | Path | str) -> list[Path]:
     return paths
 
 
-class _Reading:
-    """The log files as DuckDB reads them (files already :func:`_checked`): their columns found,
-    and the SELECT texts of their rows (trimmed texts and parsed timestamps, or raw texts and
-    line numbers)."""
+def checked_zone(zone: str | None) -> str:
+    """A time zone's IANA name (« Europe/Paris »), or :class:`InputError` in French."""
+    import zoneinfo
 
-    def __init__(self, connection, paths: list[Path], folder: Path) -> None:
-        connection.execute(f"SET temp_directory = {_quoted(str(folder / 'duckdb'))}").fetchall()
+    zone = (zone or pipeline.ZONE).strip()
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"fuseau horaire {show_value(zone)} inconnu (par exemple Europe/Paris, America/Cayenne, "
+                         "Indian/Reunion, UTC).") from None
+    return zone
+
+
+@contextlib.contextmanager
+def private_folder():
+    """A temporary folder readable by its owner only, for the engines' spills; removed at the end,
+    and, when a process was killed before removing its own, by the next one."""
+    base = Path(tempfile.gettempdir())
+    for stale in base.glob("contacts-efficaces-*-*"):
+        pid = stale.name.split("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and stale.owner() == _me() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"contacts-efficaces-{os.getpid()}-") as folder:
+        yield Path(folder)
+
+
+def _me() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _Reading:
+    """The log files as DuckDB reads them (files already :func:`_checked`): their
+    :class:`pipeline.Source`, a glance at them, and the names of their bad rows."""
+
+    def __init__(self, connection, paths: list[Path], folder: Path, zone: str = pipeline.ZONE) -> None:
+        connection.execute(f"SET temp_directory = {quoted(str(folder / 'duckdb'))}").fetchall()
+        connection.execute(f"SET TimeZone = {quoted(zone)}").fetchall()
         # The progress of long statements, for :func:`_run` to report: never DuckDB's own bar.
         connection.execute("SET enable_progress_bar = true").fetchall()
         connection.execute("SET enable_progress_bar_print = false").fetchall()
-        self.sources = []
+        self.connection, self.paths, self.keep = connection, paths, []
+        self.sources = [_source(connection, path, *_relation(path, folder, index, self.keep)) for index, path in enumerate(paths)]
         self.extra_columns: list[str] = []
-        for path in paths:
-            relation = _relation(path, folder)
-            names = _columns(connection, relation, path)
-            found = {name.strip().casefold(): name for name in names}
-            extra = [name for name in names if name.strip().casefold() not in COLUMNS]
-            self.extra_columns += [name for name in extra if name not in self.extra_columns]
-            self.sources.append((path, relation, found, extra))
+        for source in self.sources:
+            self.extra_columns += [name for name in source.extra if name not in self.extra_columns]
 
-    def rows(self, numbered: bool = False, untrimmed: Iterable[str] = ()) -> str:
-        """Every file's rows: ``fichier``, the five columns (texts trimmed, empty as NULL,
-        ``horodatage`` parsed, NULL when it is not a date) and the other columns; ``numbered``:
-        the raw texts ``raw_<column>`` and the line ``ligne`` instead, to name bad rows.
-        ``untrimmed``: columns known to have no value to trim (see :meth:`glance`)."""
-        return " UNION ALL ".join(self._select(*source, numbered, frozenset(untrimmed)) for source in self.sources)
+    def glance(self, progress=None) -> Glance:
+        """The number of rows, the columns without spaces to trim, and the channels' spellings."""
+        _, rows = _run(self.connection, pipeline.glance_sql(self.sources), progress, self.paths)
+        lines, *needs = rows[0]
+        untrimmed = frozenset(c for c, need in zip(pipeline.GROUPED, needs, strict=True) if not need)
+        _, canals = _run(self.connection, pipeline.canals_sql(self.sources, untrimmed), None, self.paths)
+        return Glance.of(int(lines) + self.rejected(), untrimmed, [row[0] for row in canals], self.paths)
 
-    def _select(self, path: Path, relation: str, found: dict, extra: list, numbered: bool, untrimmed: frozenset = frozenset()) -> str:
-        text = {c: f"CAST({_identifier(found[c])} AS VARCHAR)" for c in COLUMNS}
-        if numbered:
-            first = 1 if path.suffix.casefold() != ".parquet" else 0  # a CSV's line 1 is its header
-            return (f"SELECT {_quoted(shown_path(path))} AS fichier, row_number() OVER () + {first} AS ligne, "
-                    + ", ".join(f"{text[c]} AS raw_{c}" for c in COLUMNS) + f" FROM {relation}")
-        others = "".join(
-            f", {'CAST(' + _identifier(name) + ' AS VARCHAR)' if name in extra else 'CAST(NULL AS VARCHAR)'} AS {_identifier(name)}"
-            for name in self.extra_columns
-        )
-        return (
-            f"SELECT {_quoted(shown_path(path))} AS fichier, "
-            + ", ".join(f"NULLIF({text[c] if c in untrimmed else _trimmed(text[c])}, '') AS {c}" for c in COLUMNS if c != "horodatage")
-            + f", {_timestamp_sql(text['horodatage'])} AS horodatage{others} FROM {relation}"
-        )
+    def rejected(self) -> int:
+        """The rows of a wrong length in the CSV files (each noted once, whatever the scans)."""
+        total = 0
+        for index, source in enumerate(self.sources):
+            if not source.relation.startswith("read_csv"):
+                continue
+            noted = self.connection.execute(f"SELECT count(DISTINCT line) FROM rejets_{index}").fetchall()[0][0]
+            if noted >= NOTED_REJECTS:  # more than noted: the file's rows counted, less those read
+                permissive = source.relation.split(", strict_mode")[0] + ", strict_mode = false, null_padding = true, parallel = false)"
+                every = self.connection.execute(f"SELECT count(*) FROM {permissive}").fetchall()[0][0]
+                accepted = self.connection.execute(f"SELECT count(*) FROM {source.relation}").fetchall()[0][0]
+                noted = max(noted, every - accepted)
+            total += noted
+        return total
 
-    def glance(self) -> str:
-        """One statement over the files: for structure, canal and motif, the distinct values
-        (trimmed; the raw values first: cheap, Parquet keeps them in dictionaries) and whether any
-        needs trimming; then the number of rows."""
-        raw = " UNION ALL ".join(
-            "SELECT " + ", ".join(f"CAST({_identifier(found[c])} AS VARCHAR) AS {c}" for c in GROUPED)
-            + f" FROM {relation}" for _, relation, found, _ in self.sources)
-        values = ", ".join(f"list_distinct(list_transform(list(DISTINCT {c}), lambda v: NULLIF({_trimmed('v')}, ''))), "
-                           f"coalesce(list_bool_or(list_transform(list(DISTINCT {c}), lambda v: {_trimmed('v')} <> v)), false)"
-                           for c in GROUPED)
-        return f"SELECT {values}, count(*) FROM ({raw})"
+    def problems(self, bad: int) -> list[str]:
+        return _problems(self, bad)
 
-    def problems(self, connection, bad: int) -> list[str]:
-        return _problems(connection, self.rows(numbered=True), bad)
+    def close(self) -> None:
+        for file in self.keep:
+            file.close()
+
+
+@dataclass
+class Glance:
+    """What a first look at the files gives: their rows, the grouped columns without spaces to
+    trim, and how each channel's spelling is read."""
+
+    lines: int
+    untrimmed: frozenset
+    spellings: dict[str, str]
+
+    @classmethod
+    def of(cls, lines: int, untrimmed: frozenset, canals: list, paths: list[Path]) -> Glance:
+        if len(canals) > pipeline.MAX_CANALS:
+            names = ", ".join(shown_path(p) for p in paths)
+            raise InputError(f"{names} : plus de {thousands(pipeline.MAX_CANALS)} canaux différents ; la colonne canal "
+                             "ne contient pas des canaux (guichet, téléphone, courrier, courriel, web…).")
+        return cls(lines, untrimmed, {raw: canal_of(raw) for raw in canals if raw is not None})
+
+    def canal(self) -> str:
+        return pipeline.canal_case(self.spellings)
 
 
 def load_log(
     paths: Iterable[Path | str] | Path | str,
     skip_bad_rows: bool = False,
     progress: Callable[[float], None] | None = None,
+    zone: str | None = None,
 ) -> ContactLog:
     """Read contact logs (CSV or Parquet) into one table of contacts, pseudonymised.
 
     A bad row stops the reading with :class:`InputError` naming file, line, column and value
-    (the first few, and how many in all), unless ``skip_bad_rows``: then they are left aside and
-    counted. ``progress`` is called now and then with the share done (0–1) of a long read: the
-    reading up to 60 %, then the pseudonymisation.
+    (the first few, and how many in all; never an identifier), unless ``skip_bad_rows``: then
+    they are left aside and counted. A contact without an identifier is kept (``usager`` NULL):
+    it counts as a contact and is never a réitération. ``zone``: the time zone of the legal time
+    timestamps are read in (:data:`pipeline.ZONE` by default). ``progress`` is called now and
+    then with the share done (0–1) of a long read.
 
-    Three passes over the data: the files read once into a table of trimmed texts and parsed
-    timestamps; one aggregate of (structure, canal, motif) that gives the bad rows' count, the
-    channels to read and the values of the enums; then table ``contacts``. Line numbers are only
-    worked out when there are bad rows to name.
+    The files are read by :mod:`pipeline`'s statements: a glance (rows, spaces, channels'
+    spellings), then the tidy contacts, pseudonymised as they are read (so that no copy of an
+    identifier is ever made), then table ``contacts`` with structure, canal and motif as enums.
+    Line numbers are only worked out when there are bad rows to name.
 
     >>> from contacts_lib.logs import load_log
     >>> journal = load_log("data/journal-synthetique/journal.csv")   # or a list: ["a.csv", "b.parquet"]
@@ -348,10 +405,11 @@ def load_log(
     import duckdb
 
     paths = _checked(paths)
+    zone = checked_zone(zone)
     key = pseudonymisation_key()
     connection = duckdb.connect()
     try:
-        return _loaded(connection, paths, key, skip_bad_rows, progress)
+        return _loaded(connection, paths, key, skip_bad_rows, progress, zone)
     except BaseException:
         _close(connection)
         raise
@@ -366,39 +424,44 @@ def _close(connection) -> None:
         pass
 
 
-def _loaded(connection, paths: list[Path], key: str, skip_bad_rows: bool, progress) -> ContactLog:
-    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
-        reading = _Reading(connection, paths, Path(folder))
-        _run(connection, "CREATE TABLE lu AS " + reading.rows(), _part(progress, 0, 0.6), paths)
-        groups = connection.execute(
-            "SELECT structure, canal, motif, count(*) FILTER (WHERE usager IS NULL OR horodatage IS NULL) AS bad, count(*) "
-            "FROM lu GROUP BY ALL"
-        ).fetchall()
-        bad = sum(row[3] + (row[4] - row[3]) * (None in row[:3]) for row in groups)
-        problems: list[str] = []
-        if bad:
-            problems = reading.problems(connection, bad)
-            if not skip_bad_rows:
-                raise InputError("\n".join(problems))
-        good = [row for row in groups if None not in row[:3] and row[4] > row[3]]
-        canal = _create_enums(connection, (row[0] for row in good), (row[1] for row in good), (row[2] for row in good))
-        usager = f"CAST('0x' || substr(sha256({_quoted(key + chr(31))} || usager), 1, 16) AS UBIGINT)"
-        _run(connection, "CREATE TABLE contacts AS " + _contacts_sql("lu", usager, canal, reading.extra_columns),
-             _part(progress, 0.6, 1), paths)
+def _loaded(connection, paths: list[Path], key: str, skip_bad_rows: bool, progress, zone: str) -> ContactLog:
+    with private_folder() as folder:
+        reading = _Reading(connection, paths, folder, zone)
+        try:
+            glance = reading.glance(_part(progress, 0, 0.3))
+            usager = lambda text: f"CAST('0x' || {pipeline.pseudonym(key, text)} AS UBIGINT)"  # noqa: E731
+            tidy = pipeline.contacts_sql(reading.sources, glance.canal(), glance.untrimmed, usager, reading.extra_columns)
+            _run(connection, "CREATE TABLE lu AS " + tidy, _part(progress, 0.3, 0.9), paths)
+            bad = glance.lines - connection.execute("SELECT count(*) FROM lu").fetchall()[0][0]
+            problems: list[str] = []
+            if bad:
+                problems = reading.problems(bad)
+                if not skip_bad_rows:
+                    raise InputError("\n".join(problems))
+        finally:
+            reading.close()
+        groups = connection.execute("SELECT structure, canal, motif FROM lu GROUP BY ALL").fetchall()
+        for name, index in (("structure_t", 0), ("canal_t", 1), ("motif_t", 2)):
+            _enum(connection, name, (row[index] for row in groups))
+        others = "".join(f", {identifier(name)}" for name in reading.extra_columns)
+        _run(connection, "CREATE TABLE contacts AS SELECT CAST(structure AS structure_t) AS structure, usager, horodatage, "
+             f"CAST(canal AS canal_t) AS canal, CAST(motif AS motif_t) AS motif, fichier{others} FROM lu",
+             _part(progress, 0.9, 1), paths)
         connection.execute("DROP TABLE lu").fetchall()
-    rows = connection.execute("SELECT count(*) FROM contacts").fetchall()[0][0]
-    return ContactLog(connection, rows, problems, bad)
+    rows, unidentified = connection.execute("SELECT count(*), count(*) FILTER (WHERE usager IS NULL) FROM contacts").fetchall()[0]
+    return ContactLog(connection, rows, problems, bad, zone=zone, unidentified=unidentified)
 
 
 @dataclass
 class Scan:
-    """What :func:`scan_log` found: the breakdown's rows, the contacts counted, and the rows
-    left aside (when asked to skip them)."""
+    """What :func:`scan_log` found: the breakdown's rows, the contacts counted, those without an
+    identifier among them, and the rows left aside (when asked to skip them)."""
 
     rows: list[tuple]
     contacts: int
     problems: list[str] = field(default_factory=list)
     skipped: int = 0
+    unidentified: int = 0
 
 
 def scan_log(
@@ -406,101 +469,142 @@ def scan_log(
     breakdown: Callable[[str], str],
     skip_bad_rows: bool = False,
     progress: Callable[[float], None] | None = None,
+    engine: str = "duckdb",
+    zone: str | None = None,
+    spark_master: str | None = None,
 ) -> Scan:
     """One breakdown of contact logs computed by one statement, the log kept nowhere: what the
     command does.
 
     ``breakdown`` gets the SQL of a relation of the contacts (``structure``, ``usager``,
-    ``horodatage``, ``canal``, ``motif``, ``fichier``; structure, canal and motif as enums) and
-    gives the statement of a breakdown that counts **every** contact once (one row per group with
-    a column ``contacts``, no filter): the bad rows are the rows of the files it does not count.
-    They stop the scan with the same message as :func:`load_log`, unless ``skip_bad_rows``.
+    ``horodatage``, ``canal``, ``motif``, ``fichier``) and gives the statement of a breakdown
+    (DuckDB's dialect, see :mod:`pipeline`) that counts **every** contact once — one row per
+    group with the columns ``contacts`` and ``sans_identifiant``, no filter: the bad rows are the
+    rows of the files it does not count. They stop the scan with the same message as
+    :func:`load_log`, unless ``skip_bad_rows``.
 
-    The files are read by that statement, after a glance at their distinct structures, channels
-    and motifs and their number of rows (almost free in Parquet; a CSV is read once more for it,
-    and once more again to name bad rows). No table is built, and no pseudonym either, since
-    nothing is kept: ``usager`` is only compared, through DuckDB's (unkeyed) 64-bit hash computed
-    inside the statement, and only the breakdown's counts come out."""
+    ``engine``: ``duckdb`` (embedded) or ``spark`` (pyspark; local mode on this machine's cores,
+    or the cluster at ``spark_master``); both run the same statements and give the same rows.
+    The files are read by that statement, after a glance at them (their rows, spaces, channels'
+    spellings). No table is built, and no pseudonym either, since nothing is kept: ``usager`` is
+    only compared, through a 64-bit hash computed inside the statement (DuckDB's own, or on Spark
+    the keyed pseudonym), and only the breakdown's counts come out. What an engine spills goes to
+    a private temporary folder, removed at the end."""
     import duckdb
 
+    if engine not in ENGINES:
+        raise InputError(f"--moteur : {visible(str(engine))} inconnu (au choix : {', '.join(ENGINES)}).")
     paths = _checked(paths)
+    zone = checked_zone(zone)
     connection = duckdb.connect()
     try:
-        return _scanned(connection, paths, breakdown, skip_bad_rows, progress)
+        with private_folder() as folder:
+            reading = _Reading(connection, paths, folder, zone)
+            try:
+                if engine == "spark":
+                    from contacts_lib.logs import spark
+
+                    glance, columns, rows = spark.scanned(reading, breakdown, folder, zone, spark_master, pseudonymisation_key(), progress)
+                else:
+                    glance = reading.glance()
+                    relation = pipeline.contacts_sql(reading.sources, glance.canal(), glance.untrimmed, lambda text: f"hash({text})")
+                    columns, rows = _run(connection, breakdown(f"({relation}) AS contacts"), progress, paths)
+                contacts = sum(row[columns.index("contacts")] for row in rows)
+                bad = glance.lines - contacts
+                problems: list[str] = []
+                if bad:
+                    if engine == "spark":
+                        reading.glance()  # DuckDB notes the CSV rows of the wrong length, to name them
+                    problems = reading.problems(bad)
+                    if not skip_bad_rows:
+                        raise InputError("\n".join(problems))
+            finally:
+                reading.close()
     finally:
         _close(connection)
-
-
-def _scanned(connection, paths: list[Path], breakdown: Callable[[str], str], skip_bad_rows: bool, progress) -> Scan:
-    with tempfile.TemporaryDirectory(prefix="contacts-efficaces-") as folder:
-        reading = _Reading(connection, paths, Path(folder))
-        _, glance = _run(connection, reading.glance(), None, paths)
-        structures, _, canals, _, motifs, _, total = glance[0]
-        untrimmed = [column for column, trimmed in zip(GROUPED, glance[0][1:6:2], strict=True) if not trimmed]
-        canal = _create_enums(connection, structures or (), canals or (), motifs or ())
-        relation = f"({_contacts_sql(f'({reading.rows(untrimmed=untrimmed)})', 'hash(usager)', canal, [])}) AS contacts"
-        columns, rows = _run(connection, breakdown(relation), progress, paths)
-        contacts = sum(row[columns.index("contacts")] for row in rows)
-        bad = total - contacts
-        problems: list[str] = []
-        if bad:
-            problems = reading.problems(connection, bad)
-            if not skip_bad_rows:
-                raise InputError("\n".join(problems))
-    return Scan(rows, contacts, problems, bad)
+    unidentified = sum(row[columns.index("sans_identifiant")] or 0 for row in rows) if "sans_identifiant" in columns else 0
+    return Scan(rows, contacts, problems, bad, unidentified)
 
 
 def _enum(connection, name: str, values: Iterable[str | None]) -> None:
-    listed = ", ".join(_quoted(v) for v in sorted({v for v in values if v is not None})) or "''"
+    listed = ", ".join(quoted(v) for v in sorted({v for v in values if v is not None})) or "''"
     connection.execute(f"CREATE TYPE {name} AS ENUM ({listed})").fetchall()
 
 
-def _create_enums(connection, structures: Iterable, canals: Iterable, motifs: Iterable) -> str:
-    """Create the enums of structure, canal and motif (the réitération query then partitions
-    integers, not texts: 4 × faster on 10 million contacts); return the expression that reads a
-    channel as written in the vocabulary."""
-    spellings = {raw: canal_of(raw) for raw in set(canals) if raw is not None}
-    _enum(connection, "structure_t", structures)
-    _enum(connection, "canal_t", spellings.values())
-    _enum(connection, "motif_t", motifs)
-    read_as = " ".join(f"WHEN {_quoted(raw)} THEN {_quoted(canal)}" for raw, canal in spellings.items() if raw != canal)
-    return f"CASE canal {read_as} ELSE canal END" if read_as else "canal"
+#: What a row of the wrong length in a CSV is said to be (DuckDB's kinds of rejected rows).
+_REJECTED = {
+    "TOO MANY COLUMNS": "{found} champs au lieu de {expected} (un séparateur dans une valeur sans guillemets ?)",
+    "MISSING COLUMNS": "{found} champs au lieu de {expected}",
+    "LINE SIZE OVER MAXIMUM": "ligne trop longue",
+    "UNQUOTED VALUE": "guillemet mal placé",
+    "INVALID ENCODING": "caractères illisibles",
+}
 
 
-def _contacts_sql(rows: str, usager: str, canal: str, extra_columns: list[str]) -> str:
-    """The contacts of rows read (:meth:`_Reading.rows`) whose five columns are all there, with
-    ``usager`` replaced by the expression given, channels read in the vocabulary, and structure,
-    canal and motif as enums (see :func:`_create_enums`)."""
-    return (
-        f"SELECT CAST(structure AS structure_t) AS structure, {usager} AS usager, horodatage, "
-        f"CAST({canal} AS canal_t) AS canal, CAST(motif AS motif_t) AS motif, fichier"
-        + "".join(f", {_identifier(name)}" for name in extra_columns)
-        + f" FROM {rows} WHERE structure IS NOT NULL AND usager IS NOT NULL AND horodatage IS NOT NULL "
-        "AND canal IS NOT NULL AND motif IS NOT NULL"
-    )
-
-
-def _problems(connection, numbered: str, bad: int) -> list[str]:
-    """Messages for the first bad rows (file, line, column, value — never a usager's value)."""
-    blank = " OR ".join(f"coalesce(trim(raw_{c}), '') = ''" for c in COLUMNS)
-    rows = connection.execute(
-        f"SELECT fichier, ligne, {', '.join(f'raw_{c}' for c in COLUMNS)} FROM ({numbered}) "
-        f"WHERE {blank} OR {_timestamp_sql('raw_horodatage')} IS NULL ORDER BY fichier, ligne LIMIT {SHOWN_PROBLEMS}"
-    ).fetchall()
-    messages = []
-    for row in rows:
-        file, line, values = row[0], row[1], dict(zip(COLUMNS, row[2:7], strict=True))
-        missing = [c for c in COLUMNS if not (values[c] or "").strip()]
-        if missing:
-            reason = f"colonne {missing[0]} vide"
-        else:
-            reason = (f"colonne horodatage : « {visible(values['horodatage'])[:80]} » n'est pas une date "
-                      "(AAAA-MM-JJ HH:MM ou JJ/MM/AAAA HH:MM)")
-        messages.append(f"{file}, ligne {line} : {reason}.")
-    if bad > len(rows):
-        others = bad - len(rows)
+def _problems(reading: _Reading, bad: int) -> list[str]:
+    """Messages for the first bad rows (file, line, column — and a value only when it is known
+    not to be an identifier: never a row of the wrong length's, never the usager column's)."""
+    found: list[tuple[str, int, str]] = []
+    for index, source in enumerate(reading.sources):
+        rejected: list[int] = []
+        if source.relation.startswith("read_csv"):
+            for line, kind, said in reading.connection.execute(
+                    f"SELECT line, error_type, error_message FROM rejets_{index} GROUP BY ALL ORDER BY line LIMIT {SHOWN_PROBLEMS}").fetchall():
+                numbers = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", said or "")
+                reason = _REJECTED.get(str(kind), "ligne illisible").format(
+                    expected=numbers.group(1) if numbers else "?", found=numbers.group(2) if numbers else "?")
+                rejected.append(int(line))
+                found.append((source.shown, int(line), reason))
+        found += [(source.shown, _line_of(position, rejected, source), reason) for position, reason in _bad_rows(reading, source)]
+    found.sort(key=lambda problem: (problem[0], problem[1]))
+    messages = [f"{file}, ligne {line} : {reason}." for file, line, reason in found[:SHOWN_PROBLEMS]]
+    if bad > len(messages):
+        others = bad - len(messages)
         messages.append(f"… et {plural(others, 'autre ligne illisible', 'autres lignes illisibles')} ({thousands(bad)} en tout).")
     return messages
+
+
+def _line_of(position: int, rejected: list[int], source: pipeline.Source) -> int:
+    """The line of the ``position``-th row read (1 first), the noted rows of the wrong length
+    being lines too (a CSV's line 1 is its header; a Parquet file's rows are counted from 1)."""
+    if not source.relation.startswith("read_csv"):
+        return position
+    line = position + 1
+    for skipped in rejected:  # sorted: each one at or before the line pushes it further
+        if skipped <= line:
+            line += 1
+    return line
+
+
+def _bad_rows(reading: _Reading, source: pipeline.Source) -> list[tuple[int, str]]:
+    """The first rows of a file the pipeline does not read, with why (their position among the
+    rows read)."""
+    texts = {c: pipeline.trimmed(pipeline.text_of(source, c)) for c in pipeline.COLUMNS}
+    blank = " OR ".join(f"coalesce({texts[c]}, '') = ''" for c in ("structure", "horodatage", "canal", "motif"))
+    rows = reading.connection.execute(
+        f"SELECT position, structure, horodatage, canal, motif, usager, lue FROM (SELECT row_number() OVER () AS position, "
+        + ", ".join(f"{texts[c]} AS {c}" for c in pipeline.COLUMNS)
+        + f", {pipeline.timestamp_of(source)} AS lue, ({blank}) AS vide FROM {source.relation}) AS lu "
+        f"WHERE vide OR lue IS NULL ORDER BY position LIMIT {SHOWN_PROBLEMS}"
+    ).fetchall()
+    found = []
+    kind = source.kinds["horodatage"]
+    for position, structure, horodatage, canal, motif, usager, _ in rows:
+        values = {"structure": structure, "horodatage": horodatage, "canal": canal, "motif": motif}
+        missing = [c for c in pipeline.COLUMNS if c in values and not (values[c] or "")]
+        if missing:
+            reason = f"colonne {missing[0]} vide"
+        elif kind == pipeline.TIMESTAMP_NS:
+            reason = f"colonne horodatage : {visible(horodatage)[:40]} est plus précis que la microseconde"
+        elif kind != pipeline.TEXT:
+            reason = f"colonne horodatage : {visible(horodatage)[:40]} hors des années {pipeline.YEARS[0]} à {pipeline.YEARS[1]}"
+        elif "@" in horodatage or (usager and usager.casefold() in horodatage.casefold()):
+            reason = f"colonne horodatage : la valeur n'est pas une date ({pipeline.FORMS_SAID})"  # never show an identifier
+        else:
+            reason = (f"colonne horodatage : « {visible(horodatage)[:80]} » n'est pas une date "
+                      f"({pipeline.FORMS_SAID} ; années {pipeline.YEARS[0]} à {pipeline.YEARS[1]})")
+        found.append((int(position), reason))
+    return found
 
 
 def _part(progress: Callable[[float], None] | None, start: float, end: float) -> Callable[[float], None] | None:

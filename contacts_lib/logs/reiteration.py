@@ -1,40 +1,40 @@
 """Réitération: contacts of the same person, for the same motif, that repeat an earlier one.
 
-The rule: the key is (structure, usager, motif). A contact is a réitération when the previous
-contact with the same key happened at most N days earlier (N × 24 hours: exactly N days counts,
-N days and one minute does not). Contacts with the same key and the same timestamp: all but one
-count (they are taken in the order of their channel's name, so that the result never depends on
-the order of the file). Rate = réitérations ÷ contacts. The channel of a réitération is that of the repeat; its
-path goes from the channel of the contact it repeats to its own.
+The rule (:class:`pipeline.Rule`): the key is (structure, usager, motif) — with
+``same_channel``, the channel too. A contact is a réitération when the previous contact with the
+same key happened at most N days earlier: N × 24 hours (exactly N days counts, N days and one
+minute does not), or with ``calendar_days`` on the same calendar day or one of the N calendar
+days before. Contacts with the same key and the same timestamp: all but one count (they are
+taken in the order of their channel's name, so that the result never depends on the order of
+the file). A contact without an identifier counts as a contact and is never a réitération.
+Rate = réitérations ÷ contacts. The channel of a réitération is that of the repeat; its path
+goes from the channel of the contact it repeats to its own.
 
-:data:`FLAGS_SQL` is the one place where the rule is written: standard SQL with a window
-function (``LAG … OVER``), run here by DuckDB, and runnable as it is by a cluster engine (Spark
-SQL, Trino) on a national log with a table ``contacts(structure, usager, horodatage, canal,
-motif)``: see :func:`flags_sql`. Breakdowns and paths are plain ``GROUP BY`` queries on it.
+A **request** is a chain of contacts of the same key, each within the window of the one before;
+contacts per request and the share of requests settled at the first contact follow
+(:func:`requests_by`).
+
+Every statement is :mod:`pipeline`'s (written once, in SQL, run by DuckDB or by Spark);
+this module sorts their rows and computes the rates.
 """
 
 from __future__ import annotations
 
+from contacts_lib.logs import pipeline
 from contacts_lib.logs.log_format import scan_log
-from contacts_lib.messages import InputError, plural, show_value, visible
+from contacts_lib.logs.pipeline import BREAKDOWNS, Rule
+from contacts_lib.messages import InputError, plural, show_value
 
-#: The columns a breakdown may be « par ».
-BREAKDOWNS = ("canal", "motif", "structure", "mois")
 #: The usual windows (days); any whole number from 1 to MAX_WINDOW is accepted.
 WINDOWS = (7, 15, 30)
 MAX_WINDOW = 3650
 TOTAL = "TOTAL"
-
-#: Each contact with ``reiteration`` (1 or 0) and the channel of the contact it repeats.
-#: ``{fenetre}`` is a whole number of days, ``{contacts}`` the table or view of contacts.
-FLAGS_SQL = """
-SELECT
-    structure, usager, motif, canal, horodatage,
-    LAG(canal) OVER par_cle AS canal_precedent,
-    CASE WHEN LAG(horodatage) OVER par_cle >= horodatage - INTERVAL '{fenetre}' DAY THEN 1 ELSE 0 END AS reiteration
-FROM {contacts}
-WINDOW par_cle AS (PARTITION BY structure, usager, motif ORDER BY horodatage, canal)
-"""
+#: First-contact resolution as the contact-centre industry's benchmarks publish it (SQM Group, a
+#: vendor's figures from private contact centres, not a public service's): how the CLI and the
+#: page say them beside the share of requests settled at the first contact.
+FIRST_CONTACT_BENCHMARKS = ("repères publiés par SQM Group, prestataire des centres de contacts (chiffres du secteur privé, "
+                            "pas des services publics) : 70 à 79 % de demandes réglées au premier contact est « bon », "
+                            "80 % et plus « de classe mondiale »")
 
 
 def check_window(days: object) -> int:
@@ -49,66 +49,66 @@ def check_window(days: object) -> int:
     return days
 
 
-def flags_sql(days: int, contacts: str = "contacts") -> str:
-    """The réitération query for a window of ``days`` days, on the table ``contacts`` (standard
-    SQL: the same text runs on Spark SQL or Trino).
+def rule(days: object, same_channel: bool = False, calendar_days: bool = False) -> Rule:
+    """The rule for a window (checked, :func:`check_window`) and its options."""
+    return Rule(check_window(days), bool(same_channel), bool(calendar_days))
+
+
+def flags_sql(days: int, contacts: str = "contacts", same_channel: bool = False, calendar_days: bool = False) -> str:
+    """The réitération query for a window of ``days`` days on the table ``contacts`` (columns
+    structure, usager, horodatage, canal, motif): each contact with ``reiteration`` (1 or 0) and
+    ``canal_precedent``. Standard SQL, in DuckDB's words; :func:`pipeline.for_engine` gives
+    Spark SQL's and Trino's.
 
     >>> from contacts_lib.logs import flags_sql
     >>> print(flags_sql(15))
     <BLANKLINE>
     SELECT
         structure, usager, motif, canal, horodatage,
-        LAG(canal) OVER par_cle AS canal_precedent,
-        CASE WHEN LAG(horodatage) OVER par_cle >= horodatage - INTERVAL '15' DAY THEN 1 ELSE 0 END AS reiteration
+        CASE WHEN usager IS NOT NULL THEN LAG(canal) OVER par_cle END AS canal_precedent,
+        CASE WHEN usager IS NOT NULL AND LAG(horodatage) OVER par_cle >= horodatage - INTERVAL '15' DAY THEN 1 ELSE 0 END AS reiteration
     FROM contacts
     WINDOW par_cle AS (PARTITION BY structure, usager, motif ORDER BY horodatage, canal)
     """
-    return FLAGS_SQL.format(fenetre=check_window(days), contacts=contacts)
+    return pipeline.flags_sql(rule(days, same_channel, calendar_days), contacts)
 
 
-def keep_flags(log, days: int) -> None:
-    """Compute :data:`FLAGS_SQL` for a window once and keep it, for the several breakdowns of one
-    window that a page shows (a single breakdown is faster straight from the contacts)."""
-    days = check_window(days)
-    if getattr(log, "flagged_days", None) != days:
+def keep_flags(log, days: int, same_channel: bool = False, calendar_days: bool = False) -> None:
+    """Compute the flags of a rule once and keep them, for the several breakdowns of one window
+    that a page shows (a single breakdown is faster straight from the contacts)."""
+    chosen = rule(days, same_channel, calendar_days)
+    if getattr(log, "flagged_rule", None) != chosen:
         log.connection.execute(
-            "CREATE OR REPLACE TEMP TABLE reiterations AS SELECT structure, motif, canal, horodatage, canal_precedent, "
-            f"reiteration FROM ({flags_sql(days)})"
+            "CREATE OR REPLACE TEMP TABLE reiterations AS SELECT structure, usager, motif, canal, horodatage, canal_precedent, "
+            f"reiteration FROM ({pipeline.flags_sql(chosen)})"
         ).fetchall()
-        log.flagged_days = days
+        log.flagged_rule = chosen
 
 
-def flagged(log, days: int) -> str:
-    """Where the flags of a window are read: the kept table (:func:`keep_flags`), else the query."""
-    days = check_window(days)
-    return "reiterations" if getattr(log, "flagged_days", None) == days else f"({flags_sql(days)})"
+def flagged(log, days: int, same_channel: bool = False, calendar_days: bool = False) -> str:
+    """Where the flags of a rule are read: the kept table (:func:`keep_flags`), else the query."""
+    chosen = rule(days, same_channel, calendar_days)
+    return "reiterations" if getattr(log, "flagged_rule", None) == chosen else f"({pipeline.flags_sql(chosen)})"
 
 
 def forget_flags(log) -> None:
     """Drop the kept table (the next breakdown computes the flags again)."""
     log.connection.execute("DROP TABLE IF EXISTS reiterations").fetchall()
-    log.flagged_days = None
+    log.flagged_rule = None
 
 
-def _group_sql(by: str, table: str, structures=None) -> str:
-    if by not in BREAKDOWNS:
-        raise InputError(f"--par : {visible(str(by))} inconnu (au choix : {', '.join(BREAKDOWNS)}).")
-    value = "strftime(horodatage, '%Y-%m')" if by == "mois" else f"CAST({by} AS VARCHAR)"
-    where = ""
-    if structures is not None:
-        listed = ", ".join("'" + str(name).replace("'", "''") + "'" for name in structures) or "NULL"
-        where = f" WHERE CAST(structure AS VARCHAR) IN ({listed})"
-    return (
-        f"SELECT {value} AS {by}, count(*) AS contacts, sum(reiteration) AS reiterations "
-        f"FROM {table}{where} GROUP BY 1 ORDER BY 1"
-    )
+def _sorted(rows) -> list[tuple]:
+    """A breakdown's rows in the order of their values (Python's: code points, the same for
+    every engine)."""
+    return sorted(((value, int(contacts), int(repeats or 0)) for value, contacts, repeats, *_ in rows), key=lambda row: row[0])
 
 
-def reiteration_by(log, by: str, days: int, structures=None):
+def reiteration_by(log, by: str, days: int, structures=None, same_channel: bool = False, calendar_days: bool = False):
     """One row per value of ``by`` (sorted) with ``contacts``, ``reiterations`` and ``taux``
     (percent, unrounded), then a last row ``TOTAL``: a pandas frame. ``structures``: only the
     contacts of these structures (names as in the log; a réitération never crosses structures,
-    so this is exact). ``log``: a :class:`log_format.ContactLog` (:func:`load_log`).
+    so this is exact). ``same_channel``, ``calendar_days``: see :class:`pipeline.Rule`.
+    ``log``: a :class:`log_format.ContactLog` (:func:`load_log`).
 
     >>> from contacts_lib.logs import load_log, reiteration_by
     >>> journal = load_log("data/journal-synthetique/journal.csv")
@@ -126,13 +126,15 @@ def reiteration_by(log, by: str, days: int, structures=None):
     13    TOTAL      2006           503  25.074776
     """
     _expect_log(log, "reiteration_by")
-    return _frame(_with_total(log.connection.execute(_group_sql(by, flagged(log, days), structures)).fetchall()), by)
+    statement = pipeline.breakdown_sql(by, flagged(log, days, same_channel, calendar_days), structures)
+    return _frame(_with_total(_sorted(log.connection.execute(statement).fetchall())), by)
 
 
-def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
+def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None, **options):
     """:func:`reiteration_by` of log files scanned by one statement and kept nowhere (2 ×
     faster than loading the log first, see :func:`log_format.scan_log`). The frame, and the
-    :class:`log_format.Scan` that says which rows were left aside.
+    :class:`log_format.Scan` that says which rows were left aside. ``options``: those of
+    :func:`reiteration_rows_of_files`.
 
     >>> from contacts_lib.logs import reiteration_of_files
     >>> table, scan = reiteration_of_files("data/journal-synthetique/journal.csv", "canal", 15)
@@ -142,22 +144,26 @@ def reiteration_of_files(paths, by: str, days: int, skip_bad_rows: bool = False,
        canal  contacts  reiterations       taux
     5  TOTAL      2006           466  23.230309
     """
-    rows, scan = reiteration_rows_of_files(paths, by, days, skip_bad_rows, progress)
+    rows, scan = reiteration_rows_of_files(paths, by, days, skip_bad_rows, progress, **options)
     return _frame(rows, by), scan
 
 
-def reiteration_rows_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None):
+def reiteration_rows_of_files(paths, by: str, days: int, skip_bad_rows: bool = False, progress=None,
+                              same_channel: bool = False, calendar_days: bool = False,
+                              engine: str = "duckdb", zone: str | None = None, spark_master: str | None = None):
     """:func:`reiteration_of_files` as plain rows (value, contacts, reiterations, taux), TOTAL
-    last: what the command writes, without waiting for pandas."""
-    days = check_window(days)
-    _group_sql(by, "contacts")  # an unknown breakdown is said before the files are read
-    scan = scan_log(paths, lambda contacts: _group_sql(by, f"({flags_sql(days, contacts)})"), skip_bad_rows, progress)
-    return _with_total(scan.rows), scan
+    last: what the command writes, without waiting for pandas. ``engine``, ``zone``,
+    ``spark_master``: see :func:`log_format.scan_log` (both engines give the same rows)."""
+    chosen = rule(days, same_channel, calendar_days)
+    pipeline.breakdown_sql(by, "contacts")  # an unknown breakdown is said before the files are read
+    scan = scan_log(paths, lambda contacts: pipeline.breakdown_sql(by, f"({pipeline.flags_sql(chosen, contacts)}) AS reperes"),
+                    skip_bad_rows, progress, engine, zone, spark_master)
+    return _with_total(_sorted(scan.rows)), scan
 
 
 def _with_total(rows: list[tuple]) -> list[tuple]:
     """Rows (value, contacts, réitérations) with their rate, then the ``TOTAL`` row."""
-    rows = [(value, int(contacts), int(repeats or 0)) for value, contacts, repeats in rows]
+    rows = list(rows)
     rows.append((TOTAL, sum(row[1] for row in rows), sum(row[2] for row in rows)))
     return [(value, contacts, repeats, 100 * repeats / contacts if contacts > 0 else float("nan"))
             for value, contacts, repeats in rows]
@@ -170,7 +176,7 @@ def _frame(rows: list[tuple], by: str):
         {"contacts": "int64", "reiterations": "int64", "taux": "float64"})
 
 
-def reiteration_paths(log, days: int):
+def reiteration_paths(log, days: int, same_channel: bool = False, calendar_days: bool = False):
     """Where people come back: one row per (channel of the first contact, channel of the
     repeat) with the number of réitérations.
 
@@ -181,11 +187,60 @@ def reiteration_paths(log, days: int):
     1  courriel  courrier             7
     2  courriel   guichet             3
     """
+    import pandas as pd
+
     _expect_log(log, "reiteration_paths")
-    return log.frame(
-        f"SELECT CAST(canal_precedent AS VARCHAR) AS depuis, CAST(canal AS VARCHAR) AS vers, count(*) AS reiterations "
-        f"FROM {flagged(log, days)} WHERE reiteration = 1 GROUP BY 1, 2 ORDER BY 1, 2"
-    ).astype({"reiterations": "int64"})
+    rows = sorted(log.connection.execute(pipeline.paths_sql(flagged(log, days, same_channel, calendar_days))).fetchall())
+    return pd.DataFrame(rows, columns=["depuis", "vers", "reiterations"]).astype({"reiterations": "int64"})
+
+
+#: The columns of :func:`requests_by`'s rows.
+REQUEST_COLUMNS = ("canal", "demandes", "contacts", "contacts_par_demande", "reglees_au_premier_contact", "taux_premier_contact")
+
+
+def _requests_with_total(rows) -> list[tuple]:
+    """Rows (channel of the first contact, requests, contacts, settled at the first contact),
+    sorted, with contacts per request and the share settled (percent), then ``TOTAL``."""
+    rows = sorted((value, int(requests), int(contacts), int(settled)) for value, requests, contacts, settled in rows)
+    rows.append((TOTAL, *(sum(row[i] for row in rows) for i in (1, 2, 3))))
+    return [(value, requests, contacts, contacts / requests if requests else float("nan"), settled,
+             100 * settled / requests if requests else float("nan")) for value, requests, contacts, settled in rows]
+
+
+def requests_by(log, days: int, same_channel: bool = False, calendar_days: bool = False):
+    """Per channel of a request's first contact: the requests, their contacts, contacts per
+    request, the requests settled at the first contact (no réitération followed) and their
+    share (percent, unrounded), then ``TOTAL``: a pandas frame. A request is a chain of contacts
+    of the same key each within the window of the one before; a contact without an identifier
+    is a request of its own.
+
+    >>> from contacts_lib.logs import load_log, requests_by
+    >>> table = requests_by(load_log("data/journal-synthetique/journal.csv"), 15)
+    >>> table[["canal", "demandes", "contacts", "taux_premier_contact"]].tail(2)
+       canal  demandes  contacts  taux_premier_contact
+    4    web        59        84             67.796610
+    5  TOTAL      1540      2006             77.792208
+    """
+    import pandas as pd
+
+    _expect_log(log, "requests_by")
+    rows = [row[:4] for row in log.connection.execute(pipeline.requests_sql(rule(days, same_channel, calendar_days))).fetchall()]
+    return pd.DataFrame(_requests_with_total(rows), columns=list(REQUEST_COLUMNS))
+
+
+def requests_rows_of_files(paths, days: int, skip_bad_rows: bool = False, progress=None, same_channel: bool = False,
+                           calendar_days: bool = False, engine: str = "duckdb", zone: str | None = None,
+                           spark_master: str | None = None):
+    """:func:`requests_by` of log files scanned by one statement and kept nowhere: plain rows
+    (:data:`REQUEST_COLUMNS`), TOTAL last, and the :class:`log_format.Scan`."""
+    chosen = rule(days, same_channel, calendar_days)
+
+    def statement(contacts: str) -> str:  # every contact counted once, with those without an identifier
+        requests = pipeline.requests_sql(chosen, contacts)
+        return (f"SELECT canal, demandes, contacts, reglees_au_premier_contact, sans_identifiant FROM ({requests}) AS d")
+
+    scan = scan_log(paths, statement, skip_bad_rows, progress, engine, zone, spark_master)
+    return _requests_with_total([row[:4] for row in scan.rows]), scan
 
 
 def _expect_log(log, function: str) -> None:
