@@ -229,6 +229,10 @@ def _parser() -> argparse.ArgumentParser:
                              "ou le cluster de --spark-master) ; les deux donnent les mêmes chiffres")
     reiteration.add_argument("--spark-master", metavar="URL", default=None,
                              help="avec --moteur spark : l'adresse du cluster (spark://hôte:7077, yarn…) ; sinon le mode local")
+    reiteration.add_argument("--sortie", type=Path, metavar="FICHIER", default=None,
+                             help="écrire le résultat dans ce fichier plutôt que sur la sortie standard (sous spark-submit, "
+                             "où messages et résultat se mêlent)")
+    reiteration.add_argument("--force", action="store_true", help="avec --sortie : remplacer le fichier s'il existe déjà")
 
     couts = _command(
         commands, "couts", help="coûts des canaux : par structure, de la réitération, d'un déplacement de contacts",
@@ -690,6 +694,19 @@ def _consensus(arguments) -> str:
 
 
 def _reiteration(arguments) -> str:
+    from contacts_lib.formats.files import shown_path, write_atomically
+
+    if arguments.sortie is not None:
+        if os.path.lexists(arguments.sortie) and not arguments.force:
+            raise InputError(f"{shown_path(arguments.sortie)} : le fichier existe déjà ; ajoutez --force pour le remplacer.")
+        text = _reiteration_text(arguments)
+        write_atomically(arguments.sortie, text.encode("utf-8"))
+        print(f"contacts-efficaces : résultat écrit : {shown_path(arguments.sortie)}", file=sys.stderr)
+        return ""
+    return _reiteration_text(arguments)
+
+
+def _reiteration_text(arguments) -> str:
     from contacts_lib.logs.log_format import checked_zone, shown_canal
     from contacts_lib.logs.reiteration import REQUEST_COLUMNS, requests_rows_of_files, reiteration_rows_of_files, rule
 

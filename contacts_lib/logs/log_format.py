@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import os
 import re
 import secrets
@@ -220,8 +221,12 @@ def _source(connection, path: Path, relation: str, encoding: str) -> pipeline.So
         kind = ("fichier Parquet tronqué ou endommagé" if path.suffix.casefold() == ".parquet"
                 else "CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue")
         raise InputError(f"{shown_path(path)} : {kind}.") from None
-    names, kinds, extra = pipeline.columns_of(shown_path(path), described)
     separator = _separator(path) if encoding else ","
+    if encoding:  # the header as written (DuckDB renames a second « usager » to « usager_1 »)
+        with open(path, encoding=encoding.replace("windows-", "cp"), errors="replace", newline="") as file:
+            header = next(csv.reader([file.readline(1 << 20).lstrip("\ufeff")], delimiter=separator), [])
+        pipeline.columns_of(shown_path(path), [(name, pipeline.TEXT) for name in header])
+    names, kinds, extra = pipeline.columns_of(shown_path(path), described)
     return pipeline.Source(path, relation, names, kinds, extra, shown_path(path), [name for name, _ in described],
                            separator, encoding or "utf-8")
 
@@ -504,7 +509,7 @@ def scan_log(
                 if engine == "spark":
                     from contacts_lib.logs import spark
 
-                    glance, columns, rows = spark.scanned(reading, breakdown, folder, zone, spark_master, pseudonymisation_key(), progress)
+                    glance, columns, rows = spark.scanned(reading, breakdown, zone, spark_master, pseudonymisation_key(), progress)
                 else:
                     glance = reading.glance()
                     relation = pipeline.contacts_sql(reading.sources, glance.canal(), glance.untrimmed, lambda text: f"hash({text})")

@@ -216,7 +216,8 @@ def rows_sql(source: Source, untrimmed: frozenset = frozenset(), usager=None, ex
     values = {}
     for column in ("structure", "usager", "canal", "motif"):
         values[column] = f"NULLIF({trimmed(text_of(source, column), column not in untrimmed)}, '')"
-    usager_sql = values["usager"] if usager is None else usager(values["usager"])
+    # A contact without an identifier stays without one (a hash of NULL is not NULL).
+    usager_sql = values["usager"] if usager is None else f"CASE WHEN {values['usager']} IS NOT NULL THEN {usager(values['usager'])} END"
     others = "".join(
         f", {'CAST(' + identifier(name) + ' AS VARCHAR)' if name in source.extra else 'CAST(NULL AS VARCHAR)'} AS {identifier(name)}"
         for name in extra_columns

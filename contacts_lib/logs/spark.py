@@ -11,6 +11,7 @@ executors at the same paths.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -34,16 +35,41 @@ appender.console.layout.pattern = %m%n
 """
 
 
-def session(folder: Path, zone: str, master: str | None = None):
-    """A Spark session whose time zone is ``zone`` and whose scratch space is ``folder``."""
+#: The session of this process, kept for the next scans (a JVM takes seconds to start), with its
+#: master and its private scratch folder; stopped, and the folder removed, when the process ends.
+_KEPT: dict = {}
+
+
+def session(zone: str, master: str | None = None):
+    """A Spark session whose time zone is ``zone``: this process's (kept from a previous scan with
+    the same master), the one ``spark-submit`` made, or a new one — in local mode on this
+    machine's cores unless ``master`` is given —, its scratch space in a private folder."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             from pyspark.sql import SparkSession
         except ImportError:
             raise InputError("--moteur spark demande pyspark : pip install 'contacts-efficaces[spark]'.") from None
+    if os.environ.get("PYSPARK_GATEWAY_PORT"):  # under spark-submit: its session, its master
+        spark = SparkSession.builder.getOrCreate()
+    elif _KEPT.get("master", "") == master and _KEPT.get("spark") is not None:
+        spark = _KEPT["spark"]
+    else:
+        stop()
+        spark = _started(master)
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    return spark
+
+
+def _started(master: str | None):
+    from pyspark.sql import SparkSession
+
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         raise InputError("--moteur spark demande Java 17 ou plus récent (sur Debian : apt-get install openjdk-17-jre-headless).")
+    from contacts_lib.logs.log_format import private_folder
+
+    folder_context = private_folder()
+    folder = folder_context.__enter__()
     log4j = folder / "log4j2.properties"
     log4j.write_text(_LOG4J, encoding="ascii")
     (folder / "spark").mkdir(exist_ok=True)
@@ -53,7 +79,6 @@ def session(folder: Path, zone: str, master: str | None = None):
         "spark.app.name": "contacts-efficaces",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
-        "spark.sql.session.timeZone": zone,
         "spark.local.dir": str(folder / "spark"),
         "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{log4j} -Djava.io.tmpdir={folder}",
         "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
@@ -69,12 +94,26 @@ def session(folder: Path, zone: str, master: str | None = None):
             conf = SparkConf(loadDefaults=False).setAll(list(settings.items()))
             # The JVM's own lines (« Using incubator modules »…) are not the user's business.
             gateway = launch_gateway(conf, popen_kwargs={"stderr": subprocess.DEVNULL, "stdout": subprocess.DEVNULL})
-            context = SparkContext(conf=conf, gateway=gateway)
-            spark = SparkSession(context)
+            spark = SparkSession(SparkContext(conf=conf, gateway=gateway))
     except Exception as error:  # noqa: BLE001 - the JVM's words are English: ours instead
+        folder_context.__exit__(None, None, None)
         raise InputError(f"Spark n'a pas pu démarrer ({visible(str(error).splitlines()[0] if str(error) else type(error).__name__)[:200]}).") from None
-    spark.conf.set("spark.sql.session.timeZone", zone)
+    _KEPT.update(spark=spark, master=master, folder=folder_context)
     return spark
+
+
+@atexit.register
+def stop() -> None:
+    """Stop this process's kept session, and remove its scratch folder."""
+    spark, folder = _KEPT.pop("spark", None), _KEPT.pop("folder", None)
+    _KEPT.pop("master", None)
+    if spark is not None:
+        try:
+            spark.stop()
+        except Exception:  # noqa: BLE001 - stopping is a courtesy
+            pass
+    if folder is not None:
+        folder.__exit__(None, None, None)
 
 
 #: Spark's types as the pipeline's kinds.
@@ -126,13 +165,13 @@ def _rows(spark, sql: str) -> tuple[list[str], list[tuple]]:
     return list(frame.columns), [tuple(row) for row in frame.collect()]
 
 
-def scanned(reading, breakdown, folder: Path, zone: str, master: str | None, key: str, progress=None):
+def scanned(reading, breakdown, zone: str, master: str | None, key: str, progress=None):
     """:func:`log_format.scan_log`'s statements run by Spark on the files of ``reading`` (DuckDB's
     :class:`log_format._Reading`, which found their columns): the glance, and the breakdown's
     columns and rows."""
     from contacts_lib.logs.log_format import Glance
 
-    spark = session(folder, zone, master)
+    spark = session(zone, master)
     try:
         sources = [_view(spark, index, source, source.columns) for index, source in enumerate(reading.sources)]
         _, rows = _rows(spark, pipeline.glance_sql(sources))
@@ -151,5 +190,3 @@ def scanned(reading, breakdown, folder: Path, zone: str, master: str | None, key
         names = ", ".join(source.shown for source in reading.sources)
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise InputError(f"{names} : Spark n'a pas pu lire ce journal ({visible(first.split(':')[0])[:120]}).") from None
-    finally:
-        spark.stop()
