@@ -732,6 +732,7 @@ def _reiteration_text(arguments) -> str:
               f"{agreed(scan.skipped, 'écartée')} ; la première : {visible(scan.problems[0])}", file=sys.stderr)
     if not scan.contacts:
         raise InputError("aucun contact à analyser.")
+    rows = [tuple(_clean_cell(value) for value in row) for row in rows]
     if scan.unidentified:
         print(f"contacts-efficaces : dont {plural(scan.unidentified, 'contact sans identifiant usager', 'contacts sans identifiant usager')} : "
               f"{agreed(scan.unidentified, 'compté')} parmi les contacts, jamais comme réitérations.", file=sys.stderr)
@@ -759,6 +760,14 @@ def _reiteration_text(arguments) -> str:
                 "reiterations": "Réitérations", "taux": "Taux"}
     table = table.assign(taux=[_rate_text(v) for v in table["taux"]])
     return f"Réitération {title}\n" + _frame_table(table, headings, percents=())
+
+
+def _clean_cell(value):
+    """A value from a log as an output cell: control characters (a NUL, an escape…) written as
+    escapes (:func:`messages.visible`); line breaks and tabs, which a CSV quotes, kept."""
+    if isinstance(value, str) and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
+        return visible(value)
+    return value
 
 
 def _rate_text(percent: float) -> str:

@@ -6,6 +6,9 @@ identifier."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from contacts_lib.logs import load_log, reiteration_by, requests_by
@@ -183,3 +186,54 @@ def test_a_quoted_line_break_is_a_value(tmp_path):
     path.write_text('structure,usager,horodatage,canal,motif\nA,u,2026-01-08 10:00,web,"demande\nde carte"\n'
                     'A,u,2026-01-09 10:00,web,"demande\nde carte"\n', encoding="utf-8")
     assert reiteration_rows_of_files(path, "motif", 7)[0] == [("demande\nde carte", 2, 1, 50.0), ("TOTAL", 2, 1, 50.0)]
+
+
+def test_nothing_personal_outlives_a_command_killed_with_sigkill(tmp_path):
+    """A Windows-1252 log (read through a UTF-8 copy) and a command killed mid-read with SIGKILL:
+    no file left anywhere under its temporary folder holds an identifier; its private folder is
+    removed by the next command."""
+    import os
+    import signal
+    import sys
+    import time
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    log = tmp_path / "journal.csv"
+    with open(log, "w", encoding="cp1252", newline="") as file:
+        file.write("structure;usager;horodatage;canal;motif\n")
+        for i in range(400_000):
+            file.write(f"Préfecture {i % 50};SECRET-PERSONNE-{i % 90_000};2026-01-{1 + i % 28:02d} 10:{i % 60:02d};Téléphone;Carte grise\n")
+    environment = {**os.environ, "TMPDIR": str(scratch), "CONTACTS_EFFICACES_CLE": "k"}
+    script = Path(sys.executable).with_name("contacts-efficaces")
+    command = [str(script), "reiteration", str(log), "--fenetre", "7", "--par", "canal"]
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list(scratch.glob("contacts-efficaces-*")):
+        time.sleep(0.01)
+    time.sleep(0.3)  # the copy is being written or read
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    left = list(scratch.glob("contacts-efficaces-*"))
+    assert left, "the private folder was never made"
+    for path in scratch.rglob("*"):
+        if path.is_file():
+            assert b"SECRET-PERSONNE" not in path.read_bytes(), path
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list(scratch.glob("contacts-efficaces-*")) == []
+
+
+def test_output_cells_are_clean_and_the_total_cannot_be_a_value(tmp_path):
+    path = tmp_path / "journal.csv"
+    path.write_text("structure,usager,horodatage,canal,motif\nA,u,2026-01-08 10:00,web,carte\x00grise\nA,u,2026-01-09 10:00,web,"
+                    "=HYPERLINK(1)\n", encoding="utf-8")
+    result = run_cli("reiteration", str(path), "--fenetre", "7", "--par", "motif", "--csv")
+    assert result.returncode == 0 and "\x00" not in result.stdout
+    assert "carte\\x00grise,1,0" in result.stdout and "'=HYPERLINK(1),1,0" in result.stdout
+    total = tmp_path / "total.csv"
+    total.write_text("structure,usager,horodatage,canal,motif\nA,u,2026-01-08 10:00,web,m\nTotal ,u,2026-01-09 10:00,web,m\n",
+                     encoding="utf-8")
+    refused = run_cli("reiteration", str(total), "--fenetre", "7", "--par", "structure", "--csv")
+    assert refused.returncode == 2 and "une valeur du journal s'écrit « Total », comme la ligne du total" in refused.stderr
+    assert run_cli("reiteration", str(total), "--fenetre", "7", "--par", "canal", "--csv").returncode == 0

@@ -161,9 +161,18 @@ def reiteration_rows_of_files(paths, by: str, days: int, skip_bad_rows: bool = F
     return _with_total(_sorted(scan.rows)), scan
 
 
+def _unconfused(rows: list[tuple]) -> list[tuple]:
+    """The rows of a breakdown, none of whose values could be taken for the total row."""
+    for row in rows:
+        if isinstance(row[0], str) and row[0].strip().casefold() == TOTAL.casefold():
+            raise InputError(f"une valeur du journal s'écrit « {row[0].strip()} », comme la ligne du total : "
+                             "renommez-la (c'est peut-être une ligne de total copiée d'un tableur).")
+    return rows
+
+
 def _with_total(rows: list[tuple]) -> list[tuple]:
     """Rows (value, contacts, réitérations) with their rate, then the ``TOTAL`` row."""
-    rows = list(rows)
+    rows = _unconfused(list(rows))
     rows.append((TOTAL, sum(row[1] for row in rows), sum(row[2] for row in rows)))
     return [(value, contacts, repeats, 100 * repeats / contacts if contacts > 0 else float("nan"))
             for value, contacts, repeats in rows]
@@ -201,7 +210,7 @@ REQUEST_COLUMNS = ("canal", "demandes", "contacts", "contacts_par_demande", "reg
 def _requests_with_total(rows) -> list[tuple]:
     """Rows (channel of the first contact, requests, contacts, settled at the first contact),
     sorted, with contacts per request and the share settled (percent), then ``TOTAL``."""
-    rows = sorted((value, int(requests), int(contacts), int(settled)) for value, requests, contacts, settled in rows)
+    rows = _unconfused(sorted((value, int(requests), int(contacts), int(settled)) for value, requests, contacts, settled in rows))
     rows.append((TOTAL, *(sum(row[i] for row in rows) for i in (1, 2, 3))))
     return [(value, requests, contacts, contacts / requests if requests else float("nan"), settled,
              100 * settled / requests if requests else float("nan")) for value, requests, contacts, settled in rows]

@@ -91,18 +91,21 @@ def sample_log(diagnostics: list[Autodiagnostic], contacts: int, seed: int = 201
 
 
 def write_sample_log(path: Path, diagnostics: list[Autodiagnostic], contacts: int, seed: int = 2016) -> Path:
-    """Write :func:`sample_log` to ``path``: Parquet, or CSV (``;``, UTF-8) for a ``.csv`` name,
-    in one step (nothing half-written)."""
+    """Write :func:`sample_log` to ``path``: Parquet (``horodatage`` a TIMESTAMP column), or CSV
+    (``;``, UTF-8, timestamps as text) for a ``.csv`` name, in one step (nothing half-written)."""
     import duckdb
 
     frame = sample_log(diagnostics, contacts, seed)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partiel")
-    options = "FORMAT csv, HEADER true, DELIMITER ';'" if path.suffix.casefold() == ".csv" else "FORMAT parquet"
+    text = path.suffix.casefold() == ".csv"
+    options = "FORMAT csv, HEADER true, DELIMITER ';'" if text else "FORMAT parquet"
+    # A Parquet log holds its timestamps as a TIMESTAMP column (a CSV writes them as text).
+    typed = "*" if text else "* REPLACE (CAST(horodatage AS TIMESTAMP) AS horodatage)"
     connection = duckdb.connect()
     connection.register("journal", frame)
-    connection.execute(f"COPY journal TO '{str(partial).replace(chr(39), chr(39) * 2)}' ({options})").fetchall()
+    connection.execute(f"COPY (SELECT {typed} FROM journal) TO '{str(partial).replace(chr(39), chr(39) * 2)}' ({options})").fetchall()
     connection.close()
     partial.replace(path)
     return path
