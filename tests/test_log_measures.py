@@ -122,7 +122,11 @@ def test_what_is_not_certainly_a_date_is_refused_with_its_line(tmp_path, value):
     path = _log(tmp_path, ["2026-01-08 10:00", value])
     with pytest.raises(InputError) as refused:
         reiteration_rows_of_files(path, "canal", 7)
-    assert f"journal.csv, ligne 3 : colonne horodatage : « {value} » n'est pas une date" in str(refused.value)
+    # The value is shown when it looks like a date someone tried to write (an identifier in the wrong
+    # column never does: « 2026 » alone, a word without a month's name are said without it).
+    shown = f"« {value} » n'est pas une date" if any(c in value for c in "/:-") or "infinity" in value or value == "epoch" else \
+        "la valeur n'est pas une date"
+    assert f"journal.csv, ligne 3 : colonne horodatage : {shown}" in str(refused.value)
 
 
 def test_typed_parquet_columns_read_as_their_text(tmp_path):
@@ -237,3 +241,20 @@ def test_output_cells_are_clean_and_the_total_cannot_be_a_value(tmp_path):
     refused = run_cli("reiteration", str(total), "--fenetre", "7", "--par", "structure", "--csv")
     assert refused.returncode == 2 and "une valeur du journal s'écrit « Total », comme la ligne du total" in refused.stderr
     assert run_cli("reiteration", str(total), "--fenetre", "7", "--par", "canal", "--csv").returncode == 0
+
+
+def test_lines_are_named_as_an_editor_numbers_them(tmp_path):
+    """A quoted line break and blank lines are lines; a header alone is no contact, said in French;
+    a value that is not a date attempt (an identifier shifted into the column) is never shown."""
+    path = tmp_path / "journal.csv"
+    path.write_text('structure,usager,horodatage,canal,motif\nS,a,2026-01-08 10:00,tel,"multi\nline"\nS,b,2026-01-08 10:00,tel,M\n'
+                    "S,c,bad,tel,M\nS,d,x,tel\n\n\nS,e,2026-01-08 10:00,tel,M,extra\nS,f,le 3 janvier,tel,M\nS,,jean.dupont,tel,M\n",
+                    encoding="utf-8")
+    result = run_cli("reiteration", str(path), "--fenetre", "7", "--par", "canal")
+    lines = [line.split(" : ")[1] for line in result.stderr.splitlines()]
+    assert [line.split(", ligne ")[1] for line in lines[:5]] == ["5", "6", "9", "10", "11"], result.stderr
+    assert "« le 3 janvier »" in result.stderr and "jean.dupont" not in result.stderr and "« bad »" not in result.stderr
+    header = tmp_path / "entete.csv"
+    header.write_text("structure,usager,horodatage,canal,motif\n", encoding="utf-8")
+    alone = run_cli("reiteration", str(header), "--fenetre", "7", "--par", "canal")
+    assert alone.returncode == 2 and alone.stderr == "contacts-efficaces : aucun contact à analyser.\n"

@@ -216,7 +216,7 @@ _KINDS = {"VARCHAR": pipeline.TEXT, "TIMESTAMP": pipeline.TIMESTAMP, "TIMESTAMP_
 
 def _source(connection, path: Path, relation: str, encoding: str) -> pipeline.Source:
     try:
-        described = [(row[0], _KINDS.get(str(row[1]).upper())) for row in connection.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+        types = {row[0]: str(row[1]) for row in connection.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
     except Exception:  # DuckDB's words are English and may quote a row: ours instead
         kind = ("fichier Parquet tronqué ou endommagé" if path.suffix.casefold() == ".parquet"
                 else "CSV illisible : lignes de longueurs différentes, guillemet non fermé ou ligne trop longue")
@@ -226,7 +226,8 @@ def _source(connection, path: Path, relation: str, encoding: str) -> pipeline.So
         with open(path, encoding=encoding.replace("windows-", "cp"), errors="replace", newline="") as file:
             header = next(csv.reader([file.readline(1 << 20).lstrip("\ufeff")], delimiter=separator), [])
         pipeline.columns_of(shown_path(path), [(name, pipeline.TEXT) for name in header])
-    names, kinds, extra = pipeline.columns_of(shown_path(path), described)
+    described = [(name, _KINDS.get(kind.upper())) for name, kind in types.items()]
+    names, kinds, extra = pipeline.columns_of(shown_path(path), described, types)
     return pipeline.Source(path, relation, names, kinds, extra, shown_path(path), [name for name, _ in described],
                            separator, encoding or "utf-8")
 
@@ -322,7 +323,11 @@ class _Reading:
         connection.execute("SET enable_progress_bar = true").fetchall()
         connection.execute("SET enable_progress_bar_print = false").fetchall()
         self.connection, self.paths, self.keep = connection, paths, []
-        self.sources = [_source(connection, path, *_relation(path, folder, index, self.keep)) for index, path in enumerate(paths)]
+        try:
+            self.sources = [_source(connection, path, *_relation(path, folder, index, self.keep)) for index, path in enumerate(paths)]
+        except BaseException:  # a later file refused: the copies already made are closed (and so gone)
+            self.close()
+            raise
         self.extra_columns: list[str] = []
         for source in self.sources:
             self.extra_columns += [name for name in source.extra if name not in self.extra_columns]
@@ -333,7 +338,7 @@ class _Reading:
         lines, *needs = rows[0]
         untrimmed = frozenset(c for c, need in zip(pipeline.GROUPED, needs, strict=True) if not need)
         _, canals = _run(self.connection, pipeline.canals_sql(self.sources, untrimmed), None, self.paths)
-        return Glance.of(int(lines) + self.rejected(), untrimmed, [row[0] for row in canals], self.paths)
+        return Glance.of(int(lines or 0) + self.rejected(), untrimmed, [row[0] for row in canals], self.paths)
 
     def rejected(self) -> int:
         """The rows of a wrong length in the CSV files (each noted once, whatever the scans)."""
@@ -548,19 +553,17 @@ _REJECTED = {
 
 def _problems(reading: _Reading, bad: int) -> list[str]:
     """Messages for the first bad rows (file, line, column — and a value only when it is known
-    not to be an identifier: never a row of the wrong length's, never the usager column's)."""
+    not to be an identifier: never a row of the wrong length's, never the usager column's). A
+    CSV's lines are numbered as an editor numbers them (:func:`_csv_records`)."""
     found: list[tuple[str, int, str]] = []
-    for index, source in enumerate(reading.sources):
-        rejected: list[int] = []
+    for source in reading.sources:
+        bad_rows = _bad_rows(reading, source)
         if source.relation.startswith("read_csv"):
-            for line, kind, said in reading.connection.execute(
-                    f"SELECT line, error_type, error_message FROM rejets_{index} GROUP BY ALL ORDER BY line LIMIT {SHOWN_PROBLEMS}").fetchall():
-                numbers = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", said or "")
-                reason = _REJECTED.get(str(kind), "ligne illisible").format(
-                    expected=numbers.group(1) if numbers else "?", found=numbers.group(2) if numbers else "?")
-                rejected.append(int(line))
-                found.append((source.shown, int(line), reason))
-        found += [(source.shown, _line_of(position, rejected, source), reason) for position, reason in _bad_rows(reading, source)]
+            rejected, lines = _csv_records(source, {position for position, _ in bad_rows})
+            found += [(source.shown, line, reason) for line, reason in rejected]
+            found += [(source.shown, lines.get(position, position + 1), reason) for position, reason in bad_rows]
+        else:
+            found += [(source.shown, position, reason) for position, reason in bad_rows]
     found.sort(key=lambda problem: (problem[0], problem[1]))
     messages = [f"{file}, ligne {line} : {reason}." for file, line, reason in found[:SHOWN_PROBLEMS]]
     if bad > len(messages):
@@ -569,16 +572,54 @@ def _problems(reading: _Reading, bad: int) -> list[str]:
     return messages
 
 
-def _line_of(position: int, rejected: list[int], source: pipeline.Source) -> int:
-    """The line of the ``position``-th row read (1 first), the noted rows of the wrong length
-    being lines too (a CSV's line 1 is its header; a Parquet file's rows are counted from 1)."""
-    if not source.relation.startswith("read_csv"):
-        return position
-    line = position + 1
-    for skipped in rejected:  # sorted: each one at or before the line pushes it further
-        if skipped <= line:
-            line += 1
-    return line
+#: The longest line DuckDB's CSV reader reads (its ``max_line_size``).
+_MAX_LINE = 2_097_152
+
+
+def _csv_records(source: pipeline.Source, positions: set[int]) -> tuple[list[tuple[int, str]], dict[int, int]]:
+    """A CSV read again by Python's reader, to name lines as an editor numbers them (a quoted
+    line break and a blank line are lines): the first rows of the wrong length, with why, and the
+    line where each of the ``positions``-th rows of the right length (1 first) begins."""
+    rejected: list[tuple[int, str]] = []
+    lines: dict[int, int] = {}
+    wanted = max(positions, default=0)
+    expected = len(source.columns)
+    csv.field_size_limit(1 << 31)
+    encoding = "utf-8-sig" if source.encoding == "utf-8" else "cp1252"
+    with open(source.path, encoding=encoding, errors="replace", newline="") as file:
+        reader = csv.reader(file, delimiter=source.separator, quotechar='"', doublequote=True, strict=False)
+        next(reader, None)  # the header
+        ended, position = reader.line_num, 0
+        for record in reader:
+            start, ended = ended + 1, reader.line_num
+            if not record:
+                continue
+            if sum(len(field) for field in record) > _MAX_LINE:
+                rejected.append((start, "ligne trop longue"))
+            elif len(record) != expected:
+                reason = _REJECTED["TOO MANY COLUMNS" if len(record) > expected else "MISSING COLUMNS"]
+                rejected.append((start, reason.format(expected=expected, found=len(record))))
+            else:
+                position += 1
+                if position in positions:
+                    lines[position] = start
+            if position >= wanted and len(rejected) >= SHOWN_PROBLEMS:
+                break
+    return rejected[:SHOWN_PROBLEMS], lines
+
+
+#: What a date someone tried to write looks like: digits with a date's or a time's separator, or
+#: a month's name; anything else (« jean.dupont », « P00012345 ») may be an identifier in the wrong
+#: column, and is never shown.
+_MONTHS = ("janv", "fevr", "févr", "mars", "avr", "mai", "juin", "juil", "aout", "août", "sept", "oct", "nov", "dec", "déc")
+
+
+def _date_attempt(text: str) -> bool:
+    if "@" in text or len(text) > 40:
+        return False
+    lowered = text.casefold()
+    return bool(re.search(r"[0-9][/:\-][0-9]", text)) or any(month in lowered for month in _MONTHS) or lowered in (
+        "infinity", "-infinity", "epoch", "now", "today")
 
 
 def _bad_rows(reading: _Reading, source: pipeline.Source) -> list[tuple[int, str]]:
@@ -603,7 +644,7 @@ def _bad_rows(reading: _Reading, source: pipeline.Source) -> list[tuple[int, str
             reason = f"colonne horodatage : {visible(horodatage)[:40]} est plus précis que la microseconde"
         elif kind != pipeline.TEXT:
             reason = f"colonne horodatage : {visible(horodatage)[:40]} hors des années {pipeline.YEARS[0]} à {pipeline.YEARS[1]}"
-        elif "@" in horodatage or (usager and usager.casefold() in horodatage.casefold()):
+        elif not _date_attempt(horodatage) or (usager and usager.casefold() in horodatage.casefold()):
             reason = f"colonne horodatage : la valeur n'est pas une date ({pipeline.FORMS_SAID})"  # never show an identifier
         else:
             reason = (f"colonne horodatage : « {visible(horodatage)[:80]} » n'est pas une date "
@@ -616,7 +657,7 @@ def _part(progress: Callable[[float], None] | None, start: float, end: float) ->
     """A statement's progress as its part of a longer read (from ``start`` to ``end``)."""
     if progress is None:
         return None
-    return lambda share: progress(start + (end - start) * share)
+    return lambda share: progress(min(end, start + (end - start) * share))  # never past its end (floats)
 
 
 def _run(connection, statement: str, progress: Callable[[float], None] | None, paths: list[Path]) -> tuple[list[str], list[tuple]]:

@@ -118,9 +118,11 @@ class Source:
     encoding: str = "utf-8"
 
 
-def columns_of(path_shown: str, described: list[tuple[str, str | None]]) -> tuple[dict[str, str], dict[str, str], list[str]]:
+def columns_of(path_shown: str, described: list[tuple[str, str | None]],
+               types: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """The five columns found among ``described`` (name, kind or None when the kind is none of
-    :data:`KINDS`' — a list, a struct…): their names and kinds, and the other columns. Names are
+    :data:`KINDS`' — a list, a struct…; ``types``: the engine's names of the types, for the
+    message): their names and kinds, and the other columns. Names are
     compared without case and surrounding spaces; two columns read as one are refused."""
     from contacts_lib.messages import agreed
 
@@ -145,7 +147,7 @@ def columns_of(path_shown: str, described: list[tuple[str, str | None]]) -> tupl
         if kind not in KINDS[column]:
             expected = {"horodatage": "du texte, un TIMESTAMP (avec ou sans fuseau) ou une DATE",
                         "canal": "du texte"}.get(column, "du texte ou des nombres entiers")
-            raise InputError(f"{path_shown} : la colonne {column} doit contenir {expected}, pas des valeurs de type {kind or 'composé'}.")
+            raise InputError(f"{path_shown} : la colonne {column} doit contenir {expected}, pas des valeurs de type {visible((types or {}).get(names[column], 'composé'))[:60]}.")
         kinds[column] = kind
     extra = [name for name, _ in described if name.strip().casefold() not in COLUMNS]
     return names, kinds, extra

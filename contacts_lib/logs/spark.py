@@ -178,7 +178,7 @@ def scanned(reading, breakdown, zone: str, master: str | None, key: str, progres
         lines, *needs = rows[0]
         untrimmed = frozenset(c for c, need in zip(pipeline.GROUPED, needs, strict=True) if not need)
         _, canals = _rows(spark, pipeline.canals_sql(sources, untrimmed))
-        glance = Glance.of(int(lines), untrimmed, [row[0] for row in canals], reading.paths)
+        glance = Glance.of(int(lines or 0), untrimmed, [row[0] for row in canals], reading.paths)
         if progress is not None:
             progress(0.1)
         relation = pipeline.contacts_sql(sources, glance.canal(), glance.untrimmed, lambda text: pipeline.pseudonym(key, text))
