@@ -336,7 +336,3 @@ def for_engine(sql: str, engine: str) -> str:
 
     return sqlglot.transpile(sql, read="duckdb", write=engine)[0]
 
-
-def said_year_range() -> str:
-    return f"entre {YEARS[0]} et {YEARS[1]}"
-
