@@ -357,6 +357,21 @@ HOSTILE_LOGS = [
     ("sans-colonnes.csv", lambda: b"nom;date\nA;2026-01-01\n",
      "sans-colonnes.csv : colonnes manquantes : structure, usager, horodatage, canal, motif"),
     ("journal.json", lambda: b"{}", "journal.json : format non reconnu ; un journal de contacts est un fichier .csv ou .parquet."),
+    # Rows that would be misread: refused with their line and column, an identifier never shown.
+    ("annee-a-deux-chiffres.csv", lambda: b"structure;usager;horodatage;canal;motif\nA;SECRET-1;08/01/26 10:00;web;m\n",
+     "annee-a-deux-chiffres.csv, ligne 2 : colonne horodatage : « 08/01/26 10:00 » n'est pas une date"),
+    ("infini.csv", lambda: b"structure;usager;horodatage;canal;motif\nA;SECRET-1;infinity;web;m\n",
+     "infini.csv, ligne 2 : colonne horodatage : « infinity » n'est pas une date"),
+    ("fuseau-nomme.csv", lambda: b"structure;usager;horodatage;canal;motif\nA;SECRET-1;2026-01-08 10:00 Europe/Paris;web;m\n",
+     "fuseau-nomme.csv, ligne 2 : colonne horodatage : « 2026-01-08 10:00 Europe/Paris » n'est pas une date"),
+    ("virgule.csv", lambda: b"structure,usager,horodatage,canal,motif\nA,dupont, SECRET-1@x.fr,2026-01-08 10:00,web,m\n",
+     "virgule.csv, ligne 2 : 6 champs au lieu de 5 (un séparateur dans une valeur sans guillemets ?)."),
+    ("decale.csv", lambda: b"structure,usager,horodatage,canal,motif\nA,2026-01-08 10:00,SECRET-1.dupont,web,m\n",
+     "decale.csv, ligne 2 : colonne horodatage : la valeur n'est pas une date"),
+    ("deux-usagers.csv", lambda: b"structure,usager,USAGER,horodatage,canal,motif\nA,SECRET-1,SECRET-2,2026-01-08,web,m\n",
+     "deux-usagers.csv : plusieurs colonnes se lisent usager (« usager », « USAGER ») ; gardez-en une seule."),
+    ("total.csv", lambda: b"structure;usager;horodatage;canal;motif\nA;SECRET-1;2026-01-08;TOTAL;m\n",
+     "une valeur du journal s'écrit « TOTAL », comme la ligne du total"),
     ("dossier.csv", "folder", "dossier.csv : c'est un dossier ; donnez les fichiers du journal (.csv ou .parquet)."),
 ]
 
@@ -378,6 +393,7 @@ def test_hostile_logs_get_a_french_message_exit_2_and_bounded_memory(tmp_path, h
     assert status == 2 and out == ""
     assert err.startswith(f"contacts-efficaces : {message}"), err
     assert "Traceback" not in err and "Error" not in err  # no English from the engine
+    assert "SECRET" not in err  # an identifier, whatever column it landed in
     assert 10 * 1024 * 1024 < peak < 600 * 1024 * 1024  # measured; a 30 MB line or a binary file stays bounded
 
 
